@@ -42,7 +42,7 @@ def from_validation_error(file: str, err: ValidationError, prefix: str = "") -> 
     loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
     path = field_path(loc)
     if prefix:
-        path = f"{prefix}.{path}" if path != "(top level)" else prefix
+        path = f"{prefix}: {path}" if path != "(top level)" else prefix
     kind = first["type"]
     if kind == "extra_forbidden":
         problem = "unknown field"

@@ -1,0 +1,39 @@
+"""The precheck pipeline for one request: normalize -> build facts -> evaluate -> decide."""
+from __future__ import annotations
+
+import datetime as dt
+
+from checker.decide import ItemResult, decide, not_covered
+from checker.engine.engine import Engine
+from checker.engine.facts import Dates, build_fact, pick_dates
+from checker.kb.load import KnowledgeBase, default_kb
+from checker.normalize.item import normalize_item
+from checker.request.model import RequestItem, TreatmentRequest
+from checker.vocab import Family
+
+
+class Checker:
+    """The rule base compiled once; check any number of requests with it (one thread)."""
+
+    def __init__(self, kb: KnowledgeBase | None = None):
+        self.kb = kb or default_kb()
+        self.engine = Engine(self.kb)
+
+    def check_item(self, request: TreatmentRequest, item: RequestItem, dates: Dates) -> ItemResult:
+        normalized = normalize_item(item)
+        fact = build_fact(request, normalized, self.kb, dates)
+        course = request.history.prior_treatment.get(normalized.family)
+        prior = None if course is None else ("unknown number" if course.visits is None else str(course.visits))
+        if normalized.family is Family.other:
+            return not_covered(normalized, fact, dates.guideline,
+                               "not a physical-medicine treatment the rule base covers", prior)
+        if normalized.evaluation_only:
+            return not_covered(normalized, fact, dates.guideline,
+                               "an evaluation or consultation, not a course of treatment: no rule sets its number", prior)
+        firings = self.engine.evaluate(fact)
+        return decide(normalized, fact, firings, self.engine.checks, self.kb, dates.guideline, prior)
+
+    def check(self, request: TreatmentRequest, as_of: dt.date | None = None,
+              today: dt.date | None = None) -> list[ItemResult]:
+        dates = pick_dates(request, as_of, today or dt.date.today())
+        return [self.check_item(request, item, dates) for item in request.items]

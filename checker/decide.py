@@ -1,0 +1,317 @@
+"""From the checks an item fired to a decision, a certifiable quantity and cited reasons.
+
+Precedence, as reviewers apply the guidelines (8 CCR 9792.21.1; FACTS.md section 10):
+  1. A decision needs a primary rule: one that by itself addresses the treatment for the
+     item's condition or region. Without one the item is `not-covered`; we never guess.
+  2. Within the postsurgical physical medicine period the Postsurgical Treatment
+     Guidelines replace the nonsurgical courses and trials, and the Labor Code cap does
+     not apply (Labor Code 4604.5(c)(1) exception).
+  3. MTUS primary rules supersede ODG primary rules; ODG speaks only where the MTUS is
+     silent. General rules (trial size, continuation, cap, prerequisites) always apply.
+  4. Among rules of one kind that set the course (course, trial, postsurgical), the most
+     generous applicable line governs: the request is judged on the diagnosis that best
+     supports it. Every other rule is a constraint of its own.
+  5. The certifiable quantity is the smallest any active rule allows; the item is
+     certified when that covers the whole requested quantity.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict
+
+from checker.engine.checks import Check
+from checker.engine.engine import Firing
+from checker.kb.load import KnowledgeBase
+from checker.kb.schema import Rule, resolve_param
+from checker.normalize.item import NormalizedItem
+from checker.vocab import Decision, Family
+
+SETS_COURSE = {"course", "trial", "postsurgical"}
+NONSURGICAL_ONLY = {"course", "trial", "cap"}
+TIER_ORDER = {"mtus": 0, "odg": 1}
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Citation(Model):
+    source: str
+    section: str
+    pages: str
+
+
+class Finding(Model):
+    rule: str
+    check: str
+    kind: str
+    effect: Literal["ok", "advise", "limit", "block"]
+    message: str
+    citation: Citation
+    confidence: Literal["confirmed", "unconfirmed"]
+    values: dict
+    allows: Optional[int] = None  # quantity this rule alone would certify (None: no limit)
+    superseded_by: Optional[str] = None
+
+
+class Understood(Model):
+    """The request as the rules read it."""
+
+    family: Family
+    visits: Optional[int]
+    frequency_per_week: Optional[float]
+    weeks: Optional[float]
+    regions: list[str]
+    conditions: list[str]
+    authorized_visits: int
+    prior_visits: Optional[str]
+    functional_improvement: str
+    guideline_date: dt.date
+
+
+class ItemResult(Model):
+    item: str
+    family: Family
+    decision: Decision
+    imr_outcome: str
+    requested_quantity: Optional[int]
+    quantity_unit: Literal["visits", "days"]
+    certifiable_quantity: Optional[int]
+    deciding_rules: list[str]
+    findings: list[Finding]
+    superseded: list[Finding]
+    missing_documentation: list[str]
+    not_covered_reason: Optional[str] = None
+    understood: Understood
+
+
+def citation(rule: Rule, kb: KnowledgeBase, day: dt.date) -> Citation:
+    src = kb.sources[rule.source]
+    edition = src.edition_on(day) or src.editions[-1]
+    name = src.title if len(src.editions) == 1 and src.tier == "statute" else f"{src.title} ({edition.label})"
+    ref = f", {src.reference}" if src.reference else ""
+    return Citation(source=f"{name}{ref}", section=rule.section, pages=rule.pages)
+
+
+def pages_text(pages: str) -> str:
+    if pages.replace("-", "").replace(",", "").replace(" ", "").isdigit():
+        return f"p. {pages}" if pages.isdigit() else f"pp. {pages}"
+    return pages
+
+
+def _n(x) -> str:
+    return str(int(x)) if isinstance(x, float) and x.is_integer() else str(x)
+
+
+def _breakdown(f: dict) -> str:
+    parts = []
+    if f["prior_min"]:
+        parts.append(f"{f['prior_min']} prior")
+    if f["authorized"]:
+        parts.append(f"{f['authorized']} already authorized")
+    parts.append(f"{f['requested']} requested")
+    return " + ".join(parts)
+
+
+def _check_sentence(rule: Rule, check: Check, fact: dict) -> str:
+    """What the comparison found, in words, from the compared values."""
+    kind, name, f = rule.kind, check.name, fact
+    total = f"{f['total']} visits ({_breakdown(f)})" if (f["prior_min"] or f["authorized"]) else f"{f['requested']} visits"
+    fam = f["family"].replace("_", " ")
+    if name == "unspecified":
+        return "the request does not state a quantity" + (f"; at most {check.limit} would fit" if check.limit else "")
+    if kind == "course":
+        return f"{total} {'stay within' if name == 'within' else 'exceed'} the {check.limit or int(rule.parameters.visits.max)} allowed"
+    if kind == "trial":
+        t = rule.parameters.trial_visits
+        return {
+            "within": f"{total} fit within the initial trial of {t}",
+            "beyond_without_improvement": f"{total} go beyond the {t}-visit trial without documented objective functional improvement",
+            "beyond_with_improvement": f"{total} go beyond the {t}-visit trial, with objective functional improvement documented",
+        }[name]
+    if kind == "continuation":
+        prior = f"{f['prior_min']} prior" if f["prior_known"] else "prior"
+        return {
+            "count_unknown": f"prior {fam} is documented, but not how many visits, nor enough to judge its effect",
+            "without_improvement": f"{prior} {fam} visits without documented objective functional improvement",
+            "with_improvement": f"{prior} {fam} visits with documented objective functional improvement",
+        }[name]
+    if kind == "cap":
+        return f"{f['cap_total']} visits count toward the {rule.parameters.cap_visits}-visit cap ({'within' if name == 'within' else 'over'} it)"
+    if kind == "not_recommended":
+        where = ", ".join(f["regions"]) or "this condition"
+        return f"the request is for {where}" if not rule.applies_to.maintenance else "the request is for maintenance care"
+    if kind in ("prerequisite",):
+        names = " or ".join(n.replace("_", " ") for n in rule.prerequisite.any_of)
+        return {"met": f"documented: {names}", "not_met": f"the record says no: {names}",
+                "not_stated": f"not documented: {names}"}[name]
+    if kind == "advice":
+        return "documentation asked for"
+    if kind == "postsurgical":
+        days = f["days_since_surgery"]
+        initial, general = rule.initial_visits(), int(rule.parameters.visits.max)
+        head = f"{days} days after surgery, {total}"
+        return {
+            "within_initial": f"{head} fit the initial course of {initial}",
+            "beyond_initial_without_improvement": f"{head} go beyond the initial course of {initial} without documented functional improvement",
+            "within_general": f"{head} fit the general course of {general}, with functional improvement documented",
+            "beyond_general": f"{head} exceed the general course of {general}",
+        }[name]
+    if kind == "device_trial":
+        d = f["duration_days"]
+        return {
+            "purchase_after_trial": "purchase after a documented trial with functional benefit",
+            "purchase_without_trial": "purchase without a documented one-month trial showing functional benefit",
+            "rental_duration_unstated": "rental, length not stated",
+            "rental_within": f"rental for {d} days, within the one-month trial",
+            "rental_exceeds": f"rental for {d} days, longer than the {check.limit}-day trial",
+        }[name]
+    return name.replace("_", " ")
+
+
+def _allows(check: Check, fact: dict) -> Optional[int]:
+    if check.effect == "block":
+        return 0
+    if check.effect == "limit":
+        counted = fact[check.counted] if check.counted else 0
+        return max(0, check.limit - counted)
+    return None
+
+
+def _finding(rule: Rule, check: Check, firing: Firing, fact: dict, kb: KnowledgeBase, day: dt.date) -> Finding:
+    cite = citation(rule, kb, day)
+    rationale = rule.rationale.format_map(_TemplateParams(rule))
+    message = f"{cite.source}, {cite.section} ({pages_text(cite.pages)}) {rationale}: {_check_sentence(rule, check, fact)}."
+    return Finding(
+        rule=rule.id, check=check.name, kind=rule.kind, effect=check.effect, message=message, citation=cite,
+        confidence=rule.confidence.level, values=firing.values, allows=_allows(check, fact),
+    )
+
+
+class _TemplateParams(dict):
+    def __init__(self, rule: Rule):
+        super().__init__()
+        self.rule = rule
+
+    def __missing__(self, key: str) -> str:
+        value = resolve_param(self.rule.parameters, key)
+        return _n(value) if not hasattr(value, "max") else str(value)
+
+
+def _understood(item: NormalizedItem, fact: dict, day: dt.date, prior: Optional[str]) -> Understood:
+    return Understood(
+        family=item.family, visits=item.visits, frequency_per_week=item.frequency_per_week, weeks=item.weeks,
+        regions=fact.get("regions", []), conditions=fact.get("conditions", []),
+        authorized_visits=item.authorized_visits, prior_visits=prior,
+        functional_improvement=fact.get("fi", "not_stated"), guideline_date=day,
+    )
+
+
+def not_covered(item: NormalizedItem, fact: dict, day: dt.date, reason: str, prior: Optional[str]) -> ItemResult:
+    return ItemResult(
+        item=item.text, family=item.family, decision=Decision.not_covered,
+        imr_outcome=Decision.not_covered.imr_outcome, requested_quantity=item.visits,
+        quantity_unit="visits", certifiable_quantity=None, deciding_rules=[], findings=[], superseded=[],
+        missing_documentation=[], not_covered_reason=reason, understood=_understood(item, fact, day, prior),
+    )
+
+
+def decide(
+    item: NormalizedItem, fact: dict, firings: list[Firing], checks: dict[str, Check],
+    kb: KnowledgeBase, day: dt.date, prior: Optional[str] = None,
+) -> ItemResult:
+    fired: dict[str, tuple[Rule, Check, Firing]] = {}
+    for firing in firings:
+        rule = kb.rule(firing.rule_id)
+        if rule.id in fired:  # checks of one rule are exclusive: two firing is an engine bug
+            raise AssertionError(f"rule {rule.id} fired twice: {fired[rule.id][1].name} and {firing.check}")
+        fired[rule.id] = (rule, checks[f"{rule.id}#{firing.check}"], firing)
+
+    if not any(rule.primary for rule, _, _ in fired.values()):
+        return not_covered(item, fact, day, _uncovered_reason(item, fact, kb, day), prior)
+
+    superseded: dict[str, str] = {}
+    postsurgical = [r.id for r, _, _ in fired.values() if r.kind == "postsurgical"]
+    if postsurgical:
+        for rule, _, _ in fired.values():
+            if rule.kind in NONSURGICAL_ONLY:
+                superseded[rule.id] = postsurgical[0]
+    primaries = [r for r, _, _ in fired.values() if r.primary and r.id not in superseded]
+    top = min(TIER_ORDER.get(kb.sources[r.source].tier, 9) for r in primaries)
+    leader = next(r.id for r in primaries if TIER_ORDER.get(kb.sources[r.source].tier, 9) == top)
+    for rule in primaries:
+        if TIER_ORDER.get(kb.sources[rule.source].tier, 9) > top:
+            superseded[rule.id] = leader
+
+    active = [(r, c, f) for r, c, f in fired.values() if r.id not in superseded]
+    findings = [_finding(r, c, f, fact, kb, day) for r, c, f in active]
+    by_rule = {f.rule: f for f in findings}
+
+    # Most generous line per course-setting kind; every other rule constrains on its own.
+    constraints: list[tuple[Optional[int], list[str]]] = []
+    for kind in SETS_COURSE:
+        group = [by_rule[r.id] for r, _, _ in active if r.kind == kind]
+        if group:
+            best = None if any(g.allows is None for g in group) else max(g.allows for g in group)
+            constraints.append((best, [g.rule for g in group if g.allows == best]))
+    for rule, _, _ in active:
+        if rule.kind not in SETS_COURSE:
+            constraints.append((by_rule[rule.id].allows, [rule.id]))
+    limits = [c for c in constraints if c[0] is not None]
+    certifiable = min((c[0] for c in limits), default=None)
+
+    days = item.family is Family.tens and item.mode == "rental" and item.duration_days is not None
+    requested = item.duration_days if days else item.visits
+    if item.family is Family.tens:
+        ok = certifiable is None or (requested is not None and certifiable >= requested)
+    else:
+        ok = item.quantity_specified and (certifiable is None or certifiable >= (item.visits or 0))
+    decision = Decision.certify if ok else Decision.non_certify
+    if ok:
+        deciding = [r.id for r, _, _ in active if r.primary]
+    else:
+        deciding = [rid for limit, ids in limits if limit == certifiable for rid in ids]
+
+    missing: list[str] = []
+    for rule, check, _ in active:
+        notes = []
+        if check.effect in ("advise", "block", "limit") and rule.missing and check.name not in ("unspecified", "exceeds"):
+            notes.append(rule.missing)
+        if check.name == "unspecified":
+            notes.append("the quantity requested (number of visits, or frequency per week and number of weeks)")
+        if rule.kind == "course" and check.name == "exceeds":
+            notes.append("exceptional factors that justify visits beyond the guideline's numbers")
+        if rule.kind == "cap" and check.name == "exceeds" and rule.missing:
+            notes.append(rule.missing)
+        missing += [n for n in notes if n not in missing]
+
+    order = {rid: i for i, rid in enumerate(deciding)}
+    findings.sort(key=lambda f: (order.get(f.rule, len(order)), f.effect == "ok"))
+    superseded_findings = [
+        _finding(r, c, f, fact, kb, day).model_copy(update={"superseded_by": superseded[r.id]})
+        for r, c, f in fired.values() if r.id in superseded
+    ]
+    if certifiable is not None and requested is not None:
+        certifiable = min(certifiable, requested)
+    return ItemResult(
+        item=item.text, family=item.family, decision=decision, imr_outcome=decision.imr_outcome,
+        requested_quantity=requested, quantity_unit="days" if days else "visits",
+        certifiable_quantity=requested if ok and certifiable is None else certifiable,
+        deciding_rules=deciding, findings=findings, superseded=superseded_findings,
+        missing_documentation=missing, understood=_understood(item, fact, day, prior),
+    )
+
+
+def _uncovered_reason(item: NormalizedItem, fact: dict, kb: KnowledgeBase, day: dt.date) -> str:
+    family_rules = [r for r in kb.rules if item.family in r.family]
+    in_force = [r for r in family_rules if r.effective.in_force(day)]
+    label = item.family.label.lower()
+    if not in_force:
+        return (f"no rule for {label} is in force on {day.isoformat()}; the rule base encodes the guidelines "
+                f"in force from 2009-07-18 to 2017-11-30 for most families (use --as-of to check another date)")
+    conditions = ", ".join(fact["conditions"]) or "none recognized"
+    regions = ", ".join(fact["regions"]) or "none stated"
+    return (f"no guideline line for {label} matches the diagnoses ({conditions}) and body regions ({regions}) "
+            f"on {day.isoformat()}")

@@ -1,0 +1,122 @@
+"""Build the flat fact the rules are evaluated on, for one item of one request.
+
+Every field is a plain JSON value (durable-rules matches on JSON). Counts that are only
+known as a range use the lower bound: a limit is exceeded only when it is certainly exceeded.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from checker.kb.load import KnowledgeBase
+from checker.normalize.item import NormalizedItem
+from checker.normalize.item_text import detect_regions
+from checker.request.model import PriorCourse, TreatmentRequest
+from checker.vocab import CAP_GROUP, Family, Region, Tri
+
+HISTORY_TRI = (
+    "home_exercise_program", "flare_up", "medication_reduced_or_not_tolerated", "adjunct_to_exercise",
+    "reduced_weight_bearing_needed", "returned_to_work", "other_modalities_failed", "return_to_work_goal",
+    "plateau_after_therapy", "indication_documented",
+)
+CHRONIC_DAYS = 90  # 9792.20: pain lasting three or more months
+WORK_CONDITIONING_DAYS = 730  # no more than 2 years past the date of injury
+RECENT_SURGERY_DAYS = 365
+
+
+@dataclass(frozen=True)
+class Dates:
+    guideline: dt.date  # selects the rules in force (--as-of, else the request date, else today)
+    clinical: dt.date  # measures intervals: days since injury and surgery
+
+
+def pick_dates(request: TreatmentRequest, as_of: dt.date | None, today: dt.date) -> Dates:
+    clinical = request.request_date or as_of or today
+    return Dates(guideline=as_of or request.request_date or today, clinical=clinical)
+
+
+def _tri(known: bool, true: bool) -> str:
+    return (Tri.not_stated if not known else Tri.yes if true else Tri.no).value
+
+
+def patient_conditions(request: TreatmentRequest, kb: KnowledgeBase) -> list[str]:
+    found: list[str] = []
+    for d in request.patient.diagnoses:
+        for c in kb.classify_conditions(d.text, d.code):
+            if c not in found:
+                found.append(c)
+    return found
+
+
+def patient_regions(request: TreatmentRequest, kb: KnowledgeBase, conditions: list[str]) -> list[Region]:
+    regions = set(request.patient.regions) | set(kb.implied_regions(conditions))
+    for d in request.patient.diagnoses:
+        if d.text:
+            regions |= set(detect_regions(d.text))
+    return sorted(regions, key=lambda r: r.value)
+
+
+def _prior(request: TreatmentRequest, family: Family) -> PriorCourse | None:
+    return request.history.prior_treatment.get(family)
+
+
+def _prior_min(course: PriorCourse | None) -> int:
+    return course.visits.min if course and course.visits else 0
+
+
+def build_fact(request: TreatmentRequest, item: NormalizedItem, kb: KnowledgeBase, dates: Dates) -> dict:
+    conditions = patient_conditions(request, kb)
+    regions = item.regions or patient_regions(request, kb, conditions)
+    prior = _prior(request, item.family)
+    # "no prior chiropractic" is recorded as 0 visits: a family mentioned with 0 visits was not given
+    has_prior = prior is not None and (prior.visits is None or prior.visits.max is None or prior.visits.max > 0)
+    prior_min = _prior_min(prior)
+    requested = item.visits or 0
+    before = prior_min + item.authorized_visits
+
+    group = CAP_GROUP.get(item.family)
+    cap_prior = sum(_prior_min(_prior(request, f)) for f, g in CAP_GROUP.items() if group and g == group)
+    cap_before = (cap_prior if group else prior_min) + item.authorized_visits
+
+    performed = [s for s in request.patient.surgeries if s.date and s.date <= dates.clinical and not s.planned]
+    latest = max(performed, key=lambda s: s.date, default=None)
+    planned = [s for s in request.patient.surgeries if s.planned or s.date is None or s.date > dates.clinical]
+    if latest and (dates.clinical - latest.date).days <= RECENT_SURGERY_DAYS:
+        surgery_performed = Tri.yes
+    elif planned:
+        surgery_performed = Tri.no
+    else:
+        surgery_performed = Tri.not_stated
+
+    injury = request.patient.injury_date
+    injury_days = (dates.clinical - injury).days if injury else None
+    history = request.history
+    fact = {
+        "family": item.family.value,
+        "day": dates.guideline.toordinal(),
+        "conditions": conditions,
+        "regions": [r.value for r in regions],
+        "quantity_specified": item.quantity_specified,
+        "requested": requested,
+        "authorized": item.authorized_visits,
+        "has_prior": has_prior,
+        "prior_known": prior is None or prior.visits is not None,
+        "prior_min": prior_min,
+        "fi": (prior.functional_improvement if prior else Tri.not_stated).value,
+        "before": before,
+        "total": before + requested,
+        "cap_before": cap_before,
+        "cap_total": cap_before + requested,
+        "surgeries": kb.classify_surgery(latest.procedure) if latest else [],
+        "days_since_surgery": (dates.clinical - latest.date).days if latest else -1,
+        "surgery_performed": surgery_performed.value,
+        "postoperative": item.postoperative,
+        "maintenance": item.maintenance,
+        "mode": item.mode or "unspecified",
+        "duration_days": item.duration_days if item.duration_days is not None else -1,
+        "chronic_pain": _tri(injury_days is not None, (injury_days or 0) >= CHRONIC_DAYS),
+        "within_two_years_of_injury": _tri(injury_days is not None, (injury_days or 0) <= WORK_CONDITIONING_DAYS),
+    }
+    for name in HISTORY_TRI:
+        fact[name] = getattr(history, name).value
+    return fact

@@ -1,0 +1,180 @@
+"""Load and validate the YAML rule base.
+
+Errors name the file, the rule id and the field: `rules/x.yaml: rule pt.a: pages: required field is missing`.
+The rule base is found in $IMR_RULES_DIR, else inside the installed package
+(checker/_rules, put there by the wheel build), else at the repository's rules/.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from checker.errors import InputError, from_validation_error
+from checker.kb.schema import CategoriesFile, Category, Rule, RuleFile, Source, SourcesFile
+from checker.vocab import Region
+
+try:  # the C loader is several times faster; cold start matters for the CLI
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+SOURCES_FILE = "_sources.yaml"
+CATEGORIES_FILE = "_categories.yaml"
+
+
+def rules_dir() -> Path:
+    env = os.environ.get("IMR_RULES_DIR")
+    if env:
+        return Path(env)
+    packaged = Path(__file__).resolve().parent.parent / "_rules"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent.parent / "rules"
+
+
+@dataclass(frozen=True)
+class CategoryMatcher:
+    category: Category
+    pattern: re.Pattern | None
+
+    def matches(self, text: str | None, code: str | None) -> bool:
+        if code and any(code.startswith(p) for p in self.category.icd10):
+            return True
+        return bool(text and self.pattern and self.pattern.search(text))
+
+
+def _matcher(cat: Category) -> CategoryMatcher:
+    if not cat.synonyms:
+        return CategoryMatcher(cat, None)
+    alternatives = "|".join(f"(?:{s})" for s in cat.synonyms)
+    return CategoryMatcher(cat, re.compile(rf"\b(?:{alternatives})\b", re.I))
+
+
+@dataclass
+class KnowledgeBase:
+    directory: Path
+    sources: dict[str, Source]
+    conditions: list[CategoryMatcher]
+    surgeries: list[CategoryMatcher]
+    rules: list[Rule]
+    rule_files: dict[str, str] = field(default_factory=dict)  # rule id -> file name
+
+    def rule(self, rule_id: str) -> Rule:
+        return self._by_id[rule_id]
+
+    def __post_init__(self):
+        self._by_id = {r.id: r for r in self.rules}
+
+    def classify_conditions(self, text: str | None, code: str | None = None) -> list[str]:
+        return [m.category.id for m in self.conditions if m.matches(text, code)]
+
+    def classify_surgery(self, procedure: str) -> list[str]:
+        return [m.category.id for m in self.surgeries if m.matches(procedure, None)]
+
+    def implied_regions(self, category_ids: list[str]) -> list[Region]:
+        by_id = {m.category.id: m.category for m in self.conditions + self.surgeries}
+        return sorted({r for c in category_ids for r in by_id[c].regions}, key=lambda r: r.value)
+
+
+def _read_yaml(path: Path) -> object:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(path, None, f"cannot be read as UTF-8 YAML ({e})") from None
+    if not text.strip():
+        raise InputError(path, None, "is empty; expected a YAML rule file")
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        raise InputError(path, f"line {mark.line + 1}" if mark else None, f"malformed YAML: {e.problem or e.context}") from None
+    except yaml.YAMLError as e:
+        raise InputError(path, None, f"malformed YAML: {e}") from None
+
+
+def _validate(model, path: Path, data: object, prefix: str = ""):
+    if not isinstance(data, dict):
+        raise InputError(path, prefix or "(top level)", f"expected a mapping, got {type(data).__name__}")
+    try:
+        return model.model_validate(data)
+    except ValidationError as e:
+        raise from_validation_error(str(path), e, prefix) from None
+
+
+def load_rule_file(path: Path) -> list[Rule]:
+    """One section file: each rule is its `defaults` overlaid with its own fields."""
+    doc = _validate(RuleFile, path, _read_yaml(path))
+    rules = []
+    for index, raw in enumerate(doc.rules):
+        if not isinstance(raw, dict):
+            raise InputError(path, f"rules[{index}]", f"expected a mapping, got {type(raw).__name__}")
+        label = f"rule {raw['id']}" if isinstance(raw.get("id"), str) else f"rules[{index}]"
+        rules.append(_validate(Rule, path, {**doc.defaults, **raw}, label))
+    return rules
+
+
+def _check_references(path: Path, rule: Rule, sources: dict, conditions: set, surgeries: set) -> None:
+    where = f"rule {rule.id}"
+    if rule.source not in sources:
+        raise InputError(path, f"{where}: source", f"unknown source {rule.source!r}; expected one of {sorted(sources)}")
+    for c in rule.applies_to.conditions:
+        if c not in conditions:
+            raise InputError(path, f"{where}: applies_to.conditions", f"unknown condition category {c!r}")
+    for s in rule.applies_to.surgeries:
+        if s not in surgeries:
+            raise InputError(path, f"{where}: applies_to.surgeries", f"unknown surgery category {s!r}")
+    src = sources[rule.source]
+    if not any(
+        e.start <= (rule.effective.end or e.start) and (e.end is None or rule.effective.start <= e.end)
+        for e in src.editions
+    ):
+        raise InputError(path, f"{where}: effective", f"no edition of {rule.source} is in force in that period")
+
+
+def load_kb(directory: Path | str | None = None) -> KnowledgeBase:
+    directory = Path(directory) if directory else rules_dir()
+    if not directory.is_dir():
+        raise InputError(directory, None, "rule base directory not found; expected rules/*.yaml")
+    sources = _validate(SourcesFile, directory / SOURCES_FILE, _read_yaml(directory / SOURCES_FILE)).sources
+    cats = _validate(CategoriesFile, directory / CATEGORIES_FILE, _read_yaml(directory / CATEGORIES_FILE))
+    for group in (cats.conditions, cats.surgeries):
+        seen = set()
+        for c in group:
+            if c.id in seen:
+                raise InputError(directory / CATEGORIES_FILE, f"category {c.id}", "duplicate category id")
+            seen.add(c.id)
+    condition_ids = {c.id for c in cats.conditions}
+    surgery_ids = {c.id for c in cats.surgeries}
+
+    rules: list[Rule] = []
+    origin: dict[str, str] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        if path.name.startswith("_"):
+            continue
+        for rule in load_rule_file(path):
+            if rule.id in origin:
+                raise InputError(path, f"rule {rule.id}", f"duplicate rule id (first defined in {origin[rule.id]})")
+            _check_references(path, rule, sources, condition_ids, surgery_ids)
+            origin[rule.id] = path.name
+            rules.append(rule)
+    if not rules:
+        raise InputError(directory, None, "no rule files (*.yaml) found")
+    return KnowledgeBase(
+        directory=directory,
+        sources=sources,
+        conditions=[_matcher(c) for c in cats.conditions],
+        surgeries=[_matcher(c) for c in cats.surgeries],
+        rules=rules,
+        rule_files=origin,
+    )
+
+
+@lru_cache(maxsize=4)
+def default_kb() -> KnowledgeBase:
+    return load_kb()

@@ -1,0 +1,272 @@
+"""Pydantic schema of the YAML rule base (rules/*.yaml).
+
+Three kinds of file:
+  _sources.yaml     the guidelines and statutes rules cite, with their editions and dates
+  _categories.yaml  condition and surgery categories (ICD-10-CM prefixes and synonyms)
+  <section>.yaml    one guideline section: `defaults` shared by its rules, then `rules`
+
+Every rule must name its source, section and pages, its effective dates, the families
+it governs and a confidence; cross-references (source ids, category ids, template
+placeholders) are checked when the whole base is loaded (checker.kb.load).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from string import Formatter
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from checker.vocab import Family, Region
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+# ---------------------------------------------------------------- sources
+
+class Effective(Strict):
+    start: dt.date = Field(alias="from")
+    end: Optional[dt.date] = Field(default=None, alias="until")
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.end is not None and self.end < self.start:
+            raise ValueError(f"until {self.end} is before from {self.start}")
+        return self
+
+    def in_force(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+class Edition(Effective):
+    label: str = Field(min_length=1)
+    note: Optional[str] = None
+
+
+class Source(Strict):
+    title: str = Field(min_length=1)
+    tier: Literal["mtus", "odg", "statute", "regulation"]
+    reference: Optional[str] = None  # e.g. "8 CCR 9792.24.2"
+    editions: list[Edition] = Field(min_length=1)
+
+    def edition_on(self, day: dt.date) -> Optional[Edition]:
+        return next((e for e in self.editions if e.in_force(day)), None)
+
+
+class SourcesFile(Strict):
+    sources: dict[str, Source] = Field(min_length=1)
+
+
+# ---------------------------------------------------------------- categories
+
+class Category(Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str = Field(min_length=1)
+    icd10: list[str] = Field(default_factory=list, description="ICD-10-CM code prefixes")
+    synonyms: list[str] = Field(default_factory=list, description="phrases; regex allowed")
+    regions: list[Region] = Field(default_factory=list, description="regions this category implies")
+    note: Optional[str] = None
+
+    @field_validator("icd10")
+    @classmethod
+    def _prefixes(cls, v: list[str]) -> list[str]:
+        for p in v:
+            if not re.fullmatch(r"[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{0,4})?", p):
+                raise ValueError(f"expected an ICD-10-CM code prefix such as M54.1, got {p!r}")
+        return v
+
+    @field_validator("synonyms")
+    @classmethod
+    def _regexes(cls, v: list[str]) -> list[str]:
+        for s in v:
+            try:
+                re.compile(s)
+            except re.error as e:
+                raise ValueError(f"synonym {s!r} is not a valid pattern: {e}") from None
+        return v
+
+    @model_validator(mode="after")
+    def _matchable(self):
+        if not (self.icd10 or self.synonyms):
+            raise ValueError("a category needs icd10 prefixes or synonyms")
+        return self
+
+
+class CategoriesFile(Strict):
+    conditions: list[Category] = Field(min_length=1)
+    surgeries: list[Category] = Field(min_length=1)
+
+
+# ---------------------------------------------------------------- rules
+
+Kind = Literal[
+    "course",  # visits allowed for a condition/region: within or beyond the limit
+    "trial",  # initial trial size; beyond it only with documented functional improvement
+    "continuation",  # prior treatment of the family needs documented improvement and a known count
+    "cap",  # statutory visit cap per injury
+    "not_recommended",  # the guideline does not recommend the treatment here
+    "prerequisite",  # a documented fact the guideline makes a condition of the treatment
+    "advice",  # documentation the guideline asks for, without changing the decision
+    "postsurgical",  # postsurgical treatment: initial course, general course, period from surgery
+    "device_trial",  # device (TENS): rental trial before purchase
+]
+
+# Facts a prerequisite or advice may name: the yes/no/not-stated facts of a request's
+# history, and facts derived from its dates (checker.engine.facts).
+TriFact = Literal[
+    "home_exercise_program", "flare_up", "medication_reduced_or_not_tolerated", "adjunct_to_exercise",
+    "reduced_weight_bearing_needed", "returned_to_work", "other_modalities_failed", "return_to_work_goal",
+    "plateau_after_therapy", "indication_documented", "chronic_pain", "within_two_years_of_injury",
+    "surgery_performed",
+]
+
+
+class Span(Strict):
+    min: Optional[float] = Field(default=None, ge=0)
+    max: float = Field(ge=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _scalar(cls, v):
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            return {"min": v, "max": v}
+        return v
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.min is not None and self.min > self.max:
+            raise ValueError(f"min {self.min} is above max {self.max}")
+        return self
+
+    def __str__(self) -> str:
+        def n(x: float) -> str:
+            return str(int(x)) if float(x).is_integer() else str(x)
+        if self.min is None or self.min == self.max:
+            return n(self.max)
+        return f"{n(self.min)}-{n(self.max)}"
+
+
+class Parameters(Strict):
+    visits: Optional[Span] = None  # course: allowed visits; postsurgical: general course
+    weeks: Optional[Span] = None
+    frequency_per_week: Optional[Span] = None
+    trial_visits: Optional[int] = Field(default=None, gt=0)
+    initial_visits: Optional[int] = Field(default=None, gt=0)  # postsurgical: default half the general course
+    period_months: Optional[int] = Field(default=None, gt=0)  # postsurgical physical medicine period
+    cap_visits: Optional[int] = Field(default=None, gt=0)
+    rental_days: Optional[int] = Field(default=None, gt=0)
+    duration_months: Optional[Span] = None
+
+
+class AppliesTo(Strict):
+    conditions: list[str] = Field(default_factory=list, description="category ids; empty: any")
+    regions: list[Region] = Field(default_factory=list, description="empty: any")
+    surgeries: list[str] = Field(default_factory=list, description="surgery category ids (postsurgical)")
+    flare_up: Optional[bool] = None  # true: only flare-ups; false: only when no flare-up is documented
+    maintenance: Optional[bool] = None  # true: only elective/maintenance care
+    with_prior: Optional[bool] = None  # true: only when the family was already given for this injury
+    postoperative: Optional[bool] = None  # true: only items requested as post-operative therapy
+
+
+class Prerequisite(Strict):
+    any_of: list[TriFact] = Field(min_length=1)
+    when_not_stated: Literal["advise", "block"] = "advise"
+
+
+class Confidence(Strict):
+    level: Literal["confirmed", "unconfirmed"]
+    note: str = Field(min_length=1)
+
+
+class Rule(Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+    kind: Kind
+    primary: bool  # true: the rule by itself addresses the treatment (a decision can rest on it)
+    source: str = Field(min_length=1)
+    section: str = Field(min_length=1)
+    pages: str = Field(min_length=1)
+    effective: Effective
+    family: list[Family] = Field(min_length=1)
+    applies_to: AppliesTo = Field(default_factory=AppliesTo)
+    parameters: Parameters = Field(default_factory=Parameters)
+    prerequisite: Optional[Prerequisite] = None
+    rationale: str = Field(min_length=1)
+    missing: Optional[str] = None  # the documentation to supply when this rule blocks or advises
+    quote: Optional[str] = None
+    confidence: Confidence
+
+    @field_validator("family", mode="before")
+    @classmethod
+    def _one_or_many(cls, v):
+        return [v] if isinstance(v, str) else v
+
+    @field_validator("pages", mode="before")
+    @classmethod
+    def _pages_text(cls, v):
+        return str(v) if isinstance(v, int) else v
+
+    @field_validator("family")
+    @classmethod
+    def _not_other(cls, v):
+        if Family.other in v:
+            raise ValueError("rules cover physical-medicine families, not 'other'")
+        return v
+
+    @model_validator(mode="after")
+    def _kind_needs(self):
+        p = self.parameters
+        need = {
+            "course": ("visits",),
+            "trial": ("trial_visits",),
+            "cap": ("cap_visits",),
+            "postsurgical": ("visits", "period_months"),
+            "device_trial": ("rental_days",),
+        }.get(self.kind, ())
+        for name in need:
+            if getattr(p, name) is None:
+                raise ValueError(f"parameters.{name}: a {self.kind} rule needs it")
+        if self.kind == "prerequisite" and self.prerequisite is None:
+            raise ValueError("prerequisite: a prerequisite rule needs it")
+        if self.kind in ("postsurgical",) and not self.applies_to.surgeries:
+            raise ValueError("applies_to.surgeries: a postsurgical rule needs surgery categories")
+        if self.kind in ("prerequisite", "advice", "continuation") and not self.missing:
+            raise ValueError(f"missing: a {self.kind} rule must say what documentation is missing")
+        for name in template_fields(self.rationale):
+            if resolve_param(self.parameters, name) is None:
+                raise ValueError(f"rationale: placeholder {{{name}}} is not a parameter of this rule")
+        return self
+
+    def initial_visits(self) -> int:
+        """Postsurgical initial course: one half of the general course (9792.24.3)."""
+        if self.parameters.initial_visits:
+            return self.parameters.initial_visits
+        return max(1, int(self.parameters.visits.max) // 2)
+
+
+def template_fields(template: str) -> list[str]:
+    return [name for _, name, _, _ in Formatter().parse(template) if name]
+
+
+def resolve_param(params: Parameters, dotted: str):
+    """'visits.max' -> params.visits.max; 'weeks' -> str(params.weeks)."""
+    head, _, tail = dotted.partition(".")
+    value = getattr(params, head, None)
+    if value is None or not tail:
+        return value
+    return getattr(value, tail, None)
+
+
+class RuleFile(Strict):
+    defaults: dict = Field(default_factory=dict)
+    rules: list[dict] = Field(min_length=1)
+
+    @field_validator("defaults")
+    @classmethod
+    def _known_defaults(cls, v: dict) -> dict:
+        unknown = set(v) - set(Rule.model_fields)
+        if unknown:
+            raise ValueError(f"unknown field {sorted(unknown)[0]!r} in defaults")
+        return v

@@ -1,0 +1,78 @@
+"""A request item as the rules see it: the free text read by the normalizer, overridden
+by whatever structured fields the request gives."""
+from __future__ import annotations
+
+import math
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict
+
+from checker.normalize.item_text import parse_item
+from checker.request.model import RequestItem
+from checker.vocab import Family, Region
+
+
+class NormalizedItem(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: str  # as written (or a description built from the structured fields)
+    family: Family
+    visits: Optional[int]  # requested / disputed visits
+    visits_min: Optional[int]
+    frequency_per_week: Optional[float]
+    weeks: Optional[float]
+    regions: list[Region]
+    quantity_specified: bool
+    authorized_visits: int
+    original_visits: Optional[int]
+    mode: Optional[Literal["rental", "purchase"]]
+    duration_days: Optional[int]
+    maintenance: bool
+    evaluation_only: bool
+    postoperative: bool
+
+
+def _describe(item: RequestItem) -> str:
+    parts = [item.family.label if item.family else "Treatment"]
+    if item.visits is not None:
+        parts.append(f"x {item.visits}")
+    elif item.frequency_per_week and item.weeks:
+        parts.append(f"{item.frequency_per_week:g} x {item.weeks:g}")
+    if item.regions:
+        parts.append("for " + ", ".join(r.value for r in item.regions))
+    return " ".join(parts)
+
+
+def normalize_item(item: RequestItem) -> NormalizedItem:
+    text = (item.text or "").strip() or _describe(item)
+    parsed = parse_item(text)
+    given = item.model_fields_set
+
+    frequency = item.frequency_per_week if "frequency_per_week" in given else parsed.frequency_per_week
+    weeks = item.weeks if "weeks" in given else parsed.weeks
+    if "visits" in given:
+        visits = visits_min = item.visits
+    elif {"frequency_per_week", "weeks"} & given and frequency and weeks:
+        visits = visits_min = math.ceil(frequency * weeks)
+    else:
+        visits, visits_min = parsed.visits, parsed.visits_min
+    mode = item.mode if "mode" in given else parsed.mode
+    family = item.family if item.family is not None else parsed.family
+    specified = visits is not None if family is not Family.tens else mode is not None
+    return NormalizedItem(
+        text=text,
+        family=family,
+        visits=visits,
+        visits_min=visits_min if visits_min is not None else visits,
+        frequency_per_week=frequency,
+        weeks=weeks,
+        regions=sorted(set(item.regions or parsed.regions), key=lambda r: r.value),
+        quantity_specified=specified,
+        authorized_visits=item.authorized_visits if "authorized_visits" in given else parsed.authorized_visits,
+        original_visits=parsed.original_visits,
+        mode=mode,
+        duration_days=item.duration_days if "duration_days" in given else parsed.duration_days,
+        maintenance=item.maintenance or parsed.maintenance,
+        evaluation_only=parsed.evaluation_only and "visits" not in given,
+        postoperative=parsed.postoperative,
+    )
