@@ -5,7 +5,7 @@ import datetime as dt
 
 from checker.decide import ItemResult, decide, not_covered
 from checker.engine.engine import Engine
-from checker.engine.facts import Dates, build_fact, pick_dates
+from checker.engine.facts import Dates, build_fact, pick_dates, prior_course
 from checker.kb.load import KnowledgeBase, default_kb
 from checker.normalize.item import normalize_item
 from checker.request.model import RequestItem, TreatmentRequest
@@ -22,7 +22,7 @@ class Checker:
     def check_item(self, request: TreatmentRequest, item: RequestItem, dates: Dates) -> ItemResult:
         normalized = normalize_item(item)
         fact = build_fact(request, normalized, self.kb, dates)
-        course = request.history.prior_treatment.get(normalized.family)
+        course = prior_course(request, normalized.family)
         prior = None if course is None else ("unknown number" if course.visits is None else str(course.visits))
         if normalized.family is Family.other:
             return not_covered(normalized, fact, dates.guideline,

@@ -305,13 +305,16 @@ def decide(
 
 
 def _uncovered_reason(item: NormalizedItem, fact: dict, kb: KnowledgeBase, day: dt.date) -> str:
-    family_rules = [r for r in kb.rules if item.family in r.family]
-    in_force = [r for r in family_rules if r.effective.in_force(day)]
     label = item.family.label.lower()
-    if not in_force:
-        return (f"no rule for {label} is in force on {day.isoformat()}; the rule base encodes the guidelines "
-                f"in force from 2009-07-18 to 2017-11-30 for most families (use --as-of to check another date)")
+    lines = [r for r in kb.rules if item.family in r.family and r.primary and r.kind != "postsurgical"]
+    if lines and not any(r.effective.in_force(day) for r in lines):
+        first = min(r.effective.start for r in lines)
+        ends = [r.effective.end for r in lines]
+        last = "open" if None in ends else max(ends).isoformat()
+        return (f"no guideline line for {label} is in force on {day.isoformat()}: the rule base encodes them for "
+                f"{first.isoformat()} to {last}; the MTUS chapters adopted from 2017-12-01 (ACOEM) are not encoded "
+                f"(use --as-of to check another date)")
     conditions = ", ".join(fact["conditions"]) or "none recognized"
     regions = ", ".join(fact["regions"]) or "none stated"
-    return (f"no guideline line for {label} matches the diagnoses ({conditions}) and body regions ({regions}) "
-            f"on {day.isoformat()}")
+    return (f"no guideline line for {label} in force on {day.isoformat()} matches the diagnoses ({conditions}) "
+            f"and body regions ({regions})")

@@ -46,6 +46,14 @@ CAP_GROUP = {
 }
 
 
+# Families whose visits make one physical-medicine course: aquatic therapy takes its visit
+# numbers from the Physical Medicine lines (CPMTG p. 22), so earlier land-based PT counts.
+COURSE_POOL = {
+    Family.physical_therapy: (Family.physical_therapy, Family.aquatic_therapy),
+    Family.aquatic_therapy: (Family.physical_therapy, Family.aquatic_therapy),
+}
+
+
 class Region(str, Enum):
     cervical = "cervical"  # neck
     thoracic = "thoracic"  # mid/upper back

@@ -54,7 +54,7 @@ class Engine:
         self.checks: dict[str, Check] = {}
         self._host = _QuietHost()
         self._rulesets: dict[str, str] = {}
-        self._recording: dict[str, list[Firing]] = {}
+        self._recording: dict[str, dict[str, Firing]] = {}
         definitions = {}
         prefix = f"imr{os.getpid()}_{next(_ruleset_numbers)}"
         for family in Family:
@@ -77,9 +77,11 @@ class Engine:
 
         def record(c):
             fact = c.m
-            self._recording[fact["sid"]].append(
-                Firing(check.rule_id, check.name, {n: _plain(fact[n]) for n in names})
-            )
+            # durable-rules expands an "$or" into one alternative per branch, and a fact that
+            # satisfies two branches fires the same rule twice: keep the first firing only.
+            firings = self._recording[fact["sid"]]
+            if check.key not in firings:
+                firings[check.key] = Firing(check.rule_id, check.name, {n: _plain(fact[n]) for n in names})
 
         return record
 
@@ -92,7 +94,7 @@ class Engine:
         if ruleset is None:
             return []
         sid = f"{os.getpid()}-{next(_session_numbers)}"
-        self._recording[sid] = firings = []
+        self._recording[sid] = firings = {}
         try:
             try:
                 state = self._host.assert_fact(ruleset, {**fact, "sid": sid})
@@ -107,7 +109,7 @@ class Engine:
             except Exception:  # a session that was never created has nothing to delete
                 pass
         order = {key: i for i, key in enumerate(self.checks)}
-        return sorted(firings, key=lambda f: order[f"{f.rule_id}#{f.check}"])
+        return [firings[key] for key in sorted(firings, key=order.__getitem__)]
 
 
 def _plain(value):

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from checker.kb.load import KnowledgeBase
 from checker.normalize.item import NormalizedItem
 from checker.normalize.item_text import detect_regions
-from checker.request.model import PriorCourse, TreatmentRequest
-from checker.vocab import CAP_GROUP, Family, Region, Tri
+from checker.request.model import PriorCourse, TreatmentRequest, VisitCount
+from checker.vocab import CAP_GROUP, COURSE_POOL, Family, Region, Tri
 
 HISTORY_TRI = (
     "home_exercise_program", "flare_up", "medication_reduced_or_not_tolerated", "adjunct_to_exercise",
@@ -60,6 +60,21 @@ def _prior(request: TreatmentRequest, family: Family) -> PriorCourse | None:
     return request.history.prior_treatment.get(family)
 
 
+def prior_course(request: TreatmentRequest, family: Family) -> PriorCourse | None:
+    """The earlier treatment that counts toward this family's course (pooled, see COURSE_POOL)."""
+    courses = [c for f in COURSE_POOL.get(family, (family,)) if (c := _prior(request, f)) is not None]
+    if len(courses) <= 1:
+        return courses[0] if courses else None
+    if any(c.visits is None for c in courses):
+        visits = None
+    else:
+        highs = [c.visits.max for c in courses]
+        visits = VisitCount(min=sum(c.visits.min for c in courses), max=None if None in highs else sum(highs))
+    marks = {c.functional_improvement for c in courses}
+    fi = Tri.no if Tri.no in marks else Tri.yes if marks == {Tri.yes} else Tri.not_stated
+    return PriorCourse(visits=visits, functional_improvement=fi)
+
+
 def _prior_min(course: PriorCourse | None) -> int:
     return course.visits.min if course and course.visits else 0
 
@@ -67,7 +82,7 @@ def _prior_min(course: PriorCourse | None) -> int:
 def build_fact(request: TreatmentRequest, item: NormalizedItem, kb: KnowledgeBase, dates: Dates) -> dict:
     conditions = patient_conditions(request, kb)
     regions = item.regions or patient_regions(request, kb, conditions)
-    prior = _prior(request, item.family)
+    prior = prior_course(request, item.family)
     # "no prior chiropractic" is recorded as 0 visits: a family mentioned with 0 visits was not given
     has_prior = prior is not None and (prior.visits is None or prior.visits.max is None or prior.visits.max > 0)
     prior_min = _prior_min(prior)

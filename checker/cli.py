@@ -1,0 +1,121 @@
+"""imr-check: the command line.
+
+Every user-facing problem is one line on stderr naming the file and what was expected,
+and the exit status is 2; the other files of the same call are still processed.
+Heavy modules are imported inside the commands so `imr-check --help` starts fast.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+
+from checker.errors import InputError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  help="Predict IMR outcomes for physical-medicine requests from MTUS/ODG rules.")
+out = Console(highlight=False, soft_wrap=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+EXIT_BAD_INPUT = 2
+
+
+def report_error(error: InputError | str) -> None:
+    err.print(f"error: {error}", markup=False)
+
+
+def _as_of(value: Optional[str]) -> Optional[dt.date]:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"expected a date as YYYY-MM-DD, got {value!r}") from None
+
+
+def _print_json(data) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+@app.command()
+def check(
+    files: List[Path] = typer.Argument(..., help="request files (YAML or JSON)"),
+    as_json: bool = typer.Option(False, "--json", help="print JSON instead of the report"),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="apply the guidelines in force on this date (YYYY-MM-DD)"),
+):
+    """Precheck treatment requests: decision, certifiable quantity, cited reasons, missing documentation."""
+    from checker.report.check_report import item_json, print_report
+    from checker.request.load import load_request
+
+    day = _as_of(as_of)
+    checker = _checker_or_exit()
+    items, errors = [], []
+    for path in files:
+        try:
+            request = load_request(path)
+        except InputError as e:
+            report_error(e)
+            errors.append({"file": str(path), "error": str(e)})
+            continue
+        results = checker.check(request, as_of=day)
+        if as_json:
+            items += [item_json(str(path), i, r) for i, r in enumerate(results, 1)]
+        else:
+            print_report(out, str(path), results)
+    if as_json:
+        _print_json({"items": items, "errors": errors})
+    raise typer.Exit(EXIT_BAD_INPUT if errors else 0)
+
+
+def _checker_or_exit():
+    from checker.check import Checker
+
+    try:
+        return Checker()
+    except InputError as e:
+        report_error(e)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+@app.command()
+def rules(
+    check_only: bool = typer.Option(False, "--check", help="validate the rule base and exit"),
+    as_json: bool = typer.Option(False, "--json", help="print the rules as JSON"),
+):
+    """List the rule base as a table, or validate it (--check)."""
+    from checker.kb.load import load_kb
+
+    try:
+        kb = load_kb()
+        if check_only:
+            from checker.engine.engine import Engine
+
+            engine = Engine(kb)  # also compiles every rule into durable-rules
+    except InputError as e:
+        report_error(e)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    if check_only:
+        confirmed = sum(r.confidence.level == "confirmed" for r in kb.rules)
+        out.print(f"rule base OK: {len(kb.rules)} rules ({confirmed} confirmed against a real letter), "
+                  f"{len(engine.checks)} checks compiled, {len(kb.sources)} sources, "
+                  f"{len(kb.conditions)} condition and {len(kb.surgeries)} surgery categories in {kb.directory}")
+        return
+    if as_json:
+        _print_json([{**r.model_dump(mode="json", by_alias=True), "file": kb.rule_files[r.id]} for r in kb.rules])
+        return
+    from checker.report.check_report import rules_table
+
+    out.print(rules_table(kb))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,104 @@
+"""Rich terminal report and JSON for `imr-check check`."""
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from checker.decide import Finding, ItemResult
+from checker.vocab import Decision
+
+STYLE = {Decision.certify: "bold green", Decision.non_certify: "bold red", Decision.not_covered: "bold yellow"}
+EFFECT_MARK = {"ok": ("✓", "green"), "advise": ("!", "yellow"), "limit": ("▼", "red"), "block": ("✗", "red")}
+
+
+def item_json(file: str, index: int, result: ItemResult) -> dict:
+    data = result.model_dump(mode="json")
+    return {"file": file, "item_no": index, **data}
+
+
+def _understood(result: ItemResult) -> Text:
+    u = result.understood
+    qty = "quantity not stated" if u.visits is None else f"{u.visits} visits"
+    if u.frequency_per_week and u.weeks:
+        qty += f" ({u.frequency_per_week:g}/week × {u.weeks:g} weeks)"
+    if result.quantity_unit == "days" and result.requested_quantity is not None:
+        qty = f"{result.requested_quantity} days"
+    parts = [
+        ("Family ", u.family.label),
+        ("Quantity ", qty),
+        ("Regions ", ", ".join(u.regions) or "not stated"),
+        ("Conditions ", ", ".join(u.conditions) or "none recognized"),
+    ]
+    if u.authorized_visits:
+        parts.append(("Already authorized ", f"{u.authorized_visits} visits"))
+    parts.append(("Prior ", f"{u.prior_visits} visits" if u.prior_visits else "none documented"))
+    parts.append(("Functional improvement ", u.functional_improvement.replace("_", " ")))
+    parts.append(("Guidelines as of ", u.guideline_date.isoformat()))
+    text = Text()
+    for i, (label, value) in enumerate(parts):
+        text.append(label, style="dim")
+        text.append(value)
+        text.append("\n" if i % 2 else "   ")
+    return text
+
+
+def _finding_line(f: Finding) -> Text:
+    mark, style = EFFECT_MARK[f.effect]
+    line = Text(f"{mark} ", style=style)
+    line.append(f"[{f.rule}] ", style="cyan")
+    line.append(f.message)
+    if f.confidence == "unconfirmed":
+        line.append(" (rule not yet confirmed against a real letter)", style="dim italic")
+    return line
+
+
+def item_panel(file: str, index: int, result: ItemResult) -> Panel:
+    body: list = [Text(result.item, style="bold"), _understood(result)]
+    verdict = Text(f"{result.decision.value.upper()}", style=STYLE[result.decision])
+    verdict.append(f"  (IMR would {'overturn a denial' if result.decision is Decision.certify else 'uphold a denial' if result.decision is Decision.non_certify else 'not be predicted'}: {result.imr_outcome})", style="dim")
+    body.append(verdict)
+    if result.decision is Decision.not_covered:
+        body.append(Text(f"Not covered: {result.not_covered_reason}", style="yellow"))
+    elif result.certifiable_quantity is not None and result.certifiable_quantity != result.requested_quantity:
+        body.append(Text(f"Certifiable: {result.certifiable_quantity} {result.quantity_unit} of "
+                         f"{result.requested_quantity if result.requested_quantity is not None else 'an unstated number'}",
+                         style="bold"))
+    if result.findings:
+        body.append(Text("Why", style="bold underline"))
+        body.extend(_finding_line(f) for f in result.findings)
+    if result.superseded:
+        body.append(Text("Superseded (MTUS first; postsurgical schedule within its period): "
+                         + ", ".join(f"{f.rule} by {f.superseded_by}" for f in result.superseded), style="dim"))
+    if result.missing_documentation:
+        body.append(Text("Missing documentation", style="bold underline"))
+        body.extend(Text(f"• {m}") for m in result.missing_documentation)
+    return Panel(Group(*body), title=f"{file} · item {index}", title_align="left",
+                 border_style=STYLE[result.decision].split()[-1])
+
+
+def print_report(console: Console, file: str, results: list[ItemResult]) -> None:
+    for i, result in enumerate(results, 1):
+        console.print(item_panel(file, i, result))
+
+
+def rules_table(kb) -> Table:
+    table = Table(title=f"Rule base: {len(kb.rules)} rules from {kb.directory}", show_lines=False)
+    for col in ("id", "kind", "family", "applies to", "parameters", "source", "pages", "in force", "confirmed"):
+        table.add_column(col, overflow="fold")
+    for r in kb.rules:
+        applies = []
+        if r.applies_to.conditions:
+            applies.append(",".join(r.applies_to.conditions))
+        if r.applies_to.regions:
+            applies.append(",".join(x.value for x in r.applies_to.regions))
+        if r.applies_to.surgeries:
+            applies.append(",".join(r.applies_to.surgeries))
+        params = ", ".join(f"{k}={v}" for k, v in r.parameters if v is not None)
+        table.add_row(
+            r.id, r.kind + ("" if r.primary else " (general)"), ",".join(f.value for f in r.family),
+            "; ".join(applies) or "any", params, kb.sources[r.source].title, r.pages,
+            f"{r.effective.start}..{r.effective.end or ''}", "yes" if r.confidence.level == "confirmed" else "no",
+        )
+    return table
