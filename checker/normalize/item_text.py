@@ -1,0 +1,311 @@
+"""Read a requested item, written as offices and IMR letters write it, into structured fields.
+
+"PHYSICAL THERAPY 2 X 6 FOR THE CERVICAL SPINE" -> physical therapy, 2/week for 6 weeks =
+12 visits, cervical. Item text is untrusted: every pattern runs on whitespace-collapsed text
+and has only bounded backtracking, so parsing stays linear in the input.
+"""
+from __future__ import annotations
+
+import math
+import re
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict
+
+from checker.normalize.regions import detect_regions
+from checker.vocab import Family, Region
+
+__all__ = ["ParsedItem", "parse_item", "detect_family", "detect_regions"]
+
+MAX_CHARS = 4000  # an item line, or an IMR "original request" heading, is far shorter
+
+
+class ParsedItem(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    family: Family
+    visits: Optional[int] = None  # requested (disputed) visits; upper end of a range
+    visits_min: Optional[int] = None  # lower end of a range, else == visits
+    frequency_per_week: Optional[float] = None  # upper end
+    weeks: Optional[float] = None  # upper end
+    regions: list[Region] = []
+    quantity_specified: bool = False
+    original_visits: Optional[int] = None  # partial authorization: the original request
+    authorized_visits: int = 0  # partial authorization: what UR authorized
+    mode: Optional[Literal["rental", "purchase"]] = None
+    duration_days: Optional[int] = None  # device rental length or inpatient days
+    maintenance: bool = False
+    evaluation_only: bool = False
+    postoperative: bool = False
+    additional: bool = False
+
+
+# ------------------------------------------------------------------ family
+
+# Services that wrap a therapy term but are not outpatient physical medicine, wherever they appear.
+_ALWAYS_OTHER = re.compile(
+    r"(?i:\b(?:inpatient|skilled\s+nursing|home\s+(?:health|aide|care)|under\s+(?:general\s+)?anesthesia"
+    r"|functional\s+capacity|fce)\b)|\b(?:SNF|MUA)\b"
+)
+# Candidate terms; the leftmost decides (the service is named first: "MRI ... prior to PT" is an MRI).
+# PT, OT and TENS count in upper case, or in lower case only before a quantity ("pt 2x4"): in
+# running text "pt" is usually "patient".
+_FAMILY_TERMS = re.compile(
+    r"(?P<other>(?i:\b(?:mri|magnetic\s+resonance|x-?rays?|radiographs?|ct\s+(?:scan|of)|cat\s+scan|emg|ncv|ncs"
+    r"|nerve\s+conduction|electromyogra\w*|injections?|epidural|electrical\s+(?:muscle\s+)?stimulation|e-?stim"
+    r"|nmes|interferential|h-?wave|traction|spinolator|shock\s?wave|eswt|ice|heat|hot/cold"
+    r"|cold\s+(?:therapy|compression|packs?)|cryotherapy|paraffin|infrared|ultrasound|durable\s+medical|dme"
+    r"|braces?|orthotics?|office\s+visits?)\b))"
+    r"|(?P<tens>\bTENS\b|(?i:\btens(?=\s*(?:unit|device|machine))|transcutaneous\s+electrical\s+(?:nerve\s+)?stim))"
+    r"|(?P<chiropractic>(?i:\b(?:chiro\w*|(?:spinal\s+|joint\s+|osteopathic\s+)?manipulat\w*"
+    r"|(?:spinal|chiropractic)\s+adjustments?|manual\s+therapy)))"
+    r"|(?P<acupuncture>(?i:\b(?:(?:electro-?)?acupunct\w*|acu\b)))"
+    r"|(?P<massage>(?i:\b(?:massage|myofascial\s+release)))"
+    r"|(?P<aquatic_therapy>(?i:\b(?:aquatic\w*|aqua[-\s]?therap\w*|pool\s+(?:therapy|exercise)|water\s+therapy)))"
+    r"|(?P<work_conditioning>(?i:\bwork\s+(?:conditioning|hardening)))"
+    r"|(?P<physical_therapy>(?i:\b(?:physical\s+(?:therap\w*|medicine)|physio\w*|occupational\s+therap\w*"
+    r"|hand\s+therap\w*|p\.t\.))"
+    r"|(?<![A-Za-z])(?:PT|OT)(?:(?![A-Za-z])|(?=x\d))"
+    r"|(?<![A-Za-z])(?i:pt|ot)(?=\s*(?:x?\s*\d|visits?\b|sessions?\b|eval|/\s*[op]t\b|treatments?\b)))"
+)
+# Kinds of physical therapy with their own rules: "physical therapy, aquatic" is aquatic therapy.
+_SPECIALIZED_PT = (Family.aquatic_therapy, Family.work_conditioning)
+
+
+def detect_family(text: str) -> Family:
+    """The treatment family an item line (or a treatment mention) names."""
+    text = (text or "")[:MAX_CHARS]
+    if _ALWAYS_OTHER.search(text):
+        return Family.other
+    found = [Family(m.lastgroup) for m in _FAMILY_TERMS.finditer(text)]
+    if not found:
+        return Family.other
+    if found[0] is Family.physical_therapy:
+        for family in _SPECIALIZED_PT:
+            if family in found:
+                return family
+    return found[0]
+
+
+# ------------------------------------------------------------------ numbers
+
+_ONES = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen " \
+        "seventeen eighteen nineteen".split()
+_NUMBER_WORDS = {word: str(n) for n, word in enumerate(_ONES, start=1)}
+_NUMBER_WORDS.update({f"twenty{sep}{word}": str(20 + n) for n, word in enumerate(_ONES[:4], start=1) for sep in "- "})
+_NUMBER_WORDS.update({"twenty": "20", "thirty": "30", "once": "1 times", "twice": "2 times", "thrice": "3 times"})
+_NUMBER_WORD_RE = re.compile(r"\b(?:" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\b")
+_SPELLED_TWICE = re.compile(r"(?<![\d.])(\d{1,3})\s*\(\s*\1\s*\)")  # "three (3) times": one number
+
+# Numbers that are never a visit count: dates, years, ICD-10 codes, spinal levels, strengths, times.
+_NOT_VISITS = re.compile(
+    r"\b\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b|\b\d{4}-\d{1,2}-\d{1,2}\b|\b(?:19|20)\d{2}\b"
+    r"|\b[a-wyz]\d{2}(?:\.[0-9a-z]{1,4})?\b"  # ICD-10 (not x: "x12" is a count)
+    r"|\b[ctls]\d{1,2}(?:\s*-\s*[ctls]?\d{1,2})?\b"  # L4-5, C5-6, L5-S1
+    r"|\d+(?:\.\d+)?\s*(?:mg|mcg|ml|cc|gm?|grams?|%|iu|tesla|hours?|hrs?|minutes?|mins?|lbs?|pounds?|refills?"
+    r"|tabs?|tablets?|capsules?|pills?|pads?|patch(?:es)?|units?)(?![a-z])"
+    r"|\d+\.\d+"
+)
+
+
+def _range(name: str) -> str:
+    """A number or a range ("2", "1-2", "1 to 2", "1 or 2"); never part of a longer number."""
+    return rf"(?<![\d.])(?P<{name}_lo>\d{{1,3}})(?:\s*(?:-|–|to|or)\s*(?P<{name}_hi>\d{{1,3}}))?(?![\d.])"
+
+
+_UNIT = r"(?:visits?|sessions?|treatments?|tx|appointments?)"
+_PER = r"(?:a|per|each|every|in\s+a|/)"
+_FREQUENCY = re.compile(  # "2x/wk", "3 times a week", "2-3 visits per week", "2 times weekly", "1x/month"
+    _range("f") + rf"\s*(?:(?:x|times?|{_UNIT}|days?)\s*(?:{_PER}\s*)?|{_PER}\s*)"
+    + r"(?:(?P<per_wk>wks?|weeks?)|mo(?:nth)?s?)\b"
+    + "|" + _range("g") + rf"\s*(?:(?:x|times?|{_UNIT})\s*)?(?:(?P<weekly>weekly)|monthly)\b"
+)
+_WEEKS_AFTER = re.compile(  # right after a frequency: "for 6 weeks", "x 4 wks", "x 4", "for 2 months"
+    r"\s*,?\s*(?:(?:x|for|times|over|during|lasting|\*)\s*)?(?:(?:a\s+(?:total|period)\s+of|the\s+next)\s+)?"
+    + _range("w") + r"\s*-?\s*(?:(?P<wk>wks?|weeks?)|mo(?:nth)?s?)\b"
+    + r"|\s*(?:x|times|\*)\s*" + _range("v") + rf"(?!\s*(?:{_UNIT}|days?|months?)\b)"
+)
+_WEEKS = re.compile(_range("w") + r"\s*-?\s*(?:(?P<wk>wks?|weeks?)|mo(?:nth)?s?)\b")
+_FREQ_X_WEEKS = re.compile(  # "2 X 6", "2x6", "1 times 6": first per week, second weeks (IMR usage)
+    _range("f") + r"\s*(?:x|×|\*|times)\s*" + _range("w") + r"(?:\s*(?:wks?|weeks?)\b)?"
+    + rf"(?!\s*(?:(?:{_UNIT}|days?|hours?|months?|mos?|per|daily)\b|a\s+day\b|/))"
+)
+_DAYS = re.compile(_range("d") + r"\s*-?\s*days?\b")
+_MONTHS = re.compile(_range("m") + r"\s*-?\s*mo(?:nth)?s?\b")
+_COUNT = re.compile(
+    # "x 6", "X8", "#6", "times 6", "QTY: 8", "sessions: 12"
+    rf"(?:(?<![a-z])x|(?<=\b[po]t)x|×|\btimes|#|\bqty|\bquantity|\b(?:number\s+of\s+)?{_UNIT})"
+    + r"\s*:?\s*(?:of\s+)?" + _range("a")
+    # "12 sessions", "6-8 visits", "six physical therapy visits", "5 sessions of chiropractic"
+    + "|" + _range("b") + rf"\s*(?:[a-z][\w&/'-]*\s+){{0,4}}?(?:{_UNIT}|times)\b"
+    + rf"(?!\s*(?:{_PER}\s*(?:day|wk|week|month|mo)\b|(?:daily|weekly|monthly)\b))"
+    + r"|\(\s*" + _range("c") + r"\s*\)"  # "(12)"
+    + r"|,\s*" + _range("e") + r"\s*\.?\s*$"  # "..., 2" at the end
+)
+_UNSPECIFIED = re.compile(r"\b(?:unspecified|unknown|unstated|not\s+specified)\s+(?:quantity|number|amount)\b")
+
+
+def _bounds(m: re.Match, name: str) -> tuple[int, int]:
+    lo = int(m[f"{name}_lo"])
+    hi = int(m[f"{name}_hi"]) if m[f"{name}_hi"] else lo
+    return (lo, hi) if lo <= hi else (hi, lo)
+
+
+def _first_range(m: re.Match, names: str) -> tuple[int, int]:
+    return next(_bounds(m, n) for n in names if m[f"{n}_lo"])
+
+
+def _weeks(m: re.Match, names: str) -> tuple[float, float]:
+    lo, hi = _first_range(m, names)
+    return (lo, hi) if m["wk"] or not m["w_lo"] else (4 * lo, 4 * hi)  # months: 4 weeks each
+
+
+def _whole(visits: float) -> int:
+    return math.ceil(visits - 1e-9)  # 1 a month for 5 weeks is 2 visits; float noise is not
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    """Take a span out of play for the patterns that run after it."""
+    return text[:start] + " ~ " + text[end:]
+
+
+# ------------------------------------------------------------------ flags
+
+_EVALUATION = re.compile(r"\b(?:eval\w*|re-?eval\w*|consult\w*|re-?exam\w*|examination|assessment)\b")
+_TREATMENT = re.compile(rf"\b(?:treat\w*|{_UNIT}|(?:and|with|plus|then|&)\s+(?:therapy|care|manipulation))\b")
+_POSTOP = re.compile(r"\b(?:post[-\s]?op\w*|post[-\s]?surg\w*|(?:after|following)\s+(?:the\s+)?surgery)\b")
+_MAINTENANCE = re.compile(r"\b(?:maintenance|elective)\b")
+_ADDITIONAL = re.compile(r"\b(?:additional|continu\w*|more|extra|further|another|ongoing)\b")
+_MODE = re.compile(r"\b(?:(?P<rental>rent(?:al|ed)?|lease)|(?P<purchase>purchase\w*|buy))\b")
+
+
+def _parse_plain(text: str) -> ParsedItem:
+    """One item line with no partial-authorization heading."""
+    raw = " ".join(text[:MAX_CHARS].split())
+    t = _NUMBER_WORD_RE.sub(lambda m: _NUMBER_WORDS[m[0]], raw.lower())
+    t = _SPELLED_TWICE.sub(r"\1", t)
+    t = _NOT_VISITS.sub(" ~ ", t)
+
+    freq = weeks = None
+    if m := _FREQUENCY.search(t):
+        freq, end = _first_range(m, "fg"), m.end()
+        if not (m["per_wk"] or m["weekly"]):  # per month: a month is 4 weeks here
+            freq = (freq[0] / 4, freq[1] / 4)
+        if w := _WEEKS_AFTER.match(t, end):
+            weeks, end = _weeks(w, "wv"), w.end()
+        t = _blank(t, m.start(), end)
+    elif m := _FREQ_X_WEEKS.search(t):
+        freq, weeks = _bounds(m, "f"), _bounds(m, "w")
+        t = _blank(t, m.start(), m.end())
+    if weeks is None and (w := _WEEKS.search(t)) and (w["wk"] or freq):
+        weeks = _weeks(w, "w")
+        t = _blank(t, w.start(), w.end())
+
+    duration_days = None
+    if d := _DAYS.search(t) or _MONTHS.search(t):
+        duration_days = _bounds(d, "d")[1] if d.re is _DAYS else 30 * _bounds(d, "m")[1]
+        t = _blank(t, d.start(), d.end())
+
+    visits = visits_min = None
+    if _UNSPECIFIED.search(t):
+        pass
+    elif c := _COUNT.search(t):
+        visits_min, visits = _first_range(c, "abce")
+    elif freq and weeks:
+        visits_min, visits = _whole(freq[0] * weeks[0]), _whole(freq[1] * weeks[1])
+
+    lowered = raw.lower()
+    evaluation_only = bool(
+        _EVALUATION.search(lowered) and not _TREATMENT.search(lowered) and freq is None and (visits or 0) <= 1
+    )
+    mode = _MODE.search(lowered)
+    return ParsedItem(
+        family=detect_family(raw),
+        visits=visits,
+        visits_min=visits_min,
+        frequency_per_week=float(freq[1]) if freq else None,
+        weeks=float(weeks[1]) if weeks else None,
+        regions=detect_regions(raw),
+        quantity_specified=visits is not None,
+        mode=mode.lastgroup if mode else None,
+        duration_days=duration_days,
+        maintenance=bool(_MAINTENANCE.search(lowered)),
+        evaluation_only=evaluation_only,
+        postoperative=bool(_POSTOP.search(lowered)),
+        additional=bool(_ADDITIONAL.search(lowered)),
+    )
+
+
+# ------------------------------------------------------------------ partial authorization
+# "<original> was the original request. <authorized> was authorized by the Claims Administrator.
+#  The remaining IMR eligible portion of the original request, <disputed> is: Upheld"
+# or "... The Claims Administrator authorized <authorized>, leaving the original request IMR eligible."
+
+_ORIGINAL = re.compile(r"(?i)\bwas\s+the\s+original\s+request\b")
+_SENTENCE_END = re.compile(r"(?<=\.)\s+")
+_AUTHORIZED_BEFORE = re.compile(r"(?i)\s+(?:was|were)\s+(?:authorized|certified|approved)\b")
+_AUTHORIZED_AFTER = re.compile(r"(?i)\b(?:authorized|certified|approved)\s+")
+_LEAVING = re.compile(r"(?i),?\s+leaving\b")
+_REMAINING = re.compile(r"(?i)\bremaining\s+(?:imr\s+)?eligible\s+portion\s+of\s+the\s+original\s+request\b")
+_WHOLE_ELIGIBLE = re.compile(r"(?i)\bleaving\s+the\s+original\s+request\s+(?:imr\s+)?eligible\b")
+_LEAD = re.compile(r"(?i)^\s*(?:,|:|is\b|was\b|the\s+request\s+for\b)?\s*")
+_DECISION_TAIL = re.compile(r"(?i)\s*(?:\bis\b)?\s*:?\s*(?:\b(?:upheld|overturned)\b.*)?$")
+
+
+def _clean(segment: str) -> str:
+    segment = _LEAD.sub("", segment, count=1)
+    return _DECISION_TAIL.sub("", segment, count=1).rstrip(" .,:")
+
+
+def _partial_segments(text: str) -> Optional[tuple[str, Optional[str], Optional[str]]]:
+    """(original, authorized, remaining) when ``text`` is a partial-authorization heading."""
+    m = _ORIGINAL.search(text)
+    if not m:
+        return None
+    original = _clean(_SENTENCE_END.split(text[: m.start()])[-1])
+    authorized = remaining = None
+    for sentence in _SENTENCE_END.split(text[m.end():]):
+        if r := _REMAINING.search(sentence):
+            remaining = _clean(sentence[r.end():])
+        elif authorized is None and (a := _AUTHORIZED_BEFORE.search(sentence)):
+            authorized = _clean(sentence[: a.start()])
+        elif authorized is None and (a := _AUTHORIZED_AFTER.search(sentence)):
+            rest = sentence[a.end():]
+            cut = _LEAVING.search(rest)
+            authorized = _clean(rest[: cut.start()] if cut else rest)
+    return original, authorized, remaining or None
+
+
+def parse_item(text: str) -> ParsedItem:
+    """Structured fields of one requested item written as free text."""
+    text = " ".join((text or "")[:MAX_CHARS].split())
+    segments = _partial_segments(text)
+    if segments is None:
+        return _parse_plain(text)
+    original_text, authorized_text, remaining_text = segments
+    original = _parse_plain(original_text)
+    disputed = _parse_plain(remaining_text) if remaining_text else original
+    family = disputed.family if disputed.family is not Family.other else original.family
+    authorized = 0
+    if authorized_text:
+        granted = _parse_plain(authorized_text)
+        if granted.family is family and granted.visits:
+            authorized = granted.visits
+    visits, visits_min = disputed.visits, disputed.visits_min
+    # the heading names the original and the authorized part but not the remainder
+    if remaining_text is None and not _WHOLE_ELIGIBLE.search(text) and original.visits and authorized:
+        if original.visits > authorized:
+            visits = visits_min = original.visits - authorized
+    return disputed.model_copy(update={
+        "family": family,
+        "visits": visits,
+        "visits_min": visits_min,
+        "quantity_specified": visits is not None,
+        "regions": disputed.regions or original.regions,
+        "original_visits": original.visits,
+        "authorized_visits": authorized,
+        "duration_days": disputed.duration_days or original.duration_days,
+        "maintenance": disputed.maintenance or original.maintenance,
+        "postoperative": disputed.postoperative or original.postoperative,
+        "additional": disputed.additional or original.additional,
+    })
