@@ -35,6 +35,21 @@ class Firing:
     values: dict = field(hash=False, compare=True)
 
 
+# durable-rules 2.0.28 leaves a new session's action context (context.messages and
+# context.stateFact in createStateNode, state.c) uninitialised and frees it in
+# deleteStateNode: deleting a session in which no action ran frees garbage and crashes
+# the process now and then (valgrind: "Invalid free" in deleteStateNode). Running one
+# action sets and clears that context, so every ruleset gets a rule that matches every
+# item fact and does nothing; it also means an asserted fact is always handled. It tests
+# "family", which only item facts carry: durable-rules re-matches the session's own state
+# fact (sid, id) after each action, and a guard matching that would fire forever.
+SENTINEL = "imr$session_guard"
+
+
+def _no_op(c):
+    pass
+
+
 class _QuietHost(durable.Host):
     # The stock Host starts timer threads that dispatch queued actions in the background.
     # We only assert facts synchronously, so those threads could only race with us.
@@ -67,10 +82,12 @@ class Engine:
                     condition = without_field(check.condition, "family")
                     rules[check.key] = {"all": [{"m": to_durable(condition)}], "run": self._action(check)}
             if rules:
+                rules[SENTINEL] = {"all": [{"m": {"$ex": {"family": 1}}}], "run": _no_op}
                 name = f"{prefix}_{family.value}"
                 self._rulesets[family.value] = name
                 definitions[name] = rules
         self._host.set_rulesets(definitions)
+        self._order = {key: i for i, key in enumerate(self.checks)}
 
     def _action(self, check: Check):
         names = fields(check.condition)
@@ -98,18 +115,14 @@ class Engine:
         try:
             try:
                 state = self._host.assert_fact(ruleset, {**fact, "sid": sid})
-            except durable.MessageNotHandledException:
-                state = None  # no rule matched the fact
+            except durable.MessageNotHandledException:  # impossible with the session guard
+                raise EngineError(f"durable-rules did not handle a fact in {ruleset}") from None
             if state and state.get("exception"):
                 raise EngineError(f"a rule action failed: {state['exception'][:300]}")
         finally:
             del self._recording[sid]
-            try:
-                self._host.delete_state(ruleset, sid)
-            except Exception:  # a session that was never created has nothing to delete
-                pass
-        order = {key: i for i, key in enumerate(self.checks)}
-        return [firings[key] for key in sorted(firings, key=order.__getitem__)]
+            self._host.delete_state(ruleset, sid)  # the guard rule ran, so the session exists
+        return [firings[key] for key in sorted(firings, key=self._order.__getitem__)]
 
 
 def _plain(value):

@@ -1,0 +1,53 @@
+"""Facts for engine tests: a neutral base fact, and one that satisfies a rule's applicability."""
+from __future__ import annotations
+
+from checker.engine.checks import DAYS_PER_MONTH
+from checker.kb.schema import Rule
+
+TRI_FIELDS = (
+    "home_exercise_program", "flare_up", "medication_reduced_or_not_tolerated", "adjunct_to_exercise",
+    "reduced_weight_bearing_needed", "returned_to_work", "other_modalities_failed", "return_to_work_goal",
+    "plateau_after_therapy", "indication_documented", "chronic_pain", "within_two_years_of_injury",
+    "surgery_performed",
+)
+
+
+def base_fact(**overrides) -> dict:
+    fact = {
+        "family": "physical_therapy", "day": 736330, "conditions": [], "regions": [],
+        "quantity_specified": True, "requested": 6, "authorized": 0, "has_prior": False, "prior_known": True,
+        "prior_min": 0, "fi": "not_stated", "before": 0, "total": 6, "cap_before": 0, "cap_total": 6,
+        "surgeries": [], "days_since_surgery": -1, "postoperative": False, "maintenance": False,
+        "mode": "unspecified", "duration_days": -1,
+    }
+    fact.update({name: "not_stated" for name in TRI_FIELDS})
+    fact.update(overrides)
+    return fact
+
+
+def fact_for(rule: Rule, **overrides) -> dict:
+    """A fact inside `rule`'s applicability (first family, first date, first condition ...)."""
+    a = rule.applies_to
+    fact = base_fact(family=rule.family[0].value, day=rule.effective.start.toordinal())
+    if a.conditions:
+        fact["conditions"] = [a.conditions[0]]
+    if a.regions:
+        fact["regions"] = [a.regions[0].value]
+    if a.surgeries:
+        fact["surgeries"] = [a.surgeries[0]]
+        fact["days_since_surgery"] = int(rule.parameters.period_months * DAYS_PER_MONTH) // 2
+    if a.flare_up is not None:
+        fact["flare_up"] = "yes" if a.flare_up else "no"
+    if a.maintenance is not None:
+        fact["maintenance"] = a.maintenance
+    if a.with_prior:
+        fact.update(has_prior=True, prior_min=1)
+    if a.postoperative is not None:
+        fact["postoperative"] = a.postoperative
+    fact.update(overrides)
+    return fact
+
+
+def with_total(fact: dict, total: int, **more) -> dict:
+    """Requested visits making `total`, nothing prior."""
+    return {**fact, "requested": total, "total": total, "before": 0, "cap_before": 0, "cap_total": total, **more}
