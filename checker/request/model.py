@@ -145,7 +145,8 @@ class History(Strict):
     @classmethod
     def _family_keys(cls, v):
         if isinstance(v, dict):
-            return {str(k).strip().lower().replace(" ", "_").replace("-", "_"): c for k, c in v.items()}
+            return {k if isinstance(k, Family) else str(k).strip().lower().replace(" ", "_").replace("-", "_"): c
+                    for k, c in v.items()}
         return v
 
 

@@ -1,0 +1,57 @@
+"""A letter's disputed item as a precheck request, from the item line and the case summary only.
+
+The rationale, the guideline lines and the decision of the letter never feed this: a
+prediction for a letter's item must be what the precheck would say of the same request
+written by the office. The header's dates are used only when the case summary gives no
+request or UR date, to pick the guideline version in force (they carry no outcome).
+"""
+from __future__ import annotations
+
+from checker.letters.facts import CaseFacts, extract_facts
+from checker.letters.model import Letter, LetterItem
+from checker.normalize.item_text import parse_item
+from checker.request.model import Diagnosis, History, Patient, RequestItem, TreatmentRequest
+
+
+def request_date(letter: Letter, facts: CaseFacts):
+    """The date the guidelines are applied on: the request, else UR, as the summary gives them."""
+    return facts.request_date or facts.ur_date or letter.ur_denial_date or letter.application_received
+
+
+def item_request(letter: Letter, item: LetterItem, facts: CaseFacts | None = None) -> TreatmentRequest:
+    """One item of ``letter`` as a request with the patient and history of its case summary."""
+    facts = facts if facts is not None else extract_facts(letter.summary)
+    # The heading as written keeps a partial authorization's parts ("X was the original
+    # request. Y was authorized ..."), which the item normalizer reads.
+    text = item.heading or item.item
+    authorized = parse_item(text).authorized_visits
+    family = parse_item(text).family
+    if not authorized and family in facts.ur_authorized:
+        authorized = facts.ur_authorized[family]
+    injury = facts.injury_date or letter.injury_date
+    day = request_date(letter, facts)
+    if injury and day and day < injury:  # a misread date must not make the request invalid
+        day = None
+    return TreatmentRequest(
+        request_date=day,
+        patient=Patient(
+            age=facts.age,
+            sex=facts.sex,
+            injury_date=injury,
+            diagnoses=[Diagnosis(text=d) for d in facts.diagnoses],
+            regions=facts.regions,
+            surgeries=facts.surgeries,
+        ),
+        history=History(
+            prior_treatment=facts.prior,
+            home_exercise_program=facts.home_exercise_program,
+            flare_up=facts.flare_up,
+            medication_reduced_or_not_tolerated=facts.medication_reduced_or_not_tolerated,
+            adjunct_to_exercise=facts.adjunct_to_exercise,
+            returned_to_work=facts.returned_to_work,
+            indication_documented=facts.indication_documented,
+        ),
+        items=[RequestItem(text=text, authorized_visits=authorized)],
+        source=f"{letter.file} item {item.item_no}",
+        evidence=facts.evidence,
+    )
