@@ -1,45 +1,21 @@
-"""imr-check: the command line.
+"""imr-check: the command line (check, rules; letter and compare live with their packages).
 
-Every user-facing problem is one line on stderr naming the file and what was expected,
-and the exit status is 2; the other files of the same call are still processed.
 Heavy modules are imported inside the commands so `imr-check --help` starts fast.
 """
 from __future__ import annotations
 
-import datetime as dt
-import json
-import sys
 from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich.console import Console
 
+from checker.compare.command import compare
+from checker.console import EXIT_BAD_INPUT, out, parse_date_option, print_json, report_error
 from checker.errors import InputError
+from checker.letters.command import letter
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Predict IMR outcomes for physical-medicine requests from MTUS/ODG rules.")
-out = Console(highlight=False, soft_wrap=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-EXIT_BAD_INPUT = 2
-
-
-def report_error(error: InputError | str) -> None:
-    err.print(f"error: {error}", markup=False)
-
-
-def _as_of(value: Optional[str]) -> Optional[dt.date]:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"expected a date as YYYY-MM-DD, got {value!r}") from None
-
-
-def _print_json(data) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
 @app.command()
@@ -52,7 +28,7 @@ def check(
     from checker.report.check_report import item_json, print_report
     from checker.request.load import load_request
 
-    day = _as_of(as_of)
+    day = parse_date_option(as_of)
     checker = _checker_or_exit()
     items, errors = [], []
     for path in files:
@@ -68,7 +44,7 @@ def check(
         else:
             print_report(out, str(path), results)
     if as_json:
-        _print_json({"items": items, "errors": errors})
+        print_json({"items": items, "errors": errors})
     raise typer.Exit(EXIT_BAD_INPUT if errors else 0)
 
 
@@ -106,11 +82,15 @@ def rules(
                   f"{len(kb.conditions)} condition and {len(kb.surgeries)} surgery categories in {kb.directory}")
         return
     if as_json:
-        _print_json([{**r.model_dump(mode="json", by_alias=True), "file": kb.rule_files[r.id]} for r in kb.rules])
+        print_json([{**r.model_dump(mode="json", by_alias=True), "file": kb.rule_files[r.id]} for r in kb.rules])
         return
     from checker.report.check_report import rules_table
 
     out.print(rules_table(kb))
+
+
+app.command()(letter)
+app.command()(compare)
 
 
 def main() -> None:

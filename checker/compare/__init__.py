@@ -1,0 +1,1 @@
+"""Predictions for real IMR letters set beside the reviewers' decisions, in bulk."""
