@@ -300,6 +300,15 @@ def test_prior_counts(text, family, visits):
     assert f.prior[family].visits == visits
 
 
+@pytest.mark.parametrize("text, family", [
+    ("She has not had acupuncture.", ACU),
+    ("He has never had chiropractic care.", CHIRO),
+    ("He never received massage therapy.", MASSAGE),
+])
+def test_none_yet_is_zero_prior_visits(text, family):
+    assert facts(text).prior[family].visits == V(0)
+
+
 def test_largest_total_wins():
     f = facts("He has had physical therapy. Records show he completed 12 sessions of physical therapy. "
               "He previously completed 8 sessions of physical therapy in 2014.")
@@ -320,6 +329,7 @@ def test_additional_implies_prior_without_count():
 @pytest.mark.parametrize("text, family, fi", [
     ("Prior chiropractic care improved lumbar range of motion.", CHIRO, YES),
     ("Physical therapy notes show increased strength and reduction in work restrictions.", PT, YES),
+    ("She had 8 sessions of physical therapy with improved lifting tolerance.", PT, YES),
     ("Acupuncture resulted in reduced opioid use.", ACU, YES),
     ("She had 6 physical therapy visits without documentation of objective functional improvement.", PT, NO),
     ("Massage therapy provided minimal to temporary benefit.", MASSAGE, NO),
@@ -394,6 +404,36 @@ def test_negation_scope(sentence, target, negated):
 ])
 def test_flags(text, field, value):
     assert getattr(facts(text), field) is value
+
+
+@pytest.mark.parametrize("text, value", [
+    ("Ibuprofen caused gastritis and was discontinued.", YES),
+    ("She was unable to tolerate cyclobenzaprine because of drowsiness.", YES),
+    ("Tramadol 50 mg was stopped due to nausea.", YES),
+    ("He denies that ibuprofen caused gastritis.", NS),
+    ("He takes ibuprofen 800 mg daily.", NS),
+])
+def test_named_drug_not_tolerated(text, value):
+    assert facts(text).medication_reduced_or_not_tolerated is value
+
+
+def test_return_to_work_goal_is_not_a_status():
+    f = facts("She is working modified duty. The plan is to allow her to return to full duty.")
+    assert (f.returned_to_work, f.work_status) == (YES, "modified duty")
+    f = facts("The goal of therapy is returning him to regular duty.")
+    assert (f.returned_to_work, f.work_status) == (NS, None)
+    f = facts("Provider documentation noted the work status as return to modified work.")
+    assert (f.returned_to_work, f.work_status) == (YES, "modified duty")
+
+
+def test_without_documentation_ends_at_the_next_list_item():
+    f = facts("Treatment to date has included medications, 14 sessions of physical therapy without documentation of "
+              "objective functional improvement, and a home exercise program.")
+    assert f.prior[PT].functional_improvement is NO
+    assert f.home_exercise_program is YES
+    s = "She had therapy without documentation of pain scores, range of motion, and functional improvement."
+    k = s.index("functional improvement")
+    assert is_negated(s, k, k + len("functional improvement"))  # a plain list stays negated
 
 
 def test_work_status_phrases():

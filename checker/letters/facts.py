@@ -83,6 +83,8 @@ _HIST = re.compile(
     r"|\b(?:was|is|were|are|has\sbeen)\s(?:currently\s|still\s)?(?:doing|receiving|getting|attending|undergoing|participating|using)\b"
     r"|\buses\b|\btreated\swith\b|\bstatus\spost\b|\bs/p\b|\bcourse\sof\b"
     r"|\b(?:has|have|had)\s(?:not\s)?(?:helped|decreased|improved|provided|proven|resulted|failed)\b"
+    r"|\b(?:has|have|had)\s(?:not|never)\s(?:yet\s)?(?:had|received|tried|undergone|attended|started|begun)\b"
+    r"|\bnever\s(?:had|received|tried|undergone|attended)\b"
     r"|\b(?:helped|helping|benefit\w*|improvement|improved|relief)\b",
     _I,
 )
@@ -623,7 +625,8 @@ _OBJ_AREA = (
 _OBJ_GAIN = re.compile(
     r"\b(?:improv\w*|increas\w*|better|gain\w*|restor\w*|progress\w*|normaliz\w*|enhanc\w*)\s(?:in\s|of\s|with\s)?"
     r"(?:the\s|his\s|her\s|their\s|overall\s)?(?:pain\sand\s|pain,\s|symptoms\sand\s)?(?:(?:lumbar|cervical|thoracic|shoulder|knee|hip|wrist|elbow|ankle|spine|spinal"
-    r"|joint|active|passive|physical|functional|grip|muscle|motor|walking|sitting|standing|daily)\s){0,2}" + _OBJ_AREA +
+    r"|joint|active|passive|physical|functional|grip|muscle|motor|walking|sitting|standing|lifting|carrying|bending"
+    r"|kneeling|reaching|activity|exercise|work|daily)\s){0,2}" + _OBJ_AREA +
     r"|\b" + _OBJ_AREA + r"\s(?:has\s|had\s|have\s|was\s|were\s|is\s)?(?:\w+\s)?(?:improved|increased|better|restored|normalized)"
     r"|\b(?:decreas\w*|reduc\w*|less|lessened|resolution\sof|resolved)\s(?:in\s)?(?:the\s)?(?:tenderness|spasms?|swelling|stiffness"
     r"|work\srestrictions|restrictions|guarding)"
@@ -851,6 +854,13 @@ _RTW_YES = re.compile(
     r"|\bon\sa\spart[- ]time\sbasis\b|\bcontinued\s(?:to\swork|performing|working)\b",
     _I,
 )
+# "... return to full duty", "goal of returning to regular work": the duty named is a goal, not a status
+# (but "work status as return to modified work" is a status)
+_RTW_GOAL = re.compile(
+    r"\b(?:to|goals?|plan\w*|hope\w*|expect\w*|would|could|can|may|might|aim\w*|intend\w*|towards?)\s(?:\w+\s){0,3}?"
+    r"return(?:ing)?\s(?:\w+\s)?to\s(?:\w+\s)?$",
+    _I,
+)
 _PART_TIME_HOURS = re.compile(r"\b(\d{1,2}|" + NUM + r")\s(?:hours?|hrs?)\s(?:per|a|each|/)\s?day\b", _I)
 _CAPACITY = re.compile(r"\b(?:able|can|could|cleared|may)\s(?:to\s)?return\sto\s(?:\w+\s){0,2}?(?:work|duty)(?:\swith(?:out)?\srestrictions)?", _I)
 
@@ -871,6 +881,8 @@ def _work(sents: list[_Sent], out: _Out) -> None:
         for m in _RTW_YES.finditer(text):
             if st.negated(m.start(), m.end()) or _RTW_NO.search(text[max(0, m.start() - 12): m.end()]):
                 continue
+            if _RTW_GOAL.search(text[max(0, m.start() - 60): m.start()]):
+                continue  # "to allow her to return to full duty": a goal, not where she works
             g = m.group(0).lower()
             if "part" in g:
                 hours = _PART_TIME_HOURS.search(text)
@@ -945,9 +957,39 @@ _REDUCE_STEMS = ("reduc", "decreas", "lower", "less", "taper", "wean", "disconti
 _MED_TOLERATED = re.compile(r"\b(?:tolerating|tolerates|tolerated|able\sto\stolerate)\s(?:\w+\s){0,2}?" + _MED_WORD, _I)
 
 
+_DRUG_NOT_TOLERATED_BEFORE = re.compile(
+    r"\b(?:not|unable\sto|could\snot|cannot|can't|failed\sto)\s(?:\w+\s)?tolerat\w*\s(?:\w+\s){0,2}?$"
+    r"|\bintoleran\w*\s(?:to|of)\s(?:\w+\s){0,2}?$|\bside\seffects\s(?:from|with|of|to)\s(?:\w+\s)?$",
+    _I,
+)
+_DRUG_NOT_TOLERATED_AFTER = re.compile(
+    r"^[\s\d.,]{0,12}(?:mg\s)?(?:\w+\s){0,3}?(?:caus\w*|result\w*\sin|gave\s(?:him|her))\s(?:\w+\s){0,2}?(?:upset|side\seffects"
+    r"|nausea|GI|gastrointestinal|dyspepsia|gastritis|drowsiness|sedation|dizziness|constipation|rash)"
+    r"|^[\s\d.,]{0,12}(?:mg\s)?(?:was|were|has\sbeen|had\sbeen)\s(?:\w+\s)?(?:discontinued|stopped|tapered|reduced|decreased)\b",
+    _I,
+)
+_DRUG_FLAG_STEMS = ("toler", "side effect", "caus", "result", "discontinu", "stopped", "tapered", "reduced", "decreased",
+                    "gave")
+
+
+def _drug_not_tolerated(st: _Sent) -> bool:
+    """A named drug not tolerated, causing side effects, or stopped/reduced: "Ibuprofen caused gastritis"."""
+    if not st.has(_DRUG_FLAG_STEMS):
+        return False
+    for a, b, _name in st.drugs:
+        if _DRUG_NOT_TOLERATED_BEFORE.search(st.text[max(0, a - 50): a]):
+            return True  # the "not" of "unable to tolerate X" is the intolerance itself
+        if _DRUG_NOT_TOLERATED_AFTER.match(st.text[b: b + 80]) and not st.negated(a, b):
+            return True  # "X caused gastritis", but not "denies that X caused gastritis"
+    return False
+
+
 def _medication_flag(sents: list[_Sent], out: _Out) -> None:
     value: Optional[tuple[Tri, str]] = None
     for st in sents:
+        if _drug_not_tolerated(st):
+            value = (Tri.yes, st.text)
+            break
         if not (st.has(("toler", "side effect")) or (st.has(_MED_STEMS) and st.has(_REDUCE_STEMS))):
             continue
         for m in _MED_NOT_TOLERATED.finditer(st.text):

@@ -66,6 +66,8 @@ _NP_END = re.compile(r",|\b(?:and|or|with|for|to|in|on|at|from|by|after|that|was
 _NP_END_AFTER_LIST = re.compile(r",|\b(?:and|with|for|to|in|on|at|from|by|after|that|was|were|is|are|has|had|indicative)\b", re.I)
 _LIST_OR = re.compile(r",?\s(?:or|nor)\s", re.I)
 _AND = re.compile(r"\band\b", re.I)
+# ", and a home exercise program", ", and 6 sessions of ...": a new list item with its own determiner
+_COMMA_AND = re.compile(r",\sand\s(?=(?:a|an|his|her|their|\d+|#)\s?\b)", re.I)
 
 _MAX_WORDS = {"evid": 22, "determiner": 6, "verbal": 7, "post": 8}
 
@@ -110,6 +112,12 @@ def _forward_scope(sentence: str, cue: Cue) -> tuple[int, int]:
     t = _TERMINATOR.search(sentence, start, limit)
     if t:
         end = t.start()
+    if cue.kind == "evid" and cue.text[:1] in "wW":
+        # "without documentation of improvement, and a home exercise program": the
+        # prepositional phrase modifies one item of a list; ", and" starts the next item
+        c = _COMMA_AND.search(sentence, start, end)
+        if c:
+            end = c.start()
     if cue.kind == "verbal":
         first = _word_limit(sentence, start, 1)
         e = _VP_END.search(sentence, first, end)
