@@ -71,7 +71,8 @@ def rules(
         if check_only:
             from checker.engine.engine import Engine
 
-            engine = Engine(kb)  # also compiles every rule into durable-rules
+            engine = Engine(kb)
+            engine.compile_all()  # durable-rules refuses some rulesets: compile every family now
     except InputError as e:
         report_error(e)
         raise typer.Exit(EXIT_BAD_INPUT) from None

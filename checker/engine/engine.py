@@ -1,14 +1,15 @@
 """Evaluate an item's fact against the rule base with durable-rules.
 
-The YAML rules are compiled once into one durable-rules ruleset per treatment family
-(every check of every rule is a durable rule). Each evaluation asserts the item's fact
+The YAML rules are compiled into one durable-rules ruleset per treatment family (every
+check of every rule is a durable rule), each family's on first use. Each evaluation asserts the item's fact
 in a session of its own and deletes the session afterwards, so nothing leaks between
 items: durable-rules de-duplicates facts by content within a session, and keeps its
 rulesets in a process-wide registry (hence unique ruleset names per Engine).
 
 durable-rules keeps no trace of which rules fired and swallows exceptions raised in
-actions (it stores them in the session state). Our actions record each firing with the
-values its condition compared, and a stored exception is raised as EngineError.
+actions (it stores them in the session state). Our actions record which checks fired; each
+firing carries the values of the asserted fact its condition compared, and a stored
+exception is raised as EngineError.
 """
 from __future__ import annotations
 
@@ -62,43 +63,55 @@ _session_numbers = itertools.count(1)
 
 
 class Engine:
-    """Compiled rule base. Not thread-safe: use one Engine per thread or process."""
+    """Compiled rule base. Not thread-safe: use one Engine per thread or process.
+
+    Every rule's checks are built at once (`checks`); a family's durable-rules ruleset is
+    compiled the first time an item of that family is evaluated (or by `compile_all`), so a
+    command that checks one TENS request does not pay for compiling physical therapy.
+    """
 
     def __init__(self, kb: KnowledgeBase):
         self.kb = kb
         self.checks: dict[str, Check] = {}
         self._host = _QuietHost()
-        self._rulesets: dict[str, str] = {}
-        self._recording: dict[str, dict[str, Firing]] = {}
-        definitions = {}
+        self._rulesets: dict[str, str] = {}  # family -> durable-rules ruleset name
+        self._family_checks: dict[str, list[Check]] = {}
+        self._compiled: set[str] = set()
+        self._recording: dict[str, set[str]] = {}
         prefix = f"imr{os.getpid()}_{next(_ruleset_numbers)}"
+        for rule in kb.rules:
+            for check in checks_for(rule):
+                self.checks[check.key] = check
+                for family in rule.family:
+                    self._family_checks.setdefault(family.value, []).append(check)
         for family in Family:
-            rules = {}
-            for rule in kb.rules:
-                if family not in rule.family:
-                    continue
-                for check in checks_for(rule):
-                    self.checks[check.key] = check
-                    condition = without_field(check.condition, "family")
-                    rules[check.key] = {"all": [{"m": to_durable(condition)}], "run": self._action(check)}
-            if rules:
-                rules[SENTINEL] = {"all": [{"m": {"$ex": {"family": 1}}}], "run": _no_op}
-                name = f"{prefix}_{family.value}"
-                self._rulesets[family.value] = name
-                definitions[name] = rules
-        self._host.set_rulesets(definitions)
+            if family.value in self._family_checks:
+                self._rulesets[family.value] = f"{prefix}_{family.value}"
         self._order = {key: i for i, key in enumerate(self.checks)}
+        self._fields = {key: fields(check.condition) for key, check in self.checks.items()}
 
-    def _action(self, check: Check):
-        names = fields(check.condition)
+    def _compile(self, family: str) -> str:
+        name = self._rulesets[family]
+        if family not in self._compiled:
+            rules = {}
+            for check in self._family_checks[family]:
+                condition = without_field(check.condition, "family")
+                rules[check.key] = {"all": [{"m": to_durable(condition)}], "run": self._action(check.key)}
+            rules[SENTINEL] = {"all": [{"m": {"$ex": {"family": 1}}}], "run": _no_op}
+            self._host.set_rulesets({name: rules})
+            self._compiled.add(family)
+        return name
 
+    def compile_all(self) -> None:
+        """Compile every family's ruleset now (rule-base validation: durable-rules refuses some)."""
+        for family in self._rulesets:
+            self._compile(family)
+
+    def _action(self, key: str):
         def record(c):
-            fact = c.m
             # durable-rules expands an "$or" into one alternative per branch, and a fact that
-            # satisfies two branches fires the same rule twice: keep the first firing only.
-            firings = self._recording[fact["sid"]]
-            if check.key not in firings:
-                firings[check.key] = Firing(check.rule_id, check.name, {n: _plain(fact[n]) for n in names})
+            # satisfies two branches fires the same rule twice: a set keeps one firing.
+            self._recording[c.m["sid"]].add(key)
 
         return record
 
@@ -106,12 +119,12 @@ class Engine:
         return sorted(self._rulesets)
 
     def evaluate(self, fact: dict) -> list[Firing]:
-        """Every check the fact fires, in rule-base order."""
-        ruleset = self._rulesets.get(fact["family"])
-        if ruleset is None:
+        """Every check the fact fires, in rule-base order, with the values its condition compared."""
+        if fact["family"] not in self._rulesets:
             return []
+        ruleset = self._compile(fact["family"])
         sid = f"{os.getpid()}-{next(_session_numbers)}"
-        self._recording[sid] = firings = {}
+        self._recording[sid] = fired = set()
         try:
             try:
                 state = self._host.assert_fact(ruleset, {**fact, "sid": sid})
@@ -122,7 +135,10 @@ class Engine:
         finally:
             del self._recording[sid]
             self._host.delete_state(ruleset, sid)  # the guard rule ran, so the session exists
-        return [firings[key] for key in sorted(firings, key=self._order.__getitem__)]
+        return [
+            Firing(self.checks[key].rule_id, self.checks[key].name, {n: _plain(fact[n]) for n in self._fields[key]})
+            for key in sorted(fired, key=self._order.__getitem__)
+        ]
 
 
 def _plain(value):
