@@ -5,7 +5,7 @@ import datetime as dt
 
 from checker.decide import ItemResult, decide, not_covered
 from checker.engine.engine import Engine
-from checker.engine.facts import Dates, build_fact, pick_dates, prior_course
+from checker.engine.facts import Dates, Patient, build_fact, patient_context, pick_dates, prior_course
 from checker.kb.load import KnowledgeBase, default_kb
 from checker.normalize.item import normalize_item
 from checker.request.model import RequestItem, TreatmentRequest
@@ -19,9 +19,11 @@ class Checker:
         self.kb = kb or default_kb()
         self.engine = Engine(self.kb)
 
-    def check_item(self, request: TreatmentRequest, item: RequestItem, dates: Dates) -> ItemResult:
+    def check_item(self, request: TreatmentRequest, item: RequestItem, dates: Dates,
+                   patient: Patient | None = None) -> ItemResult:
+        """One item of `request`; `patient` (patient_context of the request) is shared by its items."""
         normalized = normalize_item(item)
-        fact = build_fact(request, normalized, self.kb, dates)
+        fact = build_fact(request, normalized, self.kb, dates, patient)
         course = prior_course(request, normalized.family)
         prior = None if course is None else ("unknown number" if course.visits is None else str(course.visits))
         if normalized.family is Family.other:
@@ -36,4 +38,5 @@ class Checker:
     def check(self, request: TreatmentRequest, as_of: dt.date | None = None,
               today: dt.date | None = None) -> list[ItemResult]:
         dates = pick_dates(request, as_of, today or dt.date.today())
-        return [self.check_item(request, item, dates) for item in request.items]
+        patient = patient_context(request, self.kb)
+        return [self.check_item(request, item, dates, patient) for item in request.items]

@@ -79,9 +79,25 @@ def _prior_min(course: PriorCourse | None) -> int:
     return course.visits.min if course and course.visits else 0
 
 
-def build_fact(request: TreatmentRequest, item: NormalizedItem, kb: KnowledgeBase, dates: Dates) -> dict:
+@dataclass(frozen=True)
+class Patient:
+    """What every item of one request shares: the patient's condition categories and regions."""
+
+    conditions: list[str]
+    regions: list[Region]
+
+
+def patient_context(request: TreatmentRequest, kb: KnowledgeBase) -> Patient:
     conditions = patient_conditions(request, kb)
-    regions = item.regions or patient_regions(request, kb, conditions)
+    return Patient(conditions, patient_regions(request, kb, conditions))
+
+
+def build_fact(request: TreatmentRequest, item: NormalizedItem, kb: KnowledgeBase, dates: Dates,
+               patient: Patient | None = None) -> dict:
+    """The item's fact; `patient` (patient_context of the same request) saves classifying it again."""
+    patient = patient or patient_context(request, kb)
+    conditions = patient.conditions
+    regions = item.regions or patient.regions
     prior = prior_course(request, item.family)
     # "no prior chiropractic" is recorded as 0 visits: a family mentioned with 0 visits was not given
     has_prior = prior is not None and (prior.visits is None or prior.visits.max is None or prior.visits.max > 0)
@@ -109,7 +125,7 @@ def build_fact(request: TreatmentRequest, item: NormalizedItem, kb: KnowledgeBas
     fact = {
         "family": item.family.value,
         "day": dates.guideline.toordinal(),
-        "conditions": conditions,
+        "conditions": list(conditions),
         "regions": [r.value for r in regions],
         "quantity_specified": item.quantity_specified,
         "requested": requested,

@@ -70,6 +70,7 @@ class KnowledgeBase:
 
     def __post_init__(self):
         self._by_id = {r.id: r for r in self.rules}
+        self._categories = {m.category.id: m.category for m in self.conditions + self.surgeries}
 
     def classify_conditions(self, text: str | None, code: str | None = None) -> list[str]:
         return [m.category.id for m in self.conditions if m.matches(text, code)]
@@ -78,8 +79,7 @@ class KnowledgeBase:
         return [m.category.id for m in self.surgeries if m.matches(procedure, None)]
 
     def implied_regions(self, category_ids: list[str]) -> list[Region]:
-        by_id = {m.category.id: m.category for m in self.conditions + self.surgeries}
-        return sorted({r for c in category_ids for r in by_id[c].regions}, key=lambda r: r.value)
+        return sorted({r for c in category_ids for r in self._categories[c].regions}, key=lambda r: r.value)
 
 
 def _read_yaml(path: Path) -> object:
