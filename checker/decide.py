@@ -38,6 +38,8 @@ class Model(BaseModel):
 
 
 class Citation(Model):
+    model_config = ConfigDict(extra="forbid", frozen=True)  # one instance is shared by the findings of a rule
+
     source: str
     section: str
     pages: str
@@ -180,12 +182,33 @@ def _allows(check: Check, fact: dict) -> Optional[int]:
     return None
 
 
-def _finding(rule: Rule, check: Check, firing: Firing, fact: dict, kb: KnowledgeBase, day: dt.date) -> Finding:
+_HEADS: dict[tuple[int, str, str], tuple[KnowledgeBase, Rule, Citation, str]] = {}
+
+
+def _head(rule: Rule, kb: KnowledgeBase, day: dt.date) -> tuple[Citation, str]:
+    """A rule's citation and the start of its message ("source, section (pages) rationale").
+
+    Both depend only on the rule and the edition in force, so they are made once per edition.
+    """
+    src = kb.sources[rule.source]
+    edition = src.edition_on(day) or src.editions[-1]
+    key = (id(kb), rule.id, edition.label)
+    hit = _HEADS.get(key)
+    if hit is not None and hit[0] is kb and hit[1] is rule:
+        return hit[2], hit[3]
     cite = citation(rule, kb, day)
-    rationale = rule.rationale.format_map(_TemplateParams(rule))
-    message = f"{cite.source}, {cite.section} ({pages_text(cite.pages)}) {rationale}: {_check_sentence(rule, check, fact)}."
+    head = f"{cite.source}, {cite.section} ({pages_text(cite.pages)}) {rule.rationale.format_map(_TemplateParams(rule))}"
+    if len(_HEADS) >= 4096:
+        _HEADS.clear()
+    _HEADS[key] = (kb, rule, cite, head)
+    return cite, head
+
+
+def _finding(rule: Rule, check: Check, firing: Firing, fact: dict, kb: KnowledgeBase, day: dt.date) -> Finding:
+    cite, head = _head(rule, kb, day)
     return Finding(
-        rule=rule.id, check=check.name, kind=rule.kind, effect=check.effect, message=message, citation=cite,
+        rule=rule.id, check=check.name, kind=rule.kind, effect=check.effect,
+        message=f"{head}: {_check_sentence(rule, check, fact)}.", citation=cite,
         confidence=rule.confidence.level, values=firing.values, allows=_allows(check, fact),
     )
 
