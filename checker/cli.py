@@ -80,7 +80,7 @@ def rules(
         confirmed = sum(r.confidence.level == "confirmed" for r in kb.rules)
         out.print(f"rule base OK: {len(kb.rules)} rules ({confirmed} confirmed against a real letter), "
                   f"{len(engine.checks)} checks compiled, {len(kb.sources)} sources, "
-                  f"{len(kb.conditions)} condition and {len(kb.surgeries)} surgery categories in {kb.directory}")
+                  f"{len(kb.conditions)} condition and {len(kb.surgeries)} surgery categories in {kb.directory}", soft_wrap=True)
         return
     if as_json:
         print_json([{**r.model_dump(mode="json", by_alias=True), "file": kb.rule_files[r.id]} for r in kb.rules])

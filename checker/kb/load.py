@@ -85,17 +85,22 @@ class KnowledgeBase:
 def _read_yaml(path: Path) -> object:
     try:
         text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(path, None, "not found; the rule base needs it beside the rule files") from None
     except (OSError, UnicodeDecodeError) as e:
         raise InputError(path, None, f"cannot be read as UTF-8 YAML ({e})") from None
     if not text.strip():
         raise InputError(path, None, "is empty; expected a YAML rule file")
     try:
-        return yaml.load(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         raise InputError(path, f"line {mark.line + 1}" if mark else None, f"malformed YAML: {e.problem or e.context}") from None
     except yaml.YAMLError as e:
         raise InputError(path, None, f"malformed YAML: {e}") from None
+    if data is None:
+        raise InputError(path, None, "has no content, only comments; expected a YAML rule file")
+    return data
 
 
 def _validate(model, path: Path, data: object, prefix: str = ""):
@@ -105,6 +110,19 @@ def _validate(model, path: Path, data: object, prefix: str = ""):
         return model.model_validate(data)
     except ValidationError as e:
         raise from_validation_error(str(path), e, prefix) from None
+
+
+def _validate_categories(path: Path, data: object) -> CategoriesFile:
+    """The categories file; an error in one category names it by id (`category crps: icd10: ...`)."""
+    try:
+        return _validate(CategoriesFile, path, data)
+    except InputError:
+        for group in ("conditions", "surgeries"):
+            entries = data.get(group) if isinstance(data, dict) else None
+            for entry in entries if isinstance(entries, list) else []:
+                if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+                    _validate(Category, path, entry, f"{group}: category {entry['id']}")
+        raise
 
 
 def load_rule_file(path: Path) -> list[Rule]:
@@ -142,7 +160,7 @@ def load_kb(directory: Path | str | None = None) -> KnowledgeBase:
     if not directory.is_dir():
         raise InputError(directory, None, "rule base directory not found; expected rules/*.yaml")
     sources = _validate(SourcesFile, directory / SOURCES_FILE, _read_yaml(directory / SOURCES_FILE)).sources
-    cats = _validate(CategoriesFile, directory / CATEGORIES_FILE, _read_yaml(directory / CATEGORIES_FILE))
+    cats = _validate_categories(directory / CATEGORIES_FILE, _read_yaml(directory / CATEGORIES_FILE))
     for group in (cats.conditions, cats.surgeries):
         seen = set()
         for c in group:

@@ -1,0 +1,10 @@
+"""`python -m checker ...` runs the imr-check command line (e.g. without the console script on PATH)."""
+from checker.cli import app
+
+
+def main() -> None:
+    app(prog_name="imr-check")
+
+
+if __name__ == "__main__":
+    main()
