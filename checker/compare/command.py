@@ -1,16 +1,177 @@
-"""`imr-check compare PATH...`: predict every disputed item of many letters and score it."""
+"""`imr-check compare PATH...`: predict every disputed item of many letters and score it.
+
+Data flows one way: collect files -> read letter -> predict items -> score -> report.
+"""
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from typing import List, Optional
 
 import typer
 
-from checker.console import EXIT_BAD_INPUT, report_error
+from checker.console import EXIT_BAD_INPUT, err, out, parse_date_option, report_error
+from checker.errors import InputError
+from checker.vocab import Family
+
+from .score import PHYSICAL_MEDICINE
+
+FAMILIES = [f.value for f in Family] + [PHYSICAL_MEDICINE]
 
 
 def compare(
-    paths: list[Path] = typer.Argument(..., help="letters (.txt, .pdf) or directories holding them"),
+    paths: List[Path] = typer.Argument(..., help="letters (.txt, .pdf) or directories holding them (searched recursively)"),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=0, metavar="N",
+                             help="compare letters in N worker processes (0: one per CPU); the output is the same as with 1"),
+    json_file: Optional[str] = typer.Option(None, "--json", metavar="FILE",
+                                            help="write the summary, items and errors as JSON ('-': to stdout, instead of the report)"),
+    jsonl_file: Optional[str] = typer.Option(None, "--jsonl", metavar="FILE",
+                                             help="write each letter's item records (and error lines) to FILE as it finishes"),
+    resume: bool = typer.Option(False, "--resume",
+                                help="with --jsonl: skip the letters FILE already holds complete and read their records back from it"),
+    csv_file: Optional[str] = typer.Option(None, "--csv", metavar="FILE", help="write the item rows as CSV"),
+    html_file: Optional[str] = typer.Option(None, "--html", metavar="FILE", help="save the report as an HTML page"),
+    family: Optional[List[str]] = typer.Option(None, "--family", metavar="F",
+                                               help="only items of this treatment family (repeatable): "
+                                                    + ", ".join(FAMILIES)),
+    both_formats: bool = typer.Option(False, "--both-formats",
+                                      help="compare CASE.txt and CASE.pdf when both exist (default: the .txt only, so each case counts once)"),
+    undated: Optional[str] = typer.Option(None, "--undated", metavar="YYYY-MM-DD",
+                                          help="apply the guidelines of this day to letters that date neither the request nor the UR decision (default: today)"),
 ):
-    """Compare predictions with the real IMR decisions of letters."""
-    report_error("imr-check compare is not implemented yet")
-    raise typer.Exit(EXIT_BAD_INPUT)
+    """Compare predictions with the real IMR decisions of letters.
+
+    Each disputed item is predicted from its item line and the clinical case summary
+    alone (never the decision, guideline lines or rationale), then set beside the IMR
+    decision. The report lists every item, the coverage, accuracy, Overturned recall and
+    precision and Cohen's kappa beside the always-"Upheld" baseline, overall and per
+    family, scored on the covered items and on all items (Not covered counted as
+    Upheld), then each disagreement with what the rules and the reviewer cited.
+
+    A file that cannot be read as a letter is reported on one line on stderr and
+    listed under errors; the run goes on.
+
+    \b
+    Exit status: 0 when every file was compared;
+                 2 when any path or file could not be compared (after comparing
+                   all the others), no letter was found, or an option is invalid.
+    """
+    try:
+        code = _run(paths, jobs, json_file, jsonl_file, resume, csv_file, html_file, family, both_formats, undated)
+    except InputError as e:
+        report_error(e)
+        code = EXIT_BAD_INPUT
+    raise typer.Exit(code)
+
+
+def _families(values: Optional[List[str]]) -> Optional[list[str]]:
+    if not values:
+        return None
+    chosen: list[str] = []
+    for v in values:
+        key = v.strip().lower().replace("-", "_").replace(" ", "_")
+        if key not in FAMILIES:
+            raise InputError("--family", None, f"expected one of {', '.join(FAMILIES)}; got {v!r}")
+        chosen += [f.value for f in Family if f is not Family.other] if key == PHYSICAL_MEDICINE else [key]
+    return list(dict.fromkeys(chosen))
+
+
+def _run(paths, jobs, json_file, jsonl_file, resume, csv_file, html_file, family, both_formats, undated) -> int:
+    from .collect import collect_letters, file_key
+    from .export import check_writable, comparison_json, write_csv, write_html, write_json
+    from .journal import Journal, read_journal
+    from .predict import LetterOutcome
+    from .report import report
+    from .run import Run, default_jobs
+    from .score import summarize
+
+    families = _families(family)
+    if resume and not jsonl_file:
+        raise InputError("--resume", None, "needs --jsonl FILE, the journal of the run to resume")
+    try:
+        day = parse_date_option(undated, "--undated") or dt.date.today()
+    except typer.BadParameter as e:
+        raise InputError("--undated", None, e.message) from None
+    for path, what in ((json_file, "JSON file"), (jsonl_file, "JSONL journal"), (csv_file, "CSV file"),
+                       (html_file, "HTML file")):
+        check_writable(path, what)
+    if jsonl_file == "-":
+        raise InputError("--jsonl", None, "expected a file name (the journal is read back by --resume)")
+
+    files, path_errors = collect_letters(paths, both_formats=both_formats)
+    errors = [{"file": e.file, "error": str(e)} for e in path_errors]
+    for e in path_errors:
+        report_error(e)
+
+    outcomes: list[Optional[LetterOutcome]] = [None] * len(files)
+    if resume:
+        done = read_journal(jsonl_file)
+        for i, f in enumerate(files):
+            records = done.get(file_key(f))
+            if records is not None:
+                outcomes[i] = LetterOutcome(f, [{**r, "file": f} for r in records])
+        if files:
+            err.print(f"resuming: {sum(o is not None for o in outcomes)} of {len(files)} letters read back from {jsonl_file}",
+                      markup=False, highlight=False)
+    todo = [i for i, o in enumerate(outcomes) if o is None]
+
+    journal = Journal(jsonl_file, resume) if jsonl_file else None
+    try:
+        workers = default_jobs() if jobs == 0 else jobs
+        with Run([files[i] for i in todo], day, workers) as run, _progress(len(todo)) as advance:
+            for k, outcome in run:
+                outcomes[todo[k]] = outcome
+                if journal:
+                    journal.write(outcome)
+                if outcome.error is not None:
+                    report_error(outcome.error)
+                advance()
+    finally:
+        if journal:
+            journal.close()
+
+    records: list[dict] = []
+    compared = 0
+    for outcome in outcomes:
+        assert outcome is not None
+        if outcome.error is not None:
+            errors.append({"file": outcome.file, "error": outcome.error})
+            continue
+        compared += 1
+        records += [r for r in outcome.records if families is None or r["family"] in families]
+    summary = summarize(records, letters=compared, errors=len(errors), family_filter=family and families)
+
+    parts = report(records, summary, errors)
+    if json_file != "-":
+        for part in parts:
+            out.print(part)
+    if json_file:
+        write_json(json_file, comparison_json(summary, records, errors))
+    if csv_file:
+        write_csv(csv_file, records)
+    if html_file:
+        write_html(html_file, parts)
+    return 0 if compared and not errors else EXIT_BAD_INPUT
+
+
+class _progress:
+    """A progress bar on stderr while letters are compared, only when stderr is a terminal."""
+
+    def __init__(self, total: int):
+        self.total = total
+        self.bar = None
+
+    def __enter__(self):
+        if not err.is_terminal or self.total == 0:
+            return lambda: None
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+        self.bar = Progress(TextColumn("comparing letters"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                            TimeRemainingColumn(), console=err, transient=True)
+        self.bar.start()
+        task = self.bar.add_task("compare", total=self.total)
+        return lambda: self.bar.advance(task)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.stop()
