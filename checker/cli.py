@@ -4,6 +4,7 @@ Heavy modules are imported inside the commands so `imr-check --help` starts fast
 """
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import List, Optional
 
@@ -13,6 +14,8 @@ from checker.compare.command import compare
 from checker.console import EXIT_BAD_INPUT, out, parse_date_option, print_json, report_error
 from checker.errors import InputError
 from checker.letters.command import letter
+
+log = logging.getLogger(__name__)
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Predict IMR outcomes for physical-medicine requests from MTUS/ODG rules.")
@@ -28,17 +31,28 @@ def check(
     from checker.report.check_report import item_json, print_report
     from checker.request.load import load_request
 
-    day = parse_date_option(as_of)
+    try:
+        day = parse_date_option(as_of)
+    except typer.BadParameter as e:  # one line, like every other input error (not click's usage block)
+        report_error(f"--as-of: {e.message}")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
     checker = _checker_or_exit()
     items, errors = [], []
     for path in files:
         try:
             request = load_request(path)
+            results = checker.check(request, as_of=day)
         except InputError as e:
             report_error(e)
             errors.append({"file": str(path), "error": str(e)})
             continue
-        results = checker.check(request, as_of=day)
+        except Exception as e:  # a bug must still be one line, and not stop the other files
+            log.debug("check %s", path, exc_info=True)
+            problem = InputError(str(path), None, f"could not be checked (internal error {type(e).__name__}: "
+                                 f"{str(e)[:200]}); please report this file")
+            report_error(problem)
+            errors.append({"file": str(path), "error": str(problem)})
+            continue
         if as_json:
             items += [item_json(str(path), i, r) for i, r in enumerate(results, 1)]
         else:

@@ -28,7 +28,7 @@ from checker.kb.schema import Rule, resolve_param
 from checker.normalize.item import NormalizedItem
 from checker.vocab import Decision, Family
 
-SETS_COURSE = {"course", "trial", "postsurgical"}
+SETS_COURSE = ("course", "trial", "postsurgical")  # ordered: reports list deciding rules in this order
 NONSURGICAL_ONLY = {"course", "trial", "cap"}
 TIER_ORDER = {"mtus": 0, "odg": 1}
 
