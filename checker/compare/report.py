@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Optional
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
@@ -52,21 +53,27 @@ def predicted_cell(r: dict) -> Text:
 
 
 def items_table(records: list[dict]) -> Table:
-    table = Table(title=f"Items ({len(records)}): ✓ agrees with IMR, ✗ disagrees", title_justify="left",
-                  **TABLE)
-    table.add_column("case", no_wrap=True)
-    table.add_column("#", justify="right")
-    table.add_column("item, deciding rule", ratio=1, overflow="fold")
-    table.add_column("family", no_wrap=True)
-    table.add_column("IMR", no_wrap=True)
-    table.add_column("predicted", no_wrap=True)
+    # Every column but the item's gets a fixed width, so rich need not measure each cell of
+    # a long table (that measuring costs more than comparing the letters).
+    rows = []
     for r in records:
         item = Text(r["item"])
         rules = ", ".join(r["rules"])
         if rules:
             item.append(f"\n{rules}", style="cyan")
-        table.add_row(case_label(r, CASE_WIDTH), str(r["item_no"]), item, SHORT_FAMILY.get(r["family"], r["family"]),
-                      Text(r["actual"], style=OUTCOME_STYLE[r["actual"]]), predicted_cell(r))
+        rows.append((case_label(r, CASE_WIDTH), str(r["item_no"]), item, SHORT_FAMILY.get(r["family"], r["family"]),
+                     Text(r["actual"], style=OUTCOME_STYLE[r["actual"]]), predicted_cell(r)))
+    table = Table(title=f"Items ({len(records)}): ✓ agrees with IMR, ✗ disagrees", title_justify="left",
+                  **TABLE)
+    for k, (name, kw) in enumerate((("case", {}), ("#", {"justify": "right"}), ("family", {}), ("IMR", {}),
+                                    ("predicted", {}))):
+        col = (0, 1, 3, 4, 5)[k]
+        width = max([cell_len(str(row[col])) for row in rows] + [cell_len(name)])
+        table.add_column(name, width=width, no_wrap=True, **kw)
+        if name == "#":
+            table.add_column("item, deciding rule", ratio=1, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
     return table
 
 
