@@ -475,6 +475,9 @@ def test_surgeries():
     assert [(s.procedure, s.date, s.planned) for s in f.surgeries] == [("left knee arthroscopy", D(2016, 10, 22), False)]
     f = facts("He underwent ORIF of the right ankle on 10-20-2016.")
     assert f.surgeries[0].date == D(2016, 10, 20)
+    f = facts("He underwent right shoulder arthroscopic subacromial decompression on 11/02/2017.")
+    assert [(s.procedure, s.date) for s in f.surgeries] == [
+        ("right shoulder arthroscopic subacromial decompression", D(2017, 11, 2))]  # the date is no body part
     f = facts("The treatment plan included surgery.")
     assert [(s.date, s.planned) for s in f.surgeries] == [(None, True)]
     f = facts("No relevant surgical history was documented.")

@@ -419,7 +419,8 @@ _SURG_STOPWORD = (
 )
 _SURGERY = re.compile(
     r"(?P<proc>(?:\b(?!" + _SURG_STOPWORD + r"\b)[A-Za-z][\w/-]*\s){0,4}?\b" + _SURG_HEAD + r"\b(?!\ssyndrome|\scandidate)"
-    r"(?:\s(?:of|to|on)\s(?:the\s)?(?:(?!on\b|in\b|dated\b)[\w/-]+\s){0,3}?(?!on\b|in\b|dated\b)[\w/-]+"
+    # the operated part ("of the right ankle", "on the left knee"), never a date ("on 11/02/2017")
+    r"(?:\s(?:of|to|on)\s(?:the\s)?(?:(?!on\b|in\b|dated\b|\d)[\w/-]+\s){0,3}?(?!on\b|in\b|dated\b|\d)[\w/-]+"
     r"(?=\s(?:on|in|dated)\s|\s?[(,;.]|$))?)",
     _I,
 )
