@@ -34,6 +34,7 @@ CA, MAX, RATIONALE = "Claims Administrator guideline:", "MAXIMUS guideline:", "D
 _FIELDS = (CA, MAX, RATIONALE)
 _MAX_HEADING_LINES = 8
 MAX_ITEMS = 300
+MAX_LINES = 50_000  # a letter has a few hundred lines; 100 PDF pages have some 6,000
 _MAX_PAGES = 500  # more form feeds than this: treat them as line breaks
 
 _DATE = r"(\d{1,2})/(\d{1,2})/(\d{4})"
@@ -57,6 +58,9 @@ def load_letter(path: str | os.PathLike) -> Letter:
 
 def parse_letter(text: str, file: str, format: str) -> Letter:
     """The letter in ``text``; InputError when it is not an IMR letter or decides no item."""
+    n_lines = text.count("\n") + text.count("\r") + text.count("\f")
+    if n_lines > MAX_LINES:
+        raise InputError(file, None, f"{n_lines:,} lines; not an IMR letter (a letter has a few hundred)")
     lines = layout_lines(text)
     marks = _markers(lines)
     if ISSUES not in marks:
@@ -239,8 +243,8 @@ def _heading_start(body: list[str], lo: int, d: int) -> int:
     blank = next((i for i in range(d - 1, floor - 1, -1) if not body[i].strip()), None)
     if blank is not None and d - blank <= _MAX_HEADING_LINES:
         return blank + 1
-    if field is None:
-        return next((i for i in range(floor, d) if body[i].strip()), d)
+    if field is None:  # a heading is a few lines, however much text precedes it
+        return next((i for i in range(max(floor, d - _MAX_HEADING_LINES), d) if body[i].strip()), d)
     # No blank line before the heading (a page break or a PDF without gaps ate it): the
     # heading starts after the line ending the previous rationale's last sentence, and a
     # partial-authorization heading must include its "... was the original request".
@@ -442,6 +446,9 @@ def layout_lines(text: str) -> list[str]:
     if text.count("\f") > _MAX_PAGES:
         text = text.replace("\f", "\n")
     pages = [[line.rstrip() for line in page.split("\n")] for page in text.lstrip("\ufeff").split("\f")]
+    # blank pages carry nothing, and the first page with text is the letter's first page
+    # (its "Case Number:" line is the header, not a running line)
+    pages = [page for page in pages if any(page)]
     if _double_spaced(pages):
         pages = [_undouble(page) for page in pages]
     _drop_running_lines(pages)

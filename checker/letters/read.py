@@ -12,7 +12,7 @@ from __future__ import annotations
 import codecs
 import os
 import re
-from pathlib import Path
+import stat
 from typing import Literal
 
 from checker.errors import InputError
@@ -30,20 +30,32 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _NO_TEXT = "no text layer; scanned PDF? expected a text PDF or .txt"
+_EXPECTED = "expected an IMR letter (.txt or text .pdf)"
+
+
+def _too_large(size: int) -> str:
+    return f"file too large ({size:,} bytes; the limit is {MAX_BYTES // 2**20} MB for an IMR letter)"
 
 
 def read_letter_text(path: str | os.PathLike) -> tuple[str, Literal["txt", "pdf"]]:
     """The letter's text and the format it was read from ("pdf" or "txt")."""
     file = str(path)
     try:
-        size = os.path.getsize(path)
-        if size > MAX_BYTES:
-            raise InputError(file, None, f"file too large ({size:,} bytes; the limit is {MAX_BYTES // 2**20} MB)")
-        data = Path(path).read_bytes()
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
+            raise InputError(file, None, f"is a directory; {_EXPECTED}")
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or device could block or never end
+            raise InputError(file, None, f"not a regular file; {_EXPECTED}")
+        if info.st_size > MAX_BYTES:
+            raise InputError(file, None, _too_large(info.st_size))
+        with open(path, "rb") as f:
+            data = f.read(MAX_BYTES + 1)  # bounded even if the file grew since stat
     except OSError as err:
         raise InputError(file, None, f"cannot read file: {err.strerror or err}") from None
+    if len(data) > MAX_BYTES:
+        raise InputError(file, None, _too_large(len(data)))
     if not data.strip():
-        raise InputError(file, None, "empty file")
+        raise InputError(file, None, f"empty file; {_EXPECTED}")
     if data[:1024].lstrip().startswith(b"%PDF-"):
         return pdf_text(data, file), "pdf"
     if file.lower().endswith(".pdf"):
@@ -75,7 +87,7 @@ def decode_text(data: bytes, file: str) -> str:
     if len(_CONTROL.findall(sample)) > max(8, len(sample) // 100):
         raise InputError(file, None, "binary data (mostly non-printable), not a text letter; expected a text PDF or .txt")
     if not text.strip():
-        raise InputError(file, None, "empty file")
+        raise InputError(file, None, f"empty file; {_EXPECTED}")
     return text
 
 
@@ -88,8 +100,9 @@ def pdf_text(data: bytes, file: str) -> str:
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as err:
-        msg = str(err).lower()
-        if "password" in msg or "security" in msg:
+        # pdfium's error code is process-global and can be left over from an earlier
+        # document, so "encrypted" is decided from the file itself
+        if b"/Encrypt" in data:
             raise InputError(file, None, "encrypted PDF (needs a password); expected an unprotected text PDF or .txt") from None
         raise InputError(file, None, f"corrupt PDF ({_pdfium_reason(err)})") from None
     try:
@@ -120,7 +133,10 @@ def pdf_text(data: bytes, file: str) -> str:
 
 
 def _pdfium_reason(err: Exception) -> str:
-    return " ".join(str(err).split())[:120] or type(err).__name__
+    reason = " ".join(str(err).split())[:120] or type(err).__name__
+    if "Success" in reason or "password" in reason.lower():  # no error code of its own, or a stale one
+        return "no pages or a broken document structure"
+    return reason
 
 
 def _page_lines(textpage) -> str:
