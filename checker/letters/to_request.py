@@ -1,9 +1,11 @@
-"""A letter's disputed item as a precheck request, from the item line and the case summary only.
+"""A letter's disputed item as a precheck request, from the item lines and the case summary only.
 
 The rationale, the guideline lines and the decision of the letter never feed this: a
 prediction for a letter's item must be what the precheck would say of the same request
-written by the office. The header's dates are used only when the case summary gives no
-request or UR date, to pick the guideline version in force (they carry no outcome).
+written by the office. The other items' lines are read only to tell whether UR's
+authorization in the summary can belong to this item. The header's dates are used only
+when the case summary gives no request or UR date, to pick the guideline version in
+force (they carry no outcome).
 """
 from __future__ import annotations
 
@@ -24,9 +26,12 @@ def item_request(letter: Letter, item: LetterItem, facts: CaseFacts | None = Non
     # The heading as written keeps a partial authorization's parts ("X was the original
     # request. Y was authorized ..."), which the item normalizer reads.
     text = item.heading or item.item
-    authorized = parse_item(text).authorized_visits
-    family = parse_item(text).family
-    if not authorized and family in facts.ur_authorized:
+    parsed = parse_item(text)
+    authorized, family = parsed.authorized_visits, parsed.family
+    # What the summary says UR authorized belongs to this item only when it is the
+    # letter's one item of that family: with two chiropractic items (spine, and elbow
+    # and knee), UR's 6 spine sessions are not part of the elbow and knee request.
+    if not authorized and family in facts.ur_authorized and _items_of(letter, family) == 1:
         authorized = facts.ur_authorized[family]
     injury = facts.injury_date or letter.injury_date
     day = request_date(letter, facts)
@@ -55,3 +60,8 @@ def item_request(letter: Letter, item: LetterItem, facts: CaseFacts | None = Non
         source=f"{letter.file} item {item.item_no}",
         evidence=facts.evidence,
     )
+
+
+def _items_of(letter: Letter, family) -> int:
+    """How many of the letter's items (by their item lines) are of this family."""
+    return sum(parse_item(i.heading or i.item).family == family for i in letter.items)
