@@ -24,6 +24,7 @@ from checker.compare.predict import predict_items
 from checker.compare.score import group_summary, summarize
 from checker.letters.parse import ISSUES, layout_lines, load_letter, parse_letter
 from checker.letters.read import read_letter_text
+from tests.conftest import read_labels
 
 DAY = dt.date(2016, 12, 1)
 
@@ -302,6 +303,26 @@ def test_jobs_2_on_the_real_letters_gives_exactly_the_json_of_jobs_1(tmp_path, d
     assert one["summary"]["letters"] > 100
 
 
+CATEGORY_FAMILY = {"physical therapy": "physical_therapy", "chiropractic": "chiropractic",
+                   "acupuncture": "acupuncture", "massage": "massage"}
+
+
+def test_on_the_real_letters_every_labelled_item_is_compared_beside_its_labelled_decision(tmp_path, dev_dir, seeds_dir):
+    data, result = compare_json(tmp_path, "real", dev_dir, seeds_dir)
+    assert result.exit_code == 0 and data["errors"] == []
+    got = {}
+    for r in data["items"]:
+        key = r["case_number"] if Path(r["file"]).parent == dev_dir else Path(r["file"]).name
+        got[key, r["item_no"]] = r
+    labels = {(row["case_number"], int(row["item_no"])): row for row in read_labels(dev_dir)}
+    labels |= {(row["file"], int(row["item_no"])): row for row in read_labels(seeds_dir)}
+    assert set(got) == set(labels)
+    for key, row in labels.items():
+        assert got[key]["actual"] == row["decision"], key
+        if row["category"] in CATEGORY_FAMILY:  # physical-medicine items are scored in their family
+            assert got[key]["family"] == CATEGORY_FAMILY[row["category"]], key
+
+
 def test_a_bad_file_is_listed_in_errors_on_one_line_and_the_others_are_compared(tmp_path):
     paths = write_corpus(tmp_path / "letters")
     bad = write_bad_files(tmp_path / "letters" / "bad")
@@ -536,3 +557,14 @@ def test_letters_rewritten_without_rationale_or_guideline_lines_and_with_flipped
                    for i in stripped.items), path
         assert stripped.summary == letter.summary, path
         assert predict_items(checker, stripped, DAY) == predict_items(checker, letter, DAY), path
+
+
+def test_the_report_lists_overturned_items_no_rule_decides(tmp_path):
+    (tmp_path / "letters").mkdir()
+    text = letter_text("CM16-0000077", [(ITEMS[0], "Upheld"), ("Lumbar spine MRI without contrast", "Overturned")])
+    (tmp_path / "letters" / "CM16-0000077.txt").write_text(text)
+    data, result = compare_json(tmp_path, "run", tmp_path / "letters")
+    mri = data["items"][1]
+    assert (mri["family"], mri["predicted"]) == ("other", "Not covered")  # "other" is never covered
+    report = " ".join(result.stdout.split())
+    assert "Overturned by IMR but Not covered (1): CM16-0000077 item 2: Lumbar spine MRI without contrast" in report

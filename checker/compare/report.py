@@ -196,6 +196,16 @@ def disagreement_panel(r: dict) -> Panel:
                  border_style="red")
 
 
+def missed_text(missed: list[dict]) -> Text:
+    """Overturned items no rule decided: wrong under the all-items scoring (Not covered = Upheld)."""
+    text = Text(f"Overturned by IMR but Not covered ({len(missed)}):", style="bold")
+    for r in missed:
+        text.append(f"\n  {case_label(r)} item {r['item_no']}: {r['item']}")
+        if r.get("not_covered_reason"):
+            text.append(f" — {r['not_covered_reason']}", style="dim")
+    return text
+
+
 def format_pairs_text(pairs: dict) -> Text:
     text = Text(f"Formats: {pairs['cases']} cases compared as both .txt and .pdf, {pairs['items']} items; ",
                 style="bold")
@@ -230,6 +240,9 @@ def report(records: list[dict], summary: dict, errors: list[dict]) -> list[Rende
     parts.append(Text(f"Disagreements ({len(wrong)}): items a rule decided otherwise than IMR",
                       style="bold"))
     parts.extend(disagreement_panel(r) for r in wrong)
+    missed = [r for r in shown if r["actual"] == "Overturned" and r["predicted"] == NOT_COVERED]
+    if missed:
+        parts.append(missed_text(missed))
     pairs = summary["format_pairs"]
     if pairs["cases"]:
         parts.append(format_pairs_text(pairs))
