@@ -12,7 +12,7 @@ Precedence, as reviewers apply the guidelines (8 CCR 9792.21.1; FACTS.md section
      generous applicable line governs: the request is judged on the diagnosis that best
      supports it. Every other rule is a constraint of its own.
   5. The certifiable quantity is the smallest any active rule allows; the item is
-     certified when that covers the whole requested quantity.
+     certified when that covers the whole requested quantity and no active rule blocks it.
 """
 from __future__ import annotations
 
@@ -291,6 +291,7 @@ def decide(
         ok = certifiable is None or (requested is not None and certifiable >= requested)
     else:
         ok = item.quantity_specified and (certifiable is None or certifiable >= (item.visits or 0))
+    ok = ok and not any(check.effect == "block" for _, check, _ in active)  # even for a request of 0 visits
     decision = Decision.certify if ok else Decision.non_certify
     if ok:
         deciding = [r.id for r, _, _ in active if r.primary]

@@ -167,7 +167,7 @@ class RequestItem(Strict):
 
     text: Optional[str] = None
     family: Optional[Family] = None
-    visits: Optional[int] = Field(default=None, ge=0, le=1000, description="disputed / requested visits")
+    visits: Optional[int] = Field(default=None, gt=0, le=1000, description="disputed / requested visits")
     frequency_per_week: Optional[float] = Field(default=None, gt=0, le=14)
     weeks: Optional[float] = Field(default=None, gt=0, le=104)
     regions: list[Region] = Field(default_factory=list)
