@@ -56,6 +56,8 @@ def normalize_item(item: RequestItem) -> NormalizedItem:
         visits = visits_min = math.ceil(frequency * weeks)
     else:
         visits, visits_min = parsed.visits, parsed.visits_min
+        if visits == 0:  # "x 0" asks for nothing: read as a quantity not stated, not as 0 visits to certify
+            visits = visits_min = None
     mode = item.mode if "mode" in given else parsed.mode
     family = item.family if item.family is not None else parsed.family
     specified = visits is not None if family is not Family.tens else mode is not None
