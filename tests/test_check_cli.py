@@ -179,7 +179,9 @@ BAD = {
                              "items: [Physical therapy x 6]\n",
                              "patient.diagnoses[0].icd: unknown field; expected one of text, code"),
     "negative visits": ("negative.yaml", "items:\n  - {text: Physical therapy, visits: -3}\n",
-                        "items[0].visits: Input should be greater than or equal to 0 (got -3)"),
+                        "items[0].visits: Input should be greater than 0 (got -3)"),
+    "zero visits": ("zero.json", '{"items": [{"family": "massage", "visits": 0}]}',
+                    "items[0].visits: Input should be greater than 0"),
     "visits as words": ("words.yaml", "items:\n  - {family: physical_therapy, visits: six}\n",
                         "items[0].visits: Input should be a valid integer"),
     "request before injury": ("dates.yaml", "request_date: 2016-01-04\npatient: {injury_date: 2016-02-01}\n"
