@@ -139,7 +139,7 @@ def _run(paths, jobs, json_file, jsonl_file, resume, csv_file, html_file, family
             continue
         compared += 1
         records += [r for r in outcome.records if families is None or r["family"] in families]
-    summary = summarize(records, letters=compared, errors=len(errors), family_filter=family and families)
+    summary = summarize(records, letters=compared, errors=len(errors), family_filter=families)
 
     parts = report(records, summary, errors)
     if json_file != "-":
