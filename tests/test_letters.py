@@ -297,7 +297,10 @@ def mangled(draw, texts: list[str]) -> str:
             lines.insert(at, draw(st.sampled_from(TRICKY)) + draw(st.text(max_size=30)))
         elif op == "ff":
             for k in sorted(draw(st.lists(st.integers(0, max(n - 1, 0)), max_size=8)), reverse=True):
-                lines[k] = "\f" + lines[k] if k < len(lines) else "\f"
+                if k < len(lines):
+                    lines[k] = "\f" + lines[k]
+                else:
+                    lines.append("\f")
         elif op == "truncate":
             text = "\n".join(lines)
             lines = text[: draw(st.integers(0, len(text)))].split("\n")
@@ -402,6 +405,12 @@ def test_oversized_inputs_are_refused_not_parsed():
     # a heading is a few lines however much precedes it
     letter = parse_letter(head + title + "filler line\n" * 5000 + issues, "filler.txt", "txt")
     assert read_back(letter) == SAMPLE_ITEMS["CM99-0000303_multi_item.txt"]
+
+
+def test_bare_decision_line_decides_nothing():
+    sample = raw_text(SAMPLES / "CM99-0000303_multi_item.txt")
+    text = sample.replace("IMR ISSUES, DECISIONS AND RATIONALES\n", "IMR ISSUES, DECISIONS AND RATIONALES\n: Upheld\n")
+    assert read_back(parse_letter(text, "x.txt", "txt")) == SAMPLE_ITEMS["CM99-0000303_multi_item.txt"]
 
 
 def test_decode_rejects_binary():

@@ -218,7 +218,9 @@ def _items(body: list[str], file: str) -> list[LetterItem]:
     for k, (s, d) in enumerate(zip(starts, ends)):
         nxt = starts[k + 1] if k + 1 < len(starts) else len(body)
         decision = _decision(body[d]) or _lone_decision(body, d) or "Upheld"
-        items.append(_item(k + 1, body[s : d + 1], decision, body[d + 1 : nxt]))
+        item = _item(len(items) + 1, body[s : d + 1], decision, body[d + 1 : nxt])
+        if any(ch.isalnum() for ch in item.item):  # a bare ": Upheld" line decides nothing
+            items.append(item)
     return items
 
 
