@@ -101,8 +101,8 @@ def header_panel(letter: Letter) -> Panel:
 def citations_table(item: LetterItem) -> Table:
     table = Table(show_edge=False, pad_edge=False, box=None, header_style="dim")
     table.add_column("Cited by", no_wrap=True)
-    table.add_column("Guideline", ratio=3)
-    table.add_column("Section", ratio=2)
+    table.add_column("Guideline", ratio=3, overflow="fold")  # a URL citation is one long word
+    table.add_column("Section", ratio=2, overflow="fold")
     table.add_column("Pages", no_wrap=True)
     for who, cites in (("Claims Administrator", item.claims_administrator_guideline),
                        ("MAXIMUS", item.maximus_guideline)):
