@@ -204,12 +204,14 @@ def _head(rule: Rule, kb: KnowledgeBase, day: dt.date) -> tuple[Citation, str]:
     return cite, head
 
 
-def _finding(rule: Rule, check: Check, firing: Firing, fact: dict, kb: KnowledgeBase, day: dt.date) -> Finding:
+def _finding(rule: Rule, check: Check, firing: Firing, fact: dict, kb: KnowledgeBase, day: dt.date,
+             superseded_by: Optional[str] = None) -> Finding:
     cite, head = _head(rule, kb, day)
     return Finding(
         rule=rule.id, check=check.name, kind=rule.kind, effect=check.effect,
         message=f"{head}: {_check_sentence(rule, check, fact)}.", citation=cite,
         confidence=rule.confidence.level, values=firing.values, allows=_allows(check, fact),
+        superseded_by=superseded_by,
     )
 
 
@@ -314,8 +316,7 @@ def decide(
     order = {rid: i for i, rid in enumerate(deciding)}
     findings.sort(key=lambda f: (order.get(f.rule, len(order)), f.effect == "ok"))
     superseded_findings = [
-        _finding(r, c, f, fact, kb, day).model_copy(update={"superseded_by": superseded[r.id]})
-        for r, c, f in fired.values() if r.id in superseded
+        _finding(r, c, f, fact, kb, day, superseded[r.id]) for r, c, f in fired.values() if r.id in superseded
     ]
     if certifiable is not None and requested is not None:
         certifiable = min(certifiable, requested)
