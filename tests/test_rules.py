@@ -427,3 +427,11 @@ def test_structured_fields_reach_the_same_decision_as_the_item_text():
     fields = check_one(request({"family": "massage", "visits": 8, "regions": ["lumbar"]}, adjunct_to_exercise="yes"))
     assert (text.decision, text.certifiable_quantity, text.deciding_rules) == \
         (fields.decision, fields.certifiable_quantity, fields.deciding_rules)
+
+
+def test_a_monthly_frequency_times_n_is_n_months():
+    # "1 visit per month x 6" asks for six monthly visits, not six weeks' worth (2).
+    result = check_one(request("Chiropractic maintenance care, lumbar spine, 1 visit per month x 6"))
+    assert result.requested_quantity == 6
+    assert result.understood.weeks == 24
+    assert result.decision is Decision.non_certify and "mtus.manipulation.maintenance" in result.deciding_rules

@@ -189,10 +189,13 @@ def _parse_plain(text: str) -> ParsedItem:
     freq = weeks = None
     if m := _FREQUENCY.search(t):
         freq, end = _first_range(m, "fg"), m.end()
-        if not (m["per_wk"] or m["weekly"]):  # per month: a month is 4 weeks here
+        monthly = not (m["per_wk"] or m["weekly"])
+        if monthly:  # per month: a month is 4 weeks here
             freq = (freq[0] / 4, freq[1] / 4)
         if w := _WEEKS_AFTER.match(t, end):
             weeks, end = _weeks(w, "wv"), w.end()
+            if monthly and w["v_lo"]:  # "1 visit per month x 6": six months, the frequency's own unit
+                weeks = (4 * weeks[0], 4 * weeks[1])
         t = _blank(t, m.start(), end)
     elif m := _FREQ_X_WEEKS.search(t):
         freq, weeks = _bounds(m, "f"), _bounds(m, "w")
