@@ -7,6 +7,7 @@ expected, exit status 2, no traceback, and the good files of the same call still
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from checker.kb.load import default_kb
 from tests.conftest import SHARED_LETTERS, read_labels
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,6 +25,7 @@ SAMPLES = sorted((ROOT / "samples" / "requests").glob("*.yaml"))
 SEEDS = sorted((ROOT / "samples" / "requests").glob("seed_*.yaml"))
 GOOD = ROOT / "samples" / "requests" / "tens.yaml"
 OTHER_GOOD = ROOT / "samples" / "requests" / "massage.yaml"
+KB = default_kb()
 DECISIONS = {"certify": "Overturned", "non-certify": "Upheld", "not-covered": "Not covered"}
 
 
@@ -163,8 +166,9 @@ def test_as_of_overrides_the_request_date():
     assert pt["decision"] == "not-covered"
     assert pt_dated["decision"] in ("certify", "non-certify") and pt_dated["findings"]
     assert pt_dated["understood"]["guideline_date"] == "2016-06-01"
-    assert all("(2016)" in f["citation"]["source"] or "2016" not in f["citation"]["source"]
-               for f in pt_dated["findings"])
+    cpmtg = KB.sources["mtus_cpmtg"]
+    edition = cpmtg.edition_on(dt.date(2016, 6, 1)).label
+    assert any(f["citation"]["source"].startswith(f"{cpmtg.title} ({edition})") for f in pt_dated["findings"])
 
 
 # ------------------------------------------------------------------ bad input
