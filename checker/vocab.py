@@ -6,7 +6,12 @@ YAML rule or a request file is an error rather than a rule that silently never f
 """
 from __future__ import annotations
 
+import datetime as dt
 from enum import Enum
+
+# IMR decides UR disputes communicated on or after July 1, 2013 (SB 863; FACTS.md section 10):
+# no IMR letter concerns an earlier request, so a letter that dates nothing is judged as of then.
+IMR_START = dt.date(2013, 7, 1)
 
 
 class Family(str, Enum):

@@ -58,7 +58,7 @@ def test_contract_fields():
     assert set(CaseFacts.model_fields) == {
         "age", "sex", "injury_date", "diagnoses", "regions", "surgeries", "prior", "home_exercise_program",
         "returned_to_work", "work_status", "medications", "medication_reduced_or_not_tolerated",
-        "adjunct_to_exercise", "flare_up", "indication_documented", "request_date", "ur_date", "ur_authorized",
+        "adjunct_to_exercise", "flare_up", "indication_documented", "request_date", "ur_date", "latest_date", "ur_authorized",
         "evidence",
     }
     with pytest.raises(Exception):
@@ -530,3 +530,10 @@ def test_sentences_cover_text():
     assert got == ["First one.", "Second glued 2014.", "Thus far fine.", "Dr. Smith saw him.",
                    "Tylenol No. 3 daily.", "4.5 mg.", "End"]
     assert all(text[s.start:s.end] == s.text for s in sentences(text))
+
+
+def test_latest_date_of_the_record():
+    f = facts("She was injured on 02/03/2014. She was seen on 01/05/2016. A follow-up on March 2, 2016 noted pain.")
+    assert f.latest_date == D(2016, 3, 2)
+    assert any(e.fact == "latest_date" and "March 2, 2016" in e.sentence for e in f.evidence)
+    assert facts("No dates are given here.").latest_date is None

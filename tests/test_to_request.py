@@ -164,3 +164,30 @@ def test_request_date_falls_back_to_the_header_ur_date():
 def test_requests_validate(name):
     for req in requests(load_letter(SAMPLES / name)):
         assert TreatmentRequest.model_validate(req.model_dump()) == req
+
+
+# ------------------------------------------------------------------ the guideline date
+
+def _letter(summary: str, **header) -> Letter:
+    text = ("CLINICAL CASE SUMMARY\n" + summary + "\n\nIMR ISSUES, DECISIONS AND RATIONALES\n"
+            "Physical therapy 6 visits for the low back: Upheld\n"
+            "Decision rationale: not used.\n")
+    return parse_letter(text, "t.txt", "txt").model_copy(update=header)
+
+
+def test_request_date_comes_from_the_summary_then_the_header_then_the_latest_record():
+    injured = "The injured worker sustained an industrial injury on 01/05/2015. "
+    seen = "He was seen on 03/02/2016 with low back pain. "
+    asked = "On 03/10/2016 the provider requested physical therapy. "
+    ur = "Utilization Review denied the request on 03/20/2016. "
+    header = {"ur_denial_date": D(2016, 4, 1)}
+    assert requests(_letter(injured + seen + asked + ur, **header))[0].request_date == D(2016, 3, 10)
+    assert requests(_letter(injured + seen + ur, **header))[0].request_date == D(2016, 3, 20)
+    assert requests(_letter(injured + seen, **header))[0].request_date == D(2016, 4, 1)
+    assert requests(_letter(injured + seen))[0].request_date == D(2016, 3, 2)
+
+
+def test_a_letter_that_dates_nothing_after_the_injury_leaves_the_date_open():
+    (request,) = requests(_letter("The injured worker sustained an industrial injury on 01/05/2015. The request is for PT x 6."))
+    assert request.request_date is None
+    assert request.patient.injury_date == D(2015, 1, 5)

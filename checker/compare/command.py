@@ -12,7 +12,7 @@ import typer
 
 from checker.console import EXIT_BAD_INPUT, err, out, parse_date_option, report_error
 from checker.errors import InputError
-from checker.vocab import Family
+from checker.vocab import IMR_START, Family
 
 from .score import PHYSICAL_MEDICINE
 
@@ -37,7 +37,7 @@ def compare(
     both_formats: bool = typer.Option(False, "--both-formats",
                                       help="compare CASE.txt and CASE.pdf when both exist (default: the .txt only, so each case counts once)"),
     undated: Optional[str] = typer.Option(None, "--undated", metavar="YYYY-MM-DD",
-                                          help="apply the guidelines of this day to letters that date neither the request nor the UR decision (default: today)"),
+                                          help="apply the guidelines of this day to letters that date neither the request nor the UR decision, nor anything after the injury (default: 2013-07-01, when IMR began: no IMR letter concerns an earlier request)"),
 ):
     """Compare predictions with the real IMR decisions of letters.
 
@@ -89,7 +89,7 @@ def _run(paths, jobs, json_file, jsonl_file, resume, csv_file, html_file, family
     if resume and not jsonl_file:
         raise InputError("--resume", None, "needs --jsonl FILE, the journal of the run to resume")
     try:
-        day = parse_date_option(undated, "--undated") or dt.date.today()
+        day = parse_date_option(undated, "--undated") or IMR_START
     except typer.BadParameter as e:
         raise InputError("--undated", None, e.message) from None
     for path, what in ((json_file, "JSON file"), (jsonl_file, "JSONL journal"), (csv_file, "CSV file"),

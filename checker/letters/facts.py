@@ -55,6 +55,7 @@ class CaseFacts(BaseModel):
     indication_documented: Tri = Tri.not_stated
     request_date: Optional[dt.date] = None
     ur_date: Optional[dt.date] = None
+    latest_date: Optional[dt.date] = None  # the latest day-precise date the summary mentions
     ur_authorized: dict[Family, int] = Field(default_factory=dict)
     evidence: list[Evidence] = Field(default_factory=list)
 
@@ -1118,6 +1119,13 @@ def _cued_dates(sents: list[_Sent], cue: re.Pattern, stems: tuple[str, ...]) -> 
 
 
 def _dates(sents: list[_Sent], out: _Out) -> None:
+    # The latest date of the record: the request cannot be older than the notes it rests on,
+    # so it stands in for the request date where the summary names neither request nor UR.
+    dated = [(h.date, st) for st in sents for h in st.dates if h.date <= dt.date.today()]
+    if dated:
+        latest = max(dated, key=lambda d: d[0])
+        out.fields["latest_date"] = latest[0]
+        out.ev("latest_date", latest[0].isoformat(), latest[1].text)
     urs = _cued_dates(sents, _UR_CUE, _UR_STEMS)
     ur: Optional[tuple[dt.date, _Sent]] = None
     if urs:

@@ -5,9 +5,13 @@ prediction for a letter's item must be what the precheck would say of the same r
 written by the office. The other items' lines are read only to tell whether UR's
 authorization in the summary can belong to this item. The header's dates are used only
 when the case summary gives no request or UR date, to pick the guideline version in
-force (they carry no outcome).
+force (they carry no outcome); a letter with neither falls back to the latest date of
+its case summary (the request follows the notes it rests on). A letter that dates nothing
+after the injury leaves the date to the caller (compare judges it as of checker.vocab.IMR_START).
 """
 from __future__ import annotations
+
+import datetime as dt
 
 from checker.letters.facts import CaseFacts, extract_facts
 from checker.letters.model import Letter, LetterItem
@@ -15,9 +19,13 @@ from checker.normalize.item_text import parse_item
 from checker.request.model import Diagnosis, History, Patient, RequestItem, TreatmentRequest
 
 
-def request_date(letter: Letter, facts: CaseFacts):
-    """The date the guidelines are applied on: the request, else UR, as the summary gives them."""
-    return facts.request_date or facts.ur_date or letter.ur_denial_date or letter.application_received
+def request_date(letter: Letter, facts: CaseFacts) -> dt.date | None:
+    """The date the guidelines are applied on: the request, else UR, as the summary gives them,
+    else the header's UR and application dates, else the latest date of the summary's record
+    when it is later than the injury; None when the letter dates nothing after the injury."""
+    injury = facts.injury_date or letter.injury_date
+    latest = facts.latest_date if facts.latest_date and not (injury and facts.latest_date <= injury) else None
+    return facts.request_date or facts.ur_date or letter.ur_denial_date or letter.application_received or latest
 
 
 def item_request(letter: Letter, item: LetterItem, facts: CaseFacts | None = None) -> TreatmentRequest:

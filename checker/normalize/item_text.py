@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict
@@ -279,6 +280,7 @@ def _partial_segments(text: str) -> Optional[tuple[str, Optional[str], Optional[
     return original, authorized, remaining or None
 
 
+@lru_cache(maxsize=4096)  # ParsedItem is frozen; a letter's item line is read by several steps
 def parse_item(text: str) -> ParsedItem:
     """Structured fields of one requested item written as free text."""
     text = " ".join((text or "")[:MAX_CHARS].split())
