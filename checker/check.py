@@ -29,9 +29,6 @@ class Checker:
         if normalized.family is Family.other:
             return not_covered(normalized, fact, dates.guideline,
                                "not a physical-medicine treatment the rule base covers", prior)
-        if normalized.evaluation_only:
-            return not_covered(normalized, fact, dates.guideline,
-                               "an evaluation or consultation, not a course of treatment: no rule sets its number", prior)
         firings = self.engine.evaluate(fact)
         return decide(normalized, fact, firings, self.engine.checks, self.kb, dates.guideline, prior)
 

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from checker.kb.load import KnowledgeBase
 from checker.normalize.item import NormalizedItem
 from checker.normalize.item_text import detect_regions
+from checker.normalize.regions import names_the_spine
 from checker.request.model import PriorCourse, TreatmentRequest, VisitCount
-from checker.vocab import CAP_GROUP, COURSE_POOL, Family, Region, Tri
+from checker.vocab import CAP_GROUP, COURSE_POOL, SPINE, Family, Region, Tri
 
 HISTORY_TRI = (
     "home_exercise_program", "flare_up", "medication_reduced_or_not_tolerated", "adjunct_to_exercise",
@@ -92,12 +93,20 @@ def patient_context(request: TreatmentRequest, kb: KnowledgeBase) -> Patient:
     return Patient(conditions, patient_regions(request, kb, conditions))
 
 
+def request_regions(item: NormalizedItem, patient: Patient) -> list[Region]:
+    """The regions of an item that names none: the patient's, or only their spine for a
+    spinal item ("spinal manipulation" is not a request for the patient's elbow)."""
+    if names_the_spine(item.text):
+        return [r for r in patient.regions if r in SPINE] or sorted(SPINE, key=lambda r: r.value)
+    return patient.regions
+
+
 def build_fact(request: TreatmentRequest, item: NormalizedItem, kb: KnowledgeBase, dates: Dates,
                patient: Patient | None = None) -> dict:
     """The item's fact; `patient` (patient_context of the same request) saves classifying it again."""
     patient = patient or patient_context(request, kb)
     conditions = patient.conditions
-    regions = item.regions or patient.regions
+    regions = item.regions or request_regions(item, patient)
     prior = prior_course(request, item.family)
     # "no prior chiropractic" is recorded as 0 visits: a family mentioned with 0 visits was not given
     has_prior = prior is not None and (prior.visits is None or prior.visits.max is None or prior.visits.max > 0)

@@ -58,6 +58,11 @@ def normalize_item(item: RequestItem) -> NormalizedItem:
         visits, visits_min = parsed.visits, parsed.visits_min
         if visits == 0:  # "x 0" asks for nothing: read as a quantity not stated, not as 0 visits to certify
             visits = visits_min = None
+    evaluation_only = parsed.evaluation_only and "visits" not in given
+    if evaluation_only and visits is None:
+        # An evaluation is a visit of its family: it counts toward the course, the trial and
+        # the 24-visit cap, and is judged like any other visit (prior care, regions ...).
+        visits = visits_min = 1
     mode = item.mode if "mode" in given else parsed.mode
     family = item.family if item.family is not None else parsed.family
     specified = visits is not None if family is not Family.tens else mode is not None
@@ -75,6 +80,6 @@ def normalize_item(item: RequestItem) -> NormalizedItem:
         mode=mode,
         duration_days=item.duration_days if "duration_days" in given else parsed.duration_days,
         maintenance=item.maintenance or parsed.maintenance,
-        evaluation_only=parsed.evaluation_only and "visits" not in given,
+        evaluation_only=evaluation_only,
         postoperative=parsed.postoperative,
     )

@@ -56,3 +56,11 @@ def detect_regions(text: str) -> list[Region]:
         return []
     found = [region for region, pattern in _PATTERNS.items() if pattern.search(text)]
     return sorted(found, key=lambda r: r.value)
+
+
+_SPINE = re.compile(r"(?i:\bspin(?:e|al)\b)")
+
+
+def names_the_spine(text: str) -> bool:
+    """Whether ``text`` names the spine without saying which part ("spinal manipulation")."""
+    return bool(text and _SPINE.search(text))

@@ -20,7 +20,7 @@ def item_json(file: str, index: int, result: ItemResult) -> dict:
 
 def _understood(result: ItemResult) -> Text:
     u = result.understood
-    qty = "quantity not stated" if u.visits is None else f"{u.visits} visits"
+    qty = "quantity not stated" if u.visits is None else f"{u.visits} visit{'' if u.visits == 1 else 's'}"
     if u.frequency_per_week and u.weeks:
         qty += f" ({u.frequency_per_week:g}/week × {u.weeks:g} weeks)"
     if result.quantity_unit == "days" and result.requested_quantity is not None:

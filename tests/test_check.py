@@ -1,0 +1,58 @@
+"""The precheck on whole requests: how an item's wording and the patient's record are read.
+
+Limits come from the rule base, never typed in here; these tests pin how a request is
+understood (an evaluation, a spinal item) before the rules judge it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from checker.check import Checker
+from checker.kb.load import default_kb
+from checker.request.model import TreatmentRequest
+from checker.vocab import Decision
+
+CHECKER = Checker(default_kb())
+DAY = dt.date(2016, 12, 1)  # the 2016 Chronic Pain Medical Treatment Guidelines are in force
+
+
+def check(item: str, **history) -> object:
+    request = TreatmentRequest.model_validate({
+        "request_date": DAY,
+        "patient": {"injury_date": dt.date(2016, 10, 1), "diagnoses": ["lumbar strain", "left knee strain"]},
+        "history": history,
+        "items": [item],
+    })
+    (result,) = CHECKER.check(request)
+    return result
+
+
+def test_an_evaluation_is_one_visit_of_its_family():
+    result = check("Physical therapy evaluation for the low back")
+    assert result.understood.visits == 1
+    assert result.decision is Decision.certify
+    assert result.certifiable_quantity == 1
+
+
+def test_an_evaluation_after_care_of_unknown_count_and_effect_is_judged_like_more_care():
+    result = check("Chiropractic evaluation, lumbar spine",
+                   prior_treatment={"chiropractic": {"functional_improvement": "not stated"}})
+    assert result.decision is Decision.non_certify
+    assert "mtus.manipulation.continuation" in result.deciding_rules
+
+
+def test_an_evaluation_for_a_region_the_guideline_does_not_recommend_is_not_certified():
+    result = check("Chiropractic evaluation, left knee")
+    assert result.decision is Decision.non_certify
+    assert result.understood.regions == ["knee"]
+
+
+def test_a_spinal_item_that_names_no_region_is_for_the_patients_spine():
+    result = check("Chiropractic spinal manipulation times 6")
+    assert result.understood.regions == ["lumbar"]  # not the knee of the same patient
+    assert "mtus.manipulation.not_recommended" not in {f.rule for f in result.findings}
+
+
+def test_an_item_that_names_no_region_is_for_every_region_of_the_patient():
+    result = check("Chiropractic manipulation times 6")
+    assert result.understood.regions == ["knee", "lumbar"]
