@@ -17,7 +17,7 @@ def base_fact(**overrides) -> dict:
         "family": "physical_therapy", "day": 736330, "conditions": [], "regions": [],
         "quantity_specified": True, "requested": 6, "authorized": 0, "has_prior": False, "prior_known": True,
         "prior_min": 0, "fi": "not_stated", "before": 0, "total": 6, "cap_before": 0, "cap_total": 6,
-        "surgeries": [], "days_since_surgery": -1, "postoperative": False, "maintenance": False,
+        "surgeries": [], "days_since_surgery": -1, "recurrence": False, "postoperative": False, "maintenance": False,
         "mode": "unspecified", "duration_days": -1,
     }
     fact.update({name: "not_stated" for name in TRI_FIELDS})
@@ -36,8 +36,10 @@ def fact_for(rule: Rule, **overrides) -> dict:
     if a.surgeries:
         fact["surgeries"] = [a.surgeries[0]]
         fact["days_since_surgery"] = int(rule.parameters.period_months * DAYS_PER_MONTH) // 2
-    if a.flare_up is not None:
-        fact["flare_up"] = "yes" if a.flare_up else "no"
+    if a.recurrence is not None:
+        fact["recurrence"] = a.recurrence
+        if a.recurrence:
+            fact.update(flare_up="yes", has_prior=True, prior_min=max(fact["prior_min"], 1))
     if a.maintenance is not None:
         fact["maintenance"] = a.maintenance
     if a.with_prior:

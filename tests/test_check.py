@@ -56,3 +56,18 @@ def test_a_spinal_item_that_names_no_region_is_for_the_patients_spine():
 def test_an_item_that_names_no_region_is_for_every_region_of_the_patient():
     result = check("Chiropractic manipulation times 6")
     assert result.understood.regions == ["knee", "lumbar"]
+
+
+def test_a_flare_up_without_earlier_care_of_the_family_gets_a_first_trial():
+    result = check("Chiropractic manipulation 6 visits for the low back", flare_up="yes")
+    assert "mtus.manipulation.low_back.trial" in {f.rule for f in result.findings}
+    assert "mtus.manipulation.flare_up" not in {f.rule for f in result.findings}
+
+
+def test_a_flare_up_after_earlier_care_of_the_family_is_a_recurrence():
+    result = check("Chiropractic manipulation 6 visits for the low back", flare_up="yes", returned_to_work="yes",
+                   prior_treatment={"chiropractic": {"visits": 12, "functional_improvement": "yes"}})
+    fired = {f.rule for f in result.findings}
+    assert {"mtus.manipulation.flare_up", "mtus.manipulation.flare_up.return_to_work"} <= fired
+    assert "mtus.manipulation.low_back.trial" not in fired
+    assert result.decision is Decision.non_certify  # more than the 1-2 visits every 4-6 months

@@ -44,7 +44,7 @@ def facts(draw):
         cap_before=cap_prior + authorized, cap_total=cap_prior + authorized + requested,
         surgeries=draw(st.lists(st.sampled_from(SURGERIES), max_size=2, unique=True)),
         days_since_surgery=draw(st.integers(-1, 300)),
-        postoperative=draw(st.booleans()), maintenance=draw(st.booleans()),
+        recurrence=draw(st.booleans()), postoperative=draw(st.booleans()), maintenance=draw(st.booleans()),
         mode=draw(st.sampled_from(["unspecified", "rental", "purchase"])),
         duration_days=draw(st.integers(-1, 90)),
     )

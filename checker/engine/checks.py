@@ -56,8 +56,8 @@ def applicability(rule: Rule) -> Cond:
             Cmp("days_since_surgery", ">=", 0),
             Cmp("days_since_surgery", "<=", period),
         ]
-    if a.flare_up is not None:
-        parts.append(Cmp("flare_up", "==" if a.flare_up else "!=", "yes"))
+    if a.recurrence is not None:
+        parts.append(Cmp("recurrence", "==", a.recurrence))
     if a.maintenance is not None:
         parts.append(Cmp("maintenance", "==", a.maintenance))
     if a.with_prior is not None:

@@ -150,6 +150,8 @@ def build_fact(request: TreatmentRequest, item: NormalizedItem, kb: KnowledgeBas
         "surgeries": kb.classify_surgery(latest.procedure) if latest else [],
         "days_since_surgery": (dates.clinical - latest.date).days if latest else -1,
         "surgery_performed": surgery_performed.value,
+        # a flare-up is a recurrence for a family only after earlier care of that family
+        "recurrence": has_prior and history.flare_up is Tri.yes,
         "postoperative": item.postoperative,
         "maintenance": item.maintenance,
         "mode": item.mode or "unspecified",

@@ -165,7 +165,9 @@ class AppliesTo(Strict):
     conditions: list[str] = Field(default_factory=list, description="category ids; empty: any")
     regions: list[Region] = Field(default_factory=list, description="empty: any")
     surgeries: list[str] = Field(default_factory=list, description="surgery category ids (postsurgical)")
-    flare_up: Optional[bool] = None  # true: only flare-ups; false: only when no flare-up is documented
+    # true: only a recurrence, a flare-up after earlier care of the same family; false: only
+    # when it is not one (a first course, or no flare-up documented)
+    recurrence: Optional[bool] = None
     maintenance: Optional[bool] = None  # true: only elective/maintenance care
     with_prior: Optional[bool] = None  # true: only when the family was already given for this injury
     postoperative: Optional[bool] = None  # true: only items requested as post-operative therapy
