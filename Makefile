@@ -19,7 +19,8 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 demo: $(STAMP)
 	$(BIN)/imr-check check samples/requests/*
-	$(BIN)/imr-check letter samples/letters/*.txt
+	$(BIN)/imr-check letter samples/letters/*.txt samples/letters/*.pdf
+	$(BIN)/imr-check compare samples/letters
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -556,7 +556,7 @@ def test_json_one_letter():
     assert r.returncode == 0 and r.stderr == ""
     out = json.loads(r.stdout)
     letter = load_letter(path)
-    assert out["case_number"] == "CM99-0000303" and out["decision_date"] == "2018-06-08"
+    assert out["case_number"] == "CM99-0000303" and out["decision_date"] == "2016-06-08"
     assert out["reviewer"] == {"licensure": ["Oregon", "Washington"], "specialty": ["Chiropractor"]}
     assert [(i["item_no"], i["item"], i["decision"]) for i in out["items"]] == read_back(letter)
     assert out["items"][2]["maximus_guideline"][0]["pages"] == "98-99"
@@ -582,7 +582,7 @@ def test_rich_view_shows_the_letter():
     assert r.returncode == 0 and r.stderr == ""
     text = r.stdout
     for expected in (
-        "Case number CM99-0000202", "Decision date 2018-01-05", "Priority Standard",
+        "Case number CM99-0000202", "Decision date 2016-01-05", "Priority Standard",
         "Reviewer licensure Arizona, California", "specialty Orthopaedic Surgery",
         "Original request", "Authorized by the Claims Administrator", "Remaining IMR-eligible portion",
         "postoperative physical therapy 4 sessions for the right shoulder", "UPHELD", "OVERTURNED",
