@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from checker.letters.facts import CaseFacts, extract_facts
 from checker.letters.facts_negation import is_negated
-from checker.letters.facts_text import find_dates, normalize, sentences
+from checker.letters.facts_text import MAX_CHARS, find_dates, normalize, sentences
 from checker.letters.parse import load_letter
 from checker.request.model import VisitCount
 from checker.vocab import Family, Region, Tri
@@ -522,6 +522,18 @@ def test_clinical_word_salad_never_raises(text):
 @pytest.mark.parametrize("value", [None, "", " \n\f ", "." * 5000, "a" * 300_000, 12345, b"bytes"])
 def test_degenerate_inputs(value):
     assert isinstance(extract_facts(value), CaseFacts)
+
+
+def test_summary_read_up_to_max_chars():
+    """The work on a summary is bounded: text past MAX_CHARS (far longer than any case
+    summary) is not read, so hostile input cannot make extraction slow."""
+    head = "The patient is a 45-year-old female. "
+    filler = "Nothing new was reported. " * (MAX_CHARS // 26 + 1)
+    tail = "She sustained an injury on 01/02/2015."
+    assert extract_facts(head + tail).injury_date == D(2015, 1, 2)
+    f = extract_facts(head + filler + tail)
+    assert f.age == 45 and f.injury_date is None
+    assert all(e.sentence in normalize(head + filler + tail) for e in f.evidence)
 
 
 def test_sentences_cover_text():

@@ -120,13 +120,13 @@ _DRUG_CONTEXT = re.compile(
 class _Sent:
     """One sentence with what several extractors need, computed lazily."""
 
-    __slots__ = ("s", "text", "low", "_mentions", "_cues", "_dates", "_drugs", "_hist", "_req")
+    __slots__ = ("s", "text", "low", "_mentions", "_cues", "_dates", "_drugs", "_hist", "_req", "_other_tx", "_non_pm")
 
     def __init__(self, s: Sentence):
         self.s = s
         self.text = s.text
         self._mentions = self._cues = self._dates = self._drugs = None
-        self._hist = self._req = None
+        self._hist = self._req = self._other_tx = self._non_pm = None
         self.low = s.text.lower()
 
     def has(self, stems: tuple[str, ...]) -> bool:
@@ -169,6 +169,20 @@ class _Sent:
         if self._req is None:
             self._req = bool(_REQUEST_SENT.search(self.text))
         return self._req
+
+    @property
+    def other_tx(self) -> list[tuple[int, int]]:
+        """Spans of the non-physical-medicine treatment words (_OTHER_TX) of the sentence."""
+        if self._other_tx is None:
+            self._other_tx = [m.span() for m in _OTHER_TX.finditer(self.text)]
+        return self._other_tx
+
+    @property
+    def non_pm(self) -> bool:
+        """Does the sentence name a non-physical-medicine treatment (_NON_PM_TX) anywhere?"""
+        if self._non_pm is None:
+            self._non_pm = _NON_PM_TX.search(self.text) is not None
+        return self._non_pm
 
     def negated(self, start: int, end: int) -> bool:
         return negating_cue(self.text, start, end, self.cues) is not None
@@ -661,6 +675,7 @@ _OTHER_TX = re.compile(
     r"|crutch\w*|pillow|shockwave|ultrasound|creams?|patch\w*|blocks?|ESI|TENS|pills?|tablets?|inhaler|device|sling)\b",
     _I,
 )
+_NON_PM_TX = re.compile(r"\b(?:medications?|opioids?|injections?|epidural|surgery|ESI|TENS|block)\b", _I)
 _FI_RANK = {"strong_no": 3, "yes": 2, "weak_no": 1}
 
 
@@ -764,7 +779,12 @@ def _attribute(st: _Sent, start: int, end: int) -> Optional[list[Family]]:
             if m.family not in out:
                 out.append(m.family)
         return out
-    if st.drugs or _OTHER_TX.search(text[clause_start:start]) or re.search(r"\b(?:medications?|opioids?|injections?|epidural|surgery|ESI|TENS|block)\b", text, _I):
+    # _OTHER_TX in text[clause_start:start]: its matches are whole words, text[clause_start]
+    # is a separator (or the sentence start) and text[start - 1] is not a word character (a
+    # benefit phrase starts at a word boundary), so a match of the slice is exactly a match
+    # of the sentence inside it. Found once per sentence: a long sentence with many benefit
+    # phrases no longer rescans its clause for each (hostile input, bench/bench_text.py).
+    if st.drugs or any(clause_start <= a and b <= start for a, b in st.other_tx) or st.non_pm:
         return None
     return []
 

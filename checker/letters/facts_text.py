@@ -12,7 +12,10 @@ import datetime as dt
 import re
 from typing import NamedTuple, Optional
 
-MAX_CHARS = 200_000  # a case summary is 0.5-4 KB; anything past this is not a summary
+# A case summary is 0.5-4 KB (the longest of the real letters at hand: 3.2 KB); text past this
+# is not read. It bounds the work on hostile input: a sentence full of negation cues and
+# benefit phrases costs a few microseconds per character (bench/bench_text.py).
+MAX_CHARS = 50_000
 
 
 def normalize(text: object) -> str:
