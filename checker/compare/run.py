@@ -7,25 +7,31 @@ completion order, tagged with their index in the input, so the caller can stream
 the output of ``--jobs 1``.
 
 The worker processes are started (forked, on Linux) when the run is entered, before the
-caller starts anything threaded such as a progress bar.
+caller starts anything threaded such as a progress bar. Forked workers inherit the
+Checker the parent built just before (the rule base loaded once, not once per worker).
+A family's durable-rules ruleset is still compiled in each worker on first use: compiling
+every family up front costs more than the few a worker needs.
 """
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 import os
 import sys
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from typing import Iterator, Optional
+from typing import TYPE_CHECKING, Iterator, Optional
 
 from .predict import LetterComparer, LetterOutcome
 
+if TYPE_CHECKING:  # multiprocessing is imported only for a run with workers (--jobs 2 and more)
+    from concurrent.futures import Future, ProcessPoolExecutor
+
 _WORKER: Optional[LetterComparer] = None
+_INHERITED: Optional[LetterComparer] = None  # built by the parent just before forking its workers
 
 
 def _init_worker(undated: dt.date) -> None:
     global _WORKER
-    _WORKER = LetterComparer(undated)
+    inherited = _INHERITED
+    _WORKER = inherited if inherited is not None and inherited.undated == undated else LetterComparer(undated)
 
 
 def _compare_in_worker(files: list[str]) -> list[LetterOutcome]:
@@ -61,7 +67,14 @@ class Run:
 
     def __enter__(self) -> "Run":
         if self.jobs > 1:
-            context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            global _INHERITED
+            context = None
+            if sys.platform.startswith("linux"):
+                context = multiprocessing.get_context("fork")
+                _INHERITED = LetterComparer(self.undated)
             self._pool = ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_init_worker,
                                              initargs=(self.undated,))
             size = chunk_size(len(self.files), self.jobs)
@@ -77,6 +90,8 @@ class Run:
             for i, f in enumerate(self.files):
                 yield i, comparer.compare(f)
             return
+        from concurrent.futures import as_completed
+
         for future in as_completed(self._futures):
             start = self._futures[future]
             try:
@@ -90,9 +105,11 @@ class Run:
                 yield start + k, outcome
 
     def __exit__(self, exc_type, *_) -> None:
+        global _INHERITED
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=exc_type is not None)
             self._pool = None
+        _INHERITED = None
 
 
 def compare_files(files: list[str], undated: dt.date, jobs: int = 1) -> list[LetterOutcome]:
