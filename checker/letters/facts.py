@@ -404,9 +404,18 @@ def _regions(sents: list[_Sent], out: _Out) -> None:
     # one call to the region classifier for the whole summary; each region's evidence is the first
     # source sentence that names it (found with the fast word scan, else by asking the classifier)
     wanted = regions_in(" | ".join(src for src, _ in sources))
-    quick = [set(fallback_regions(src)) for src, _ in sources]
+    quick: list[set[Region]] = []  # fallback_regions of the first sources, scanned only as far as needed
+
+    def first_naming(r: Region) -> Optional[int]:
+        for i, (src, _) in enumerate(sources):
+            if i == len(quick):
+                quick.append(set(fallback_regions(src)))
+            if r in quick[i]:
+                return i
+        return None
+
     for r in wanted:
-        idx = next((i for i, q in enumerate(quick) if r in q), None)
+        idx = first_naming(r)
         if idx is None:
             idx = next((i for i, (src, _) in enumerate(sources) if r in regions_in(src)), 0)
         found.append(r)
@@ -1141,7 +1150,8 @@ def _cued_dates(sents: list[_Sent], cue: re.Pattern, stems: tuple[str, ...]) -> 
 def _dates(sents: list[_Sent], out: _Out) -> None:
     # The latest date of the record: the request cannot be older than the notes it rests on,
     # so it stands in for the request date where the summary names neither request nor UR.
-    dated = [(h.date, st) for st in sents for h in st.dates if h.date <= dt.date.today()]
+    today = dt.date.today()
+    dated = [(h.date, st) for st in sents for h in st.dates if h.date <= today]
     if dated:
         latest = max(dated, key=lambda d: d[0])
         out.fields["latest_date"] = latest[0]
