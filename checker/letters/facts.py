@@ -63,6 +63,18 @@ class CaseFacts(BaseModel):
 # =============================================================== shared context
 
 _I = re.I
+
+
+def _gated(first_letters: str, pattern: str) -> re.Pattern:
+    """``pattern`` (case-insensitive) behind a lookahead for the letters its matches can start with.
+
+    The same matches, found faster: re has no fast scan for a case-insensitive pattern, so it
+    tries every alternative at every position of a sentence; the lookahead leaves only the
+    positions where one of ``first_letters`` (any case) stands. ``first_letters`` must hold
+    the first letter of every alternative: a pattern's new alternative needs its letter here.
+    (Measured: 11% of the case-summary work, the most searched patterns gated.)
+    """
+    return re.compile(f"(?=[{first_letters}])(?:{pattern})", _I)
 _BOILERPLATE = re.compile(
     r"^(?:CLINICAL CASE SUMMARY\s*)?The expert reviewer developed the following clinical case summary based on a"
     r" review of the case file, including all medical records:?\s*",
@@ -75,7 +87,7 @@ _UR_PRIOR = re.compile(
     r"|\bprior\sto\b|\bhad\sbeen\spreviously\b",
     _I,
 )
-_HIST = re.compile(
+_HIST = _gated("abcehinprstuw",
     r"\bto\sdate\b|\bthus\sfar\b|\bso\sfar\b|\bprior\b|\bprevious(?:ly)?\b|\bpast\b|\bearlier\b|\bhistory\sof\b"
     r"|\btreatments?\s(?:(?!plan\b|recommend\w*|request\w*)[\w-]+\s){0,3}?(?:has\s|have\s|had\s)?(?:included|includes|include|consisted|rendered)\b"
     r"|\b(?:has|have|had)\s(?:also\s)?(?:had|completed|attended|tried|received|undergone|participated|used|done"
@@ -87,7 +99,6 @@ _HIST = re.compile(
     r"|\b(?:has|have|had)\s(?:not|never)\s(?:yet\s)?(?:had|received|tried|undergone|attended|started|begun)\b"
     r"|\bnever\s(?:had|received|tried|undergone|attended)\b"
     r"|\b(?:helped|helping|benefit\w*|improvement|improved|relief)\b",
-    _I,
 )
 _REQUEST_SENT = re.compile(
     r"\b(?=[racundmi])(?:request\w*|\bRFA\b|\bauthori[sz]\w*|utilization\sreview|\bUR\b|\bnon-?\s?certif\w*|\bcertif\w*|\bdenied\b"
@@ -261,7 +272,7 @@ def _injury_date(sents: list[_Sent], out: _Out) -> None:
 
 # =============================================================== diagnoses and regions
 
-_DIAG_INTRO = re.compile(
+_DIAG_INTRO = _gated("bdfghruw",
     r"\bdiagnosed\s(?:with|as\shaving|as)\s"
     r"|\bdiagnos(?:is|es)\s(?:have\s|has\s|had\s)?(?:been\s)?(?:included|include|includes|are|is|were|was)\s(?:documented\sas\s|listed\sas\s)?(?:as\s)?(?:having\s)?:?\s?"
     r"|\bdiagnos(?:is|es)\s(?:of|including)\s"
@@ -269,14 +280,13 @@ _DIAG_INTRO = re.compile(
     r"|\b(?:being\s|been\s)treated\sfor\s|\bhas\sbeen\streated\sfor\s|\bwas\streated\sfor\s"
     r"|\bfiled\sa\sclaim\sfor\s"
     r"|\bgiven\s(?:a\s)?diagnos(?:is|es)\sof\s",
-    _I,
 )
 _DIAG_STOP = re.compile(
     r"\s(?:reportedly|which|who|since|dating|that\s(?:was|were|is))\b|,\s(?:and\s)?(?:has|had|was|is|who)\s|\s(?:and|but)\s(?:was|has|had|is|the)\s"
     r"|\son\s\d|\.\s|\s(?:as\sof|per)\s",
     _I,
 )
-_HEAD = re.compile(
+_HEAD = _gated("abcdefghiklmnoprstuw",
     r"\b(?:pain|strains?|sprains?|syndrome|radicul\w*|tears?|fractures?|injur\w*|contusions?|disease|disorders?"
     r"|stenosis|bursitis|tendini?tis|tendonitis|tendinosis|hernia|herniat\w*|spasms?|myalgia|myositis|neuritis"
     r"|neuralgia|neuropathy|cervicalgia|lumbago|sciatica|headaches?|lacerations?|impingement|protrusions?|bulg\w*"
@@ -287,7 +297,6 @@ _HEAD = re.compile(
     r"|scoliosis|kyphosis|cyst|neuroma|fasciitis|deformity|contracture|CRPS|RSD|myelopathy|spondylosis|ganglion"
     r"|tenosynovitis|synovitis|plexopathy|paresthesias?|myoligamentous|tightness|sprain-strain|strain-sprain"
     r"|gout|derangement|rupture|avulsion|crush|amputation|burn|dermatitis|hearing|disorder|condition|abnormality)\b",
-    _I,
 )
 _MODIFIER = re.compile(
     r"^(?:right|left|bilateral|cervical|thoracic|lumbar|lumbosacral|thoracolumbar|upper|lower|mid|low|neck|back"
@@ -368,15 +377,13 @@ def _diagnoses(sents: list[_Sent], out: _Out) -> None:
 
 _RADIATING_STEMS = ("radiat", "numb", "tingl", "pares", "paras", "going", "referred", "travel", "shoot", "extend", "radicular")
 _EXAM = re.compile(r"\bexam\w*|\bobjective\b|\breflex\w*|\bpalpation\b|\btests?\b|\bsigns?\b|\bMRI\b|\bx-?\s?rays?\b", _I)
-_COMPLAINT = re.compile(
+_COMPLAINT = _gated("cdeprst",
     r"\bcomplain\w*|\b(?:report\w*|present\w*|describ\w*|endors\w*)\b[^.]{0,60}?\b(?:pain|discomfort|injury|symptoms?|ache|stiffness)"
     r"|\bsubjective\b|\bchief\b|\bc/o\b|\bthere\s(?:was|is|were)\s(?:\w+\s)?pain\b|\brated\s(?:his\s|her\s|the\s)?(?:[\w-]+\s){0,3}?pains?\b",
-    _I,
 )
-_RADIATING = re.compile(
+_RADIATING = _gated("egnprst",
     r"\b(?:radiat\w*|going|referred|travel\w*|shoot\w*|extend\w*)\s(?:\w+\s){0,2}?(?:down|into|to|toward|towards)\b[^,;.]*"
     r"|\b(?:numbness|tingling|paresthesias?|parasthesias?|radicular\s(?:pain|symptoms))\b[^,;.]*",
-    _I,
 )
 
 
@@ -647,7 +654,7 @@ _OBJ_AREA = (
     r"(?:range\sof\smotion|ROM|mobility|strength|function\w*|flexibility|ADLs?|activities\sof\sdaily\sliving|endurance"
     r"|motion|gait|tolerance|ability|capacity|ambulation|work\scapacity|grip|posture|balance)"
 )
-_OBJ_GAIN = re.compile(
+_OBJ_GAIN = _gated("abcdefgilmnopqrstw",
     r"\b(?:improv\w*|increas\w*|better|gain\w*|restor\w*|progress\w*|normaliz\w*|enhanc\w*)\s(?:in\s|of\s|with\s)?"
     r"(?:the\s|his\s|her\s|their\s|overall\s)?(?:pain\sand\s|pain,\s|symptoms\sand\s)?(?:(?:lumbar|cervical|thoracic|shoulder|knee|hip|wrist|elbow|ankle|spine|spinal"
     r"|joint|active|passive|physical|functional|grip|muscle|motor|walking|sitting|standing|lifting|carrying|bending"
@@ -659,13 +666,11 @@ _OBJ_GAIN = re.compile(
     r"|analgesics?|pain\smedications?)\s?(?:use|intake|consumption|requirements?|needs?)"
     r"|\b(?:objective|measurable|quantifiable|functional|documented)\s(?:functional\s)?(?:improvement|gains?|progress|benefit|change)"
     r"|\bfunctional\simprovements?|\bimprovement\sin\sfunction\w*|\bquantifiable\sclinical\schange",
-    _I,
 )
-_SUBJ_GAIN = re.compile(
+_SUBJ_GAIN = _gated("bdeghilprsw",
     r"\b(?:improv(?:ed|ement|ements|ing)|benefi\w*|help(?:ed|ing|ful|s)?|relief|better|respond\w*\sfavorably"
     r"|(?:decreas|reduc|lessen)\w*\s(?:his\s|her\s|the\s)?(?:\w+\s)?pain|effective|success\w*|progress(?:ed|ing)?"
     r"|gains?|worked|responded)\b",
-    _I,
 )
 _HYPOTHETICAL = re.compile(
     r"\b(?:if|whether|to\ssee|should|would|could|may|might|goals?|expected|hopes?|hoped|order\sto)\s(?:\w+\s){0,3}$"
@@ -870,20 +875,18 @@ def _home_exercise(sents: list[_Sent], out: _Out) -> None:
     _tri_last(sents, _HEP_I, "home_exercise_program", out, ("home", "hep", "self", "independent"))
 
 
-_RTW_NO = re.compile(
+_RTW_NO = _gated("hnortu",
     r"\btemporar(?:y|ily)\s(?:total(?:ly)?\s|totally\s)?disab\w*|\btotal(?:ly)?\stemporar\w*\sdisab\w*|\bTTD\b"
     r"|\b(?:not|no\slonger|never)\s(?:currently\s|been\s)?(?:working|employed|at\swork)\b|\bunable\sto\s(?:return\sto\s)?work\b"
     r"|\boff\s(?:of\s)?work\b|\bhas\snot\s(?:yet\s)?returned\sto\s(?:work|duty)|\bremains?\soff\b|\bunemployed\b",
-    _I,
 )
-_RTW_YES = re.compile(
+_RTW_YES = _gated("abcefhilmoprsuw",
     r"\b(?:worker|patient|applicant|claimant|employee|IW|he|she)\s(?:\w+\s){0,2}?(?:is|was|were|are|been|continues?|continued"
     r"|remains?)\s(?:\w+\s){0,2}?(?:working|employed)\b"
     r"|\breturned\sto\s(?:[\w-]+\s){0,2}?(?:work|duty|duties)\b|\bback\s(?:at|to)\swork\b"
     r"|\b(?:modified|light|full|regular|restricted|part[- ]time|usual|customary)\s(?:duty|duties|work)\b"
     r"|\bworking\s(?:with\srestrictions|modified|full|light|part|regular)\w*|\breleased\sto\s(?:full\s|regular\s|modified\s)?(?:duty|work)"
     r"|\bon\sa\spart[- ]time\sbasis\b|\bcontinued\s(?:to\swork|performing|working)\b",
-    _I,
 )
 # "... return to full duty", "goal of returning to regular work": the duty named is a goal, not a status
 # (but "work status as return to modified work" is a status)
@@ -1061,10 +1064,9 @@ def _adjunct(sents: list[_Sent], out: _Out) -> None:
         "therapeutic", "strengthening", "stretching", "exercise", "home", "hep", "self", "independent"))
 
 
-_FLARE = re.compile(
+_FLARE = _gated("aefnrs",
     r"\bflare[- ]?ups?\b|\bflared\b|\bexacerbations?\b|\brecurrences?\b|\bre-?injur\w*|\bnew\s(?:work\s)?injur\w*"
     r"|\bacute\son\schronic\b|\bre-?aggravat\w*|\bsubsequent\sinjury\b|\bacute\sflare\b",
-    _I,
 )
 
 
@@ -1108,18 +1110,16 @@ def _indication(sents: list[_Sent], out: _Out) -> None:
 
 # =============================================================== request / UR dates, UR authorization
 
-_RFA_CUE = re.compile(
+_RFA_CUE = _gated("acdiprst",
     r"\brequests?\sfor\sauthori[sz]ation|\bRFA\b|\bauthori[sz]ation\srequest|\brequest\s(?:was|were)\s(?:made|received|submitted|signed|dated)"
     r"|\brequested\sauthori[sz]ation|\b(?:physician|provider|doctor|clinician|surgeon|chiropractor)\s(?:\w+\s)?(?:requested|ordered)"
     r"|\bincluded\sa\srequest\b|\brequest\s(?:form\s)?(?:dated|received|signed)|\bthe\srequest\swas\sreceived",
-    _I,
 )
-_UR_CUE = re.compile(
+_UR_CUE = _gated("cdoprtuw",
     r"\butilization\sreview|\b(?-i:UR)\b|\b(?:prior|previous|original)\s(?:determination|review|denial)|\bpreviously\s(?:been\s)?(?:non-?\s?certified"
     r"|denied|reviewed|modified|deemed)|\bclaims\sadministrator\s(?:\w+\s)?(?:failed\sto\sapprove|denied|modified|partially\sapproved"
     r"|approved|certified)|\b(?:was|were)\s(?:denied|non-?\s?certified|modified)\son\b|\bdecision\sdate|\bdenial\swas\smade"
     r"|\b(?:treatment|request|case)\swas\s(?:previously\s)?(?:denied|non-?\s?certified)",
-    _I,
 )
 
 
