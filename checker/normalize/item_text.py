@@ -45,13 +45,19 @@ class ParsedItem(BaseModel):
 
 # Services that wrap a therapy term but are not outpatient physical medicine, wherever they appear.
 _ALWAYS_OTHER = re.compile(
+    r"(?=(?i:[fhimsu]))(?:"  # the first letters of the alternatives (saves scanning words)
     r"(?i:\b(?:inpatient|skilled\s+nursing|home\s+(?:health|aide|care)|under\s+(?:general\s+)?anesthesia"
     r"|functional\s+capacity|fce)\b)|\b(?:SNF|MUA)\b"
+    r")"
 )
 # Candidate terms; the leftmost decides (the service is named first: "MRI ... prior to PT" is an MRI).
 # PT, OT and TENS count in upper case, or in lower case only before a quantity ("pt 2x4"): in
 # running text "pt" is usually "patient".
 _FAMILY_TERMS = re.compile(
+    # Where a term can start: after a non-letter (every alternative but "transcutaneous" begins
+    # with \b or (?<![A-Za-z])), or at "transcutaneous". The same matches: the lookbehind only
+    # spares re trying every alternative inside words, most of the work of reading an item line.
+    r"(?:(?<![A-Za-z])|(?=(?i:transcutaneous)))(?:"
     r"(?P<other>(?i:\b(?:mri|magnetic\s+resonance|x-?rays?|radiographs?|ct\s+(?:scan|of)|cat\s+scan|emg|ncv|ncs"
     r"|nerve\s+conduction|electromyogra\w*|injections?|epidural|electrical\s+(?:muscle\s+)?stimulation|e-?stim"
     r"|nmes|interferential|h-?wave|traction|spinolator|shock\s?wave|eswt|ice|heat|hot/cold"
@@ -68,6 +74,7 @@ _FAMILY_TERMS = re.compile(
     r"|hand\s+therap\w*|p\.t\.))"
     r"|(?<![A-Za-z])(?:PT|OT)(?:(?![A-Za-z])|(?=x\d))"
     r"|(?<![A-Za-z])(?i:pt|ot)(?=\s*(?:x?\s*\d|visits?\b|sessions?\b|eval|/\s*[op]t\b|treatments?\b)))"
+    r")"
 )
 # Kinds of physical therapy with their own rules: "physical therapy, aquatic" is aquatic therapy.
 _SPECIALIZED_PT = (Family.aquatic_therapy, Family.work_conditioning)
@@ -95,17 +102,22 @@ _ONES = "one two three four five six seven eight nine ten eleven twelve thirteen
 _NUMBER_WORDS = {word: str(n) for n, word in enumerate(_ONES, start=1)}
 _NUMBER_WORDS.update({f"twenty{sep}{word}": str(20 + n) for n, word in enumerate(_ONES[:4], start=1) for sep in "- "})
 _NUMBER_WORDS.update({"twenty": "20", "thirty": "30", "once": "1 times", "twice": "2 times", "thrice": "3 times"})
-_NUMBER_WORD_RE = re.compile(r"\b(?:" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\b")
+_NUMBER_WORD_RE = re.compile(  # the lookahead for the words' first letters saves scanning other words
+    r"(?=[" + "".join(sorted({w[0] for w in _NUMBER_WORDS})) + r"])\b(?:"
+    + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\b"
+)
 _SPELLED_TWICE = re.compile(r"(?<![\d.])(\d{1,3})\s*\(\s*\1\s*\)")  # "three (3) times": one number
 
 # Numbers that are never a visit count: dates, years, ICD-10 codes, spinal levels, strengths, times.
 _NOT_VISITS = re.compile(
+    r"(?=[a-z]?\d)(?:"  # every alternative starts with a digit or a letter then a digit (saves scanning words)
     r"\b\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b|\b\d{4}-\d{1,2}-\d{1,2}\b|\b(?:19|20)\d{2}\b"
     r"|\b[a-wyz]\d{2}(?:\.[0-9a-z]{1,4})?\b"  # ICD-10 (not x: "x12" is a count)
     r"|\b[ctls]\d{1,2}(?:\s*-\s*[ctls]?\d{1,2})?\b"  # L4-5, C5-6, L5-S1
     r"|\d+(?:\.\d+)?\s*(?:mg|mcg|ml|cc|gm?|grams?|%|iu|tesla|hours?|hrs?|minutes?|mins?|lbs?|pounds?|refills?"
     r"|tabs?|tablets?|capsules?|pills?|pads?|patch(?:es)?|units?)(?![a-z])"
     r"|\d+\.\d+"
+    r")"
 )
 
 
@@ -117,9 +129,11 @@ def _range(name: str) -> str:
 _UNIT = r"(?:visits?|sessions?|treatments?|tx|appointments?)"
 _PER = r"(?:a|per|each|every|in\s+a|/)"
 _FREQUENCY = re.compile(  # "2x/wk", "3 times a week", "2-3 visits per week", "2 times weekly", "1x/month"
-    _range("f") + rf"\s*(?:(?:x|times?|{_UNIT}|days?)\s*(?:{_PER}\s*)?|{_PER}\s*)"
+    r"(?=\d)(?:"  # both alternatives start with a number (saves trying them at every position)
+    + _range("f") + rf"\s*(?:(?:x|times?|{_UNIT}|days?)\s*(?:{_PER}\s*)?|{_PER}\s*)"
     + r"(?:(?P<per_wk>wks?|weeks?)|mo(?:nth)?s?)\b"
     + "|" + _range("g") + rf"\s*(?:(?:x|times?|{_UNIT})\s*)?(?:(?P<weekly>weekly)|monthly)\b"
+    + ")"
 )
 _WEEKS_AFTER = re.compile(  # right after a frequency: "for 6 weeks", "x 4 wks", "x 4", "for 2 months"
     r"\s*,?\s*(?:(?:x|for|times|over|during|lasting|\*)\s*)?(?:(?:a\s+(?:total|period)\s+of|the\s+next)\s+)?"
@@ -134,6 +148,7 @@ _FREQ_X_WEEKS = re.compile(  # "2 X 6", "2x6", "1 times 6": first per week, seco
 _DAYS = re.compile(_range("d") + r"\s*-?\s*days?\b")
 _MONTHS = re.compile(_range("m") + r"\s*-?\s*mo(?:nth)?s?\b")
 _COUNT = re.compile(
+    r"(?=[x×t#qnvsa(,]|\d)(?:"  # the first characters of the alternatives (saves scanning words)
     # "x 6", "X8", "#6", "times 6", "QTY: 8", "sessions: 12"
     rf"(?:(?<![a-z])x|(?<=\b[po]t)x|×|\btimes|#|\bqty|\bquantity|\b(?:number\s+of\s+)?{_UNIT})"
     + r"\s*:?\s*(?:of\s+)?" + _range("a")
@@ -142,6 +157,7 @@ _COUNT = re.compile(
     + rf"(?!\s*(?:{_PER}\s*(?:day|wk|week|month|mo)\b|(?:daily|weekly|monthly)\b))"
     + r"|\(\s*" + _range("c") + r"\s*\)"  # "(12)"
     + r"|,\s*" + _range("e") + r"\s*\.?\s*$"  # "..., 2" at the end
+    + r")"
 )
 _UNSPECIFIED = re.compile(r"\b(?:unspecified|unknown|unstated|not\s+specified)\s+(?:quantity|number|amount)\b")
 
@@ -184,7 +200,8 @@ def _parse_plain(text: str) -> ParsedItem:
     """One item line with no partial-authorization heading."""
     raw = " ".join(text[:MAX_CHARS].split())
     t = _NUMBER_WORD_RE.sub(lambda m: _NUMBER_WORDS[m[0]], raw.lower())
-    t = _SPELLED_TWICE.sub(r"\1", t)
+    if "(" in t:  # most lines have none: no need to scan them
+        t = _SPELLED_TWICE.sub(r"\1", t)
     t = _NOT_VISITS.sub(" ~ ", t)
 
     freq = weeks = None
