@@ -120,10 +120,10 @@ def _breakdown(f: dict) -> str:
 def _check_sentence(rule: Rule, check: Check, fact: dict) -> str:
     """What the comparison found, in words, from the compared values."""
     kind, name, f = rule.kind, check.name, fact
-    total = f"{f['total']} visits ({_breakdown(f)})" if (f["prior_min"] or f["authorized"]) else f"{f['requested']} visits"
-    fam = f["family"].replace("_", " ")
     if name == "unspecified":
         return "the request does not state a quantity" + (f"; at most {check.limit} would fit" if check.limit else "")
+    if kind in ("course", "trial", "postsurgical"):  # the kinds that count visits
+        total = f"{f['total']} visits ({_breakdown(f)})" if (f["prior_min"] or f["authorized"]) else f"{f['requested']} visits"
     if kind == "course":
         return f"{total} {'stay within' if name == 'within' else 'exceed'} the {check.limit or int(rule.parameters.visits.max)} allowed"
     if kind == "trial":
@@ -134,6 +134,7 @@ def _check_sentence(rule: Rule, check: Check, fact: dict) -> str:
             "beyond_with_improvement": f"{total} go beyond the {t}-visit trial, with objective functional improvement documented",
         }[name]
     if kind == "continuation":
+        fam = f["family"].replace("_", " ")
         prior = f"{f['prior_min']} prior" if f["prior_known"] else "prior"
         return {
             "count_unknown": f"prior {fam} is documented, but not how many visits, nor enough to judge its effect",
@@ -185,13 +186,19 @@ def _allows(check: Check, fact: dict) -> Optional[int]:
 _HEADS: dict[tuple[int, str, str], tuple[KnowledgeBase, Rule, Citation, str]] = {}
 
 
-def _head(rule: Rule, kb: KnowledgeBase, day: dt.date) -> tuple[Citation, str]:
+def _head(rule: Rule, kb: KnowledgeBase, day: dt.date, editions: dict | None = None) -> tuple[Citation, str]:
     """A rule's citation and the start of its message ("source, section (pages) rationale").
 
     Both depend only on the rule and the edition in force, so they are made once per edition.
+    ``editions`` (source -> edition in force on ``day``) spares the findings of one decision
+    from looking the edition up again for each rule of the same source.
     """
     src = kb.sources[rule.source]
-    edition = src.edition_on(day) or src.editions[-1]
+    edition = editions.get(rule.source) if editions is not None else None
+    if edition is None:
+        edition = src.edition_on(day) or src.editions[-1]
+        if editions is not None:
+            editions[rule.source] = edition
     key = (id(kb), rule.id, edition.label)
     hit = _HEADS.get(key)
     if hit is not None and hit[0] is kb and hit[1] is rule:
@@ -205,8 +212,8 @@ def _head(rule: Rule, kb: KnowledgeBase, day: dt.date) -> tuple[Citation, str]:
 
 
 def _finding(rule: Rule, check: Check, firing: Firing, fact: dict, kb: KnowledgeBase, day: dt.date,
-             superseded_by: Optional[str] = None) -> Finding:
-    cite, head = _head(rule, kb, day)
+             superseded_by: Optional[str] = None, editions: dict | None = None) -> Finding:
+    cite, head = _head(rule, kb, day, editions)
     return Finding(
         rule=rule.id, check=check.name, kind=rule.kind, effect=check.effect,
         message=f"{head}: {_check_sentence(rule, check, fact)}.", citation=cite,
@@ -264,14 +271,16 @@ def decide(
             if rule.kind in NONSURGICAL_ONLY:
                 superseded[rule.id] = postsurgical[0]
     primaries = [r for r, _, _ in fired.values() if r.primary and r.id not in superseded]
-    top = min(TIER_ORDER.get(kb.sources[r.source].tier, 9) for r in primaries)
-    leader = next(r.id for r in primaries if TIER_ORDER.get(kb.sources[r.source].tier, 9) == top)
-    for rule in primaries:
-        if TIER_ORDER.get(kb.sources[rule.source].tier, 9) > top:
+    tiers = [TIER_ORDER.get(kb.sources[r.source].tier, 9) for r in primaries]
+    top = min(tiers)
+    leader = primaries[tiers.index(top)].id
+    for rule, tier in zip(primaries, tiers):
+        if tier > top:
             superseded[rule.id] = leader
 
+    editions: dict = {}  # source -> edition in force on `day`, for this decision's findings
     active = [(r, c, f) for r, c, f in fired.values() if r.id not in superseded]
-    findings = [_finding(r, c, f, fact, kb, day) for r, c, f in active]
+    findings = [_finding(r, c, f, fact, kb, day, editions=editions) for r, c, f in active]
     by_rule = {f.rule: f for f in findings}
 
     # Most generous line per course-setting kind; every other rule constrains on its own.
@@ -316,7 +325,7 @@ def decide(
     order = {rid: i for i, rid in enumerate(deciding)}
     findings.sort(key=lambda f: (order.get(f.rule, len(order)), f.effect == "ok"))
     superseded_findings = [
-        _finding(r, c, f, fact, kb, day, superseded[r.id]) for r, c, f in fired.values() if r.id in superseded
+        _finding(r, c, f, fact, kb, day, superseded[r.id], editions) for r, c, f in fired.values() if r.id in superseded
     ]
     if certifiable is not None and requested is not None:
         certifiable = min(certifiable, requested)
