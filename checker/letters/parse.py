@@ -182,6 +182,8 @@ def _summary(lines: list[str]) -> str:
 
 def _field_start(line: str) -> Optional[str]:
     s = line.lstrip()
+    if not s.startswith(_FIELDS):  # most lines: one test instead of one per label
+        return None
     for label in _FIELDS:
         if s.startswith(label):
             return label
@@ -191,6 +193,8 @@ def _field_start(line: str) -> Optional[str]:
 def _decision(line: str) -> Optional[str]:
     """"Upheld"/"Overturned" when the line ends a heading ("...: Upheld")."""
     s = line.rstrip().removesuffix(".")
+    if not s.endswith(("d", "D")):  # both words end in d (only "d" and "D" lower-case to "d"): most lines end otherwise
+        return None
     for word in ("Upheld", "Overturned"):
         n = len(word)
         if len(s) > n and s[-n:].lower() == word.lower() and s[:-n].rstrip().endswith(":"):
