@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from checker.check import Checker  # noqa: E402
 from checker.engine.conditions import to_durable, without_field  # noqa: E402
-from checker.engine.engine import SENTINEL, _iany_without_or, _QuietHost  # noqa: E402
+from checker.engine.engine import SENTINEL, _QuietHost  # noqa: E402
 from checker.engine.facts import build_fact, pick_dates  # noqa: E402
 from checker.normalize.item import normalize_item  # noqa: E402
 from checker.normalize.item_text import parse_item  # noqa: E402
@@ -144,8 +144,8 @@ class BareDurable:
             for key, check in checker.engine.checks.items():
                 rule = checker.kb.rule(check.rule_id)
                 if family in rule.family:
-                    # the durable-rules expression the engine compiles (see _iany_without_or)
-                    expression = _iany_without_or(to_durable(without_field(check.condition, "family")))
+                    # the durable-rules expression the engine compiles
+                    expression = to_durable(without_field(check.condition, "family"))
                     rules[key] = {"all": [{"m": expression}], "run": self._note(key)}
             if rules:
                 # durable-rules 2.0.28 needs an action to have run before a session is deleted

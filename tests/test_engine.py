@@ -1,6 +1,7 @@
 """The durable-rules engine against the plain-Python oracle, sessions and swallowed errors."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections import Counter
@@ -10,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from checker.engine.conditions import to_durable, without_field
 from checker.engine.engine import Engine, EngineError
 from checker.engine.oracle import oracle_firings
 from checker.kb.load import default_kb
@@ -131,3 +133,35 @@ def test_fresh_sessions_that_fire_no_check_do_not_crash_the_process():
     child = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert child.returncode == 0, child.stderr[-2000:]
     assert child.stdout.strip() == "done"
+
+
+def _iany_over_or(expression) -> bool:
+    if isinstance(expression, list):
+        return any(_iany_over_or(e) for e in expression)
+    if not isinstance(expression, dict):
+        return False
+    inner = expression.get("$iany")
+    if isinstance(inner, dict) and any(isinstance(v, dict) and "$or" in v for v in inner.values()):
+        return True
+    return any(_iany_over_or(v) for v in expression.values())
+
+
+def test_no_compiled_condition_puts_an_or_inside_iany():
+    # durable-rules 2.0.28 leaves the node it builds for "$iany" over "$or" half initialised
+    # and may refuse the ruleset (error code 102): to_durable must never write that shape.
+    for check in ENGINE.checks.values():
+        assert not _iany_over_or(to_durable(without_field(check.condition, "family"))), check.key
+
+
+@pytest.mark.parametrize("perturb", ["243", "85", "170"])
+def test_rulesets_compile_and_run_whatever_the_heap_holds(perturb):
+    # MALLOC_PERTURB_ fills freshly allocated memory with a byte pattern: memory durable-rules
+    # forgets to initialise then holds garbage every time, not only by bad luck. With "$iany"
+    # over "$or", 243 made this call fail ("Could not create ruleset, error code: 102").
+    requests = sorted(str(p) for p in (ROOT / "samples" / "requests").glob("*.yaml"))
+    child = subprocess.run(
+        [sys.executable, "-m", "checker", "check", *requests, "--json"], cwd=ROOT, capture_output=True, text=True,
+        timeout=300, env={**os.environ, "MALLOC_PERTURB_": perturb},
+    )
+    assert child.returncode == 0, child.stderr[-2000:]
+    assert child.stderr == ""

@@ -75,8 +75,12 @@ def to_durable(cond: Cond) -> dict:
             return {cond.field: cond.value}
         return {_DURABLE[cond.op]: {cond.field: cond.value}}
     if isinstance(cond, AnyOf):
-        items = [{"$i": v} for v in cond.values]
-        return {"$iany": {cond.field: items[0] if len(items) == 1 else {"$or": items}}}
+        # One "$iany" per value, joined by "$or", rather than one "$iany" over an "$or" (the
+        # same matches): durable-rules 2.0.28 leaves the type of the node it builds for an
+        # "$or" inside "$iany" uninitialised (valgrind: createAlpha) and, with unlucky heap
+        # contents, refuses the whole ruleset (error code 102; MALLOC_PERTURB_=243 shows it).
+        anys = [{"$iany": {cond.field: {"$i": v}}} for v in cond.values]
+        return anys[0] if len(anys) == 1 else {"$or": anys}
     key = "$and" if isinstance(cond, All) else "$or"
     return {key: [to_durable(p) for p in cond.parts]}
 

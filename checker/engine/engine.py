@@ -51,28 +51,6 @@ def _no_op(c):
     pass
 
 
-def _iany_without_or(expression):
-    """The durable-rules expression with every ``{"$iany": {f: {"$or": [i1, i2]}}}`` written
-    ``{"$or": [{"$iany": {f: i1}}, {"$iany": {f: i2}}]}`` (any item is one of them): the same
-    matches.
-
-    durable-rules 2.0.28 compiles an "$or" inside "$iany" into a node whose right-hand type
-    it leaves uninitialised, then tests that type (valgrind: createAlpha); with unlucky heap
-    contents it refuses the ruleset ("Could not create ruleset, error code: 102") and every
-    item of that family fails. It depends on the heap only: MALLOC_PERTURB_=243 reproduces
-    it on every run.
-    """
-    if isinstance(expression, list):
-        return [_iany_without_or(e) for e in expression]
-    if not isinstance(expression, dict):
-        return expression
-    if len(expression) == 1 and "$iany" in expression:
-        ((name, inner),) = expression["$iany"].items()
-        if isinstance(inner, dict) and list(inner) == ["$or"]:
-            return {"$or": [{"$iany": {name: item}} for item in inner["$or"]]}
-    return {key: _iany_without_or(value) for key, value in expression.items()}
-
-
 class _QuietHost(durable.Host):
     # The stock Host starts timer threads that dispatch queued actions in the background.
     # We only assert facts synchronously, so those threads could only race with us.
@@ -118,7 +96,7 @@ class Engine:
             rules = {}
             for check in self._family_checks[family]:
                 condition = without_field(check.condition, "family")
-                rules[check.key] = {"all": [{"m": _iany_without_or(to_durable(condition))}], "run": self._action(check.key)}
+                rules[check.key] = {"all": [{"m": to_durable(condition)}], "run": self._action(check.key)}
             rules[SENTINEL] = {"all": [{"m": {"$ex": {"family": 1}}}], "run": _no_op}
             self._host.set_rulesets({name: rules})
             self._compiled.add(family)
