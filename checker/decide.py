@@ -86,6 +86,8 @@ class ItemResult(Model):
     superseded: list[Finding]
     missing_documentation: list[str]
     not_covered_reason: Optional[str] = None
+    # not covered because no line of the family is in force on the guideline date (another date may be)
+    outside_encoded_dates: bool = False
     understood: Understood
 
 
@@ -241,12 +243,14 @@ def _understood(item: NormalizedItem, fact: dict, day: dt.date, prior: Optional[
     )
 
 
-def not_covered(item: NormalizedItem, fact: dict, day: dt.date, reason: str, prior: Optional[str]) -> ItemResult:
+def not_covered(item: NormalizedItem, fact: dict, day: dt.date, reason: str, prior: Optional[str],
+                outside_encoded_dates: bool = False) -> ItemResult:
     return ItemResult(
         item=item.text, family=item.family, decision=Decision.not_covered,
         imr_outcome=Decision.not_covered.imr_outcome, requested_quantity=item.visits,
         quantity_unit="visits", certifiable_quantity=None, deciding_rules=[], findings=[], superseded=[],
-        missing_documentation=[], not_covered_reason=reason, understood=_understood(item, fact, day, prior),
+        missing_documentation=[], not_covered_reason=reason, outside_encoded_dates=outside_encoded_dates,
+        understood=_understood(item, fact, day, prior),
     )
 
 
@@ -262,7 +266,8 @@ def decide(
         fired[rule.id] = (rule, checks[f"{rule.id}#{firing.check}"], firing)
 
     if not any(rule.primary for rule, _, _ in fired.values()):
-        return not_covered(item, fact, day, _uncovered_reason(item, fact, kb, day), prior)
+        reason, outside = _uncovered_reason(item, fact, kb, day)
+        return not_covered(item, fact, day, reason, prior, outside)
 
     superseded: dict[str, str] = {}
     postsurgical = [r.id for r, _, _ in fired.values() if r.kind == "postsurgical"]
@@ -338,7 +343,8 @@ def decide(
     )
 
 
-def _uncovered_reason(item: NormalizedItem, fact: dict, kb: KnowledgeBase, day: dt.date) -> str:
+def _uncovered_reason(item: NormalizedItem, fact: dict, kb: KnowledgeBase, day: dt.date) -> tuple[str, bool]:
+    """Why no rule covers the item, and whether that is because of the date alone."""
     label = item.family.label.lower()
     lines = [r for r in kb.rules if item.family in r.family and r.primary and r.kind != "postsurgical"]
     if lines and not any(r.effective.in_force(day) for r in lines):
@@ -346,9 +352,9 @@ def _uncovered_reason(item: NormalizedItem, fact: dict, kb: KnowledgeBase, day: 
         ends = [r.effective.end for r in lines]
         last = "open" if None in ends else max(ends).isoformat()
         return (f"no guideline line for {label} is in force on {day.isoformat()}: the rule base encodes them for "
-                f"{first.isoformat()} to {last}; the MTUS chapters adopted from 2017-12-01 (ACOEM) are not encoded "
-                f"(use --as-of to check another date)")
+                f"{first.isoformat()} to {last}; the MTUS chapters adopted from 2017-12-01 (ACOEM) are not encoded",
+                True)
     conditions = ", ".join(fact["conditions"]) or "none recognized"
     regions = ", ".join(fact["regions"]) or "none stated"
     return (f"no guideline line for {label} in force on {day.isoformat()} matches the diagnoses ({conditions}) "
-            f"and body regions ({regions})")
+            f"and body regions ({regions})", False)

@@ -171,6 +171,16 @@ def test_as_of_overrides_the_request_date():
     assert any(f["citation"]["source"].startswith(f"{cpmtg.title} ({edition})") for f in pt_dated["findings"])
 
 
+def test_report_suggests_as_of_only_for_an_item_outside_the_encoded_dates():
+    path = ROOT / "samples" / "requests" / "not_covered_examples.yaml"
+    items = json.loads(imr_check("check", path, "--json").stdout)["items"]
+    outside = [i["outside_encoded_dates"] for i in items]
+    assert [i["family"] for i in items] == ["other", "physical_therapy", "chiropractic"]
+    assert outside == [False, True, True]  # an MRI is outside the rule base on any date
+    report = " ".join(imr_check("check", path, COLUMNS="200").stdout.split())
+    assert report.count("use --as-of") == 2
+
+
 # ------------------------------------------------------------------ bad input
 
 BAD = {

@@ -304,7 +304,10 @@ def test_physical_therapy_after_2017_12_01_is_not_covered_and_says_why():
     assert result.decision is Decision.not_covered
     assert result.findings == [] and result.certifiable_quantity is None
     reason = result.not_covered_reason
-    assert "2017-12-01" in reason and "not encoded" in reason and "--as-of" in reason
+    assert "2017-12-01" in reason and "not encoded" in reason and result.outside_encoded_dates
+    # the reason names no option of a command: compare shows it too, and has no --as-of
+    assert "--as-of" not in reason
+    assert not check_one(request("Physical therapy x 6 for the lumbar spine", date="2017-11-30")).outside_encoded_dates
 
 
 def test_acupuncture_after_2017_12_01_is_still_covered_by_its_own_regulation():

@@ -60,7 +60,8 @@ def item_panel(file: str, index: int, result: ItemResult) -> Panel:
     verdict.append(f"  (IMR would {'overturn a denial' if result.decision is Decision.certify else 'uphold a denial' if result.decision is Decision.non_certify else 'not be predicted'}: {result.imr_outcome})", style="dim")
     body.append(verdict)
     if result.decision is Decision.not_covered:
-        body.append(Text(f"Not covered: {result.not_covered_reason}", style="yellow"))
+        hint = " (use --as-of to check against the guidelines of another date)" if result.outside_encoded_dates else ""
+        body.append(Text(f"Not covered: {result.not_covered_reason}{hint}", style="yellow"))
     elif result.certifiable_quantity is not None and result.certifiable_quantity != result.requested_quantity:
         body.append(Text(f"Certifiable: {result.certifiable_quantity} {result.quantity_unit} of "
                          f"{result.requested_quantity if result.requested_quantity is not None else 'an unstated number'}",
