@@ -9,7 +9,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import os
 import re
+import signal
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,7 +23,8 @@ from checker.cli import app
 from checker.compare.collect import collect_letters
 from checker.compare.journal import read_journal
 from checker.compare.metrics import Confusion, accuracy, baseline, kappa, precision, recall, scores
-from checker.compare.predict import predict_items
+from checker.compare.predict import LetterComparer, predict_items
+from checker.compare.run import compare_files
 from checker.compare.score import group_summary, summarize
 from checker.letters.parse import ISSUES, layout_lines, load_letter, parse_letter
 from checker.letters.read import read_letter_text
@@ -301,6 +305,32 @@ def test_jobs_2_on_the_real_letters_gives_exactly_the_json_of_jobs_1(tmp_path, d
     two, _ = compare_json(tmp_path, "two", dev_dir, seeds_dir, "--both-formats", "--jobs", "2")
     assert one == two
     assert one["summary"]["letters"] > 100
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the crash is planted through a forked worker (Linux)")
+def test_a_worker_that_crashes_costs_only_the_letter_that_crashed_it(tmp_path, monkeypatch):
+    paths = write_corpus(tmp_path / "a") + write_corpus(tmp_path / "b")  # ten letters, one per task
+    fatal = str(paths[3])
+    compare = LetterComparer.compare
+
+    def crash_on_fatal(self, file):
+        if file == fatal:  # as a segfault in pdfium would: the process dies at once, no exception
+            os.kill(os.getpid(), signal.SIGKILL)
+        return compare(self, file)
+
+    monkeypatch.setattr(LetterComparer, "compare", crash_on_fatal)  # forked workers inherit it
+    files = [str(p) for p in paths]
+    two = compare_files(files, DAY, jobs=2)
+    monkeypatch.setattr(LetterComparer, "compare", compare)
+    one = compare_files(files, DAY, jobs=1)
+    assert [o.file for o in two] == files
+    for a, b in zip(one, two):
+        if a.file == fatal:
+            assert b.error is not None and b.records == []
+            assert b.error.startswith(f"{fatal}: not compared, the process comparing it failed")
+            assert "\n" not in b.error
+        else:
+            assert b.error is None and b.records == a.records
 
 
 CATEGORY_FAMILY = {"physical therapy": "physical_therapy", "chiropractic": "chiropractic",

@@ -11,6 +11,10 @@ caller starts anything threaded such as a progress bar. Forked workers inherit t
 Checker the parent built just before (the rule base loaded once, not once per worker).
 A family's durable-rules ruleset is still compiled in each worker on first use: compiling
 every family up front costs more than the few a worker needs.
+
+A worker that dies (a crash in native code: pdfium, durable-rules) breaks the whole pool,
+and every letter still in it is lost. Those letters are compared again afterwards, each in
+a process of its own: the one that crashes is reported as an error, the others compared.
 """
 from __future__ import annotations
 
@@ -64,23 +68,27 @@ class Run:
         self.jobs = max(1, min(jobs, len(self.files)))
         self._pool: Optional[ProcessPoolExecutor] = None
         self._futures: dict[Future, int] = {}
+        self._context = None  # multiprocessing's default start method, or fork on Linux
 
     def __enter__(self) -> "Run":
         if self.jobs > 1:
             import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
 
             global _INHERITED
-            context = None
             if sys.platform.startswith("linux"):
-                context = multiprocessing.get_context("fork")
+                self._context = multiprocessing.get_context("fork")
                 _INHERITED = LetterComparer(self.undated)
-            self._pool = ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_init_worker,
-                                             initargs=(self.undated,))
+            self._pool = self._new_pool(self.jobs)
             size = chunk_size(len(self.files), self.jobs)
             self._futures = {self._pool.submit(_compare_in_worker, self.files[i: i + size]): i
                              for i in range(0, len(self.files), size)}
         return self
+
+    def _new_pool(self, workers: int) -> "ProcessPoolExecutor":
+        from concurrent.futures import ProcessPoolExecutor
+
+        return ProcessPoolExecutor(workers, mp_context=self._context, initializer=_init_worker,
+                                   initargs=(self.undated,))
 
     def __iter__(self) -> Iterator[tuple[int, LetterOutcome]]:
         if self._pool is None:
@@ -92,17 +100,31 @@ class Run:
             return
         from concurrent.futures import as_completed
 
+        lost: list[int] = []
         for future in as_completed(self._futures):
             start = self._futures[future]
             try:
                 outcomes = future.result()
-            except Exception as e:  # the worker process died (a crash in a native library)
-                problem = " ".join(f"{type(e).__name__}: {e}".split())[:300]
-                size = chunk_size(len(self.files), self.jobs)
-                outcomes = [LetterOutcome(f, error=f"{f}: not compared, its worker process failed: {problem}")
-                            for f in self.files[start: start + size]]
+            except Exception:  # BrokenProcessPool: a worker died, and with it every task in the pool
+                lost.append(start)
+                continue
             for k, outcome in enumerate(outcomes):
                 yield start + k, outcome
+        size = chunk_size(len(self.files), self.jobs)
+        for start in sorted(lost):
+            for i in range(start, min(start + size, len(self.files))):
+                yield i, self._alone(self.files[i])
+
+    def _alone(self, file: str) -> LetterOutcome:
+        """One letter in a worker process of its own, so a crash is pinned on the letter that causes it."""
+        pool = self._new_pool(1)
+        try:
+            return pool.submit(_compare_in_worker, [file]).result()[0]
+        except Exception as e:
+            problem = " ".join(f"{type(e).__name__}: {e}".split())[:300]
+            return LetterOutcome(file, error=f"{file}: not compared, the process comparing it failed ({problem})")
+        finally:
+            pool.shutdown(wait=True)
 
     def __exit__(self, exc_type, *_) -> None:
         global _INHERITED
