@@ -25,7 +25,7 @@ from checker.request.model import Evidence, PriorCourse, Surgery, VisitCount
 from checker.vocab import Family, Region, Tri
 
 from .facts_negation import LIMITED_BENEFIT, negating_cue, scopes as negation_scopes
-from .facts_terms import Mention, drug_mentions, fallback_regions, family_mentions, generic_therapy, regions_in
+from .facts_terms import Mention, drug_mentions, family_mentions, generic_therapy, regions_in, scan_regions
 from .facts_text import NUM, DateHit, Sentence, find_dates, normalize_paragraphs, sentences, to_int
 
 log = logging.getLogger(__name__)
@@ -411,12 +411,12 @@ def _regions(sents: list[_Sent], out: _Out) -> None:
     # one call to the region classifier for the whole summary; each region's evidence is the first
     # source sentence that names it (found with the fast word scan, else by asking the classifier)
     wanted = regions_in(" | ".join(src for src, _ in sources))
-    quick: list[set[Region]] = []  # fallback_regions of the first sources, scanned only as far as needed
+    quick: list[set[Region]] = []  # scan_regions of the first sources, scanned only as far as needed
 
     def first_naming(r: Region) -> Optional[int]:
         for i, (src, _) in enumerate(sources):
             if i == len(quick):
-                quick.append(set(fallback_regions(src)))
+                quick.append(set(scan_regions(src)))
             if r in quick[i]:
                 return i
         return None

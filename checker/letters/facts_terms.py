@@ -1,26 +1,18 @@
 """Vocabulary for case-summary fact extraction: treatment-family mentions, body regions, drugs.
 
-Family and region classification prefer the project's item-text normalizer
-(``checker.normalize.item_text.detect_family`` / ``detect_regions``). When that module is
-not importable, small private stand-ins below are used instead (FALLBACK, marked).
+Family and region classification use the item-text normalizer
+(``checker.normalize.item_text.detect_family`` / ``detect_regions``), so a summary and an
+item line name a treatment or a region alike. ``scan_regions`` is a quicker word scan that
+finds which sentence names a region, and catches the few region words the normalizer has
+no pattern for.
 """
 from __future__ import annotations
 
 import re
 from typing import NamedTuple
 
+from checker.normalize.item_text import detect_family, detect_regions
 from checker.vocab import Family, Region
-
-# ------------------------------------------------------------------ normalizer hooks
-try:  # the shared normalizer (written concurrently); facts only need these two functions
-    from checker.normalize.item_text import detect_family as _detect_family  # type: ignore
-    from checker.normalize.item_text import detect_regions as _detect_regions  # type: ignore
-    HAVE_NORMALIZER = True
-except Exception:  # pragma: no cover - depends on what else is installed
-    _detect_family = None
-    _detect_regions = None
-    HAVE_NORMALIZER = False
-
 
 # ------------------------------------------------------------------ family mentions
 # One combined regex; alternatives are ordered so that "chiropractic physiotherapy" and
@@ -72,14 +64,8 @@ def _classify(text: str, group: str) -> Family:
     hit = _FAMILY_CACHE.get(key)
     if hit is not None:
         return hit
-    fam = Family(group)
-    if _detect_family is not None:
-        try:
-            got = _detect_family(text)
-            if isinstance(got, Family) and got is not Family.other:
-                fam = got
-        except Exception:
-            pass
+    got = detect_family(text)
+    fam = got if got is not Family.other else Family(group)
     if len(_FAMILY_CACHE) < 4096:  # mention texts are a small closed set; bound the memory anyway
         _FAMILY_CACHE[key] = fam
     return fam
@@ -120,7 +106,7 @@ def generic_therapy(text: str, taken: list[Mention]) -> list[tuple[int, int]]:
     return spans
 
 
-# ------------------------------------------------------------------ regions (FALLBACK)
+# ------------------------------------------------------------------ regions
 # A word scan (dictionary look-ups, a few bigrams): linear and much faster than a dozen regexes.
 _R = Region
 _REGION_WORDS: dict[str, tuple[Region, ...]] = {}
@@ -150,7 +136,7 @@ _BACK_NOUN = frozenset("pain pains strain strains sprain sprains spasm spasms ac
 _NOT_HEAD_BEFORE = frozenset("radius radial femoral humeral fibular".split())
 
 
-def fallback_regions(text: str) -> list[Region]:  # FALLBACK for detect_regions (also a fast pre-scan)
+def scan_regions(text: str) -> list[Region]:
     toks = [t.lower() for t in _REGION_TOKEN.findall(text)]
     got: set[Region] = set()
     for i, w in enumerate(toks):
@@ -193,15 +179,8 @@ def fallback_regions(text: str) -> list[Region]:  # FALLBACK for detect_regions 
 
 
 def regions_in(text: str) -> list[Region]:
-    """Body regions named in ``text`` (normalizer's detect_regions when available)."""
-    if _detect_regions is not None:
-        try:
-            got = _detect_regions(text)
-            if got:
-                return [Region(r) for r in got]
-        except Exception:
-            pass
-    return fallback_regions(text)
+    """Body regions named in ``text``: the normalizer's, else the word scan's."""
+    return detect_regions(text) or scan_regions(text)
 
 
 # ------------------------------------------------------------------ medications
