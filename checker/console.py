@@ -25,6 +25,13 @@ def report_error(error: InputError | str) -> None:
     err.print(f"error: {error}", markup=False)
 
 
+def report_fact_problems(file: str, problems: list[str]) -> None:
+    """A fact extractor that failed (a bug): one line each on stderr; the letter is still used."""
+    for problem in problems:
+        err.print(f"warning: {file}: case facts incomplete, extractor {problem} (please report this file)",
+                  markup=False, highlight=False, soft_wrap=True)
+
+
 def parse_date_option(value: Optional[str], option: str = "--as-of") -> Optional[dt.date]:
     if value is None:
         return None

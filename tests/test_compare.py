@@ -333,6 +333,31 @@ def test_a_worker_that_crashes_costs_only_the_letter_that_crashed_it(tmp_path, m
             assert b.error is None and b.records == a.records
 
 
+def test_a_failing_fact_extractor_is_a_one_line_warning_and_the_letter_is_still_used(tmp_path, monkeypatch):
+    import checker.letters.facts as facts_module
+
+    paths = write_corpus(tmp_path / "letters")
+    clean, _ = compare_json(tmp_path, "clean", *paths)
+    assert all(r["fact_problems"] == [] for r in clean["items"])
+
+    def broken(sents, out):
+        raise RuntimeError("a surprise")
+
+    monkeypatch.setattr(facts_module, "_work", broken)
+    data, result = compare_json(tmp_path, "broken", *paths)
+    assert result.exit_code == 0 and data["errors"] == []
+    assert [r["item_no"] for r in data["items"]] == [r["item_no"] for r in clean["items"]]
+    assert all(r["fact_problems"] == ["work: RuntimeError: a surprise"] for r in data["items"])
+    warnings = result.stderr.splitlines()
+    assert warnings == [f"warning: {p}: case facts incomplete, extractor work: RuntimeError: a surprise "
+                        f"(please report this file)" for p in paths]
+
+    shown = runner.invoke(app, ["letter", str(paths[0])])
+    assert shown.exit_code == 0 and "Traceback" not in shown.stderr + shown.stdout
+    assert shown.stderr.splitlines() == warnings[:1]
+    assert "Not read (extractor failed, please report): work: RuntimeError: a surprise" in " ".join(shown.stdout.split())
+
+
 CATEGORY_FAMILY = {"physical therapy": "physical_therapy", "chiropractic": "chiropractic",
                    "acupuncture": "acupuncture", "massage": "massage"}
 

@@ -59,7 +59,7 @@ def test_contract_fields():
         "age", "sex", "injury_date", "diagnoses", "regions", "surgeries", "prior", "home_exercise_program",
         "returned_to_work", "work_status", "medications", "medication_reduced_or_not_tolerated",
         "adjunct_to_exercise", "flare_up", "indication_documented", "request_date", "ur_date", "latest_date", "ur_authorized",
-        "evidence",
+        "evidence", "problems",
     }
     with pytest.raises(Exception):
         CaseFacts(unknown_field=1)
@@ -239,6 +239,29 @@ def test_dev_other_facts(dev_dir):
 
 def _all_letters(seeds_dir: Path, dev_dir: Path) -> list[Path]:
     return sorted(seeds_dir.glob("*.txt")) + sorted(dev_dir.glob("*.txt"))
+
+
+def test_every_extractor_reads_every_real_summary(seeds_dir, dev_dir):
+    for path in _all_letters(seeds_dir, dev_dir):
+        assert facts_of(path).problems == [], path.name
+
+
+def test_a_failing_extractor_is_named_on_one_line_and_the_other_facts_are_kept(monkeypatch):
+    import checker.letters.facts as facts_module
+
+    text = ("The injured worker is a 45-year-old female who sustained an industrial injury on 01/02/2015. "
+            "She is working with restrictions.")
+    before = extract_facts(text)
+    assert before.work_status and before.problems == []
+
+    def broken(sents, out):
+        raise RuntimeError("a surprise\nover two lines")
+
+    monkeypatch.setattr(facts_module, "_work", broken)
+    after = extract_facts(text)
+    assert after.problems == ["work: RuntimeError: a surprise over two lines"]  # one line
+    assert after.work_status is None and not any(e.fact == "work_status" for e in after.evidence)
+    assert (after.age, after.sex, after.injury_date) == (45, "female", D(2015, 1, 2))
 
 
 def test_evidence_sentences_are_in_the_summary(seeds_dir, dev_dir):
@@ -498,7 +521,7 @@ def test_demographics_and_diagnoses():
 @given(st.text())
 def test_arbitrary_text_never_raises(text):
     f = extract_facts(text)
-    assert isinstance(f, CaseFacts)
+    assert isinstance(f, CaseFacts) and f.problems == []
     norm = normalize(text)
     assert all(e.sentence in norm for e in f.evidence)
 
@@ -515,13 +538,15 @@ _WORDS = st.sampled_from(
 @given(st.lists(_WORDS, max_size=120).map(" ".join))
 def test_clinical_word_salad_never_raises(text):
     f = extract_facts(text)
+    assert f.problems == []
     norm = normalize(text)
     assert all(e.sentence in norm for e in f.evidence)
 
 
 @pytest.mark.parametrize("value", [None, "", " \n\f ", "." * 5000, "a" * 300_000, 12345, b"bytes"])
 def test_degenerate_inputs(value):
-    assert isinstance(extract_facts(value), CaseFacts)
+    f = extract_facts(value)
+    assert isinstance(f, CaseFacts) and f.problems == []
 
 
 def test_summary_read_up_to_max_chars():

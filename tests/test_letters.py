@@ -325,7 +325,7 @@ def _clean_outcome(text: str) -> None:
         assert item.item.strip() and norm(item.item) == item.item and item.item in item.heading
     assert letter.case_number is None or CASE_NUMBER.fullmatch(letter.case_number)
     facts = extract_facts(letter.summary)
-    assert isinstance(facts, CaseFacts)
+    assert isinstance(facts, CaseFacts) and facts.problems == []
     assert all(ev.sentence in normalize(letter.summary) for ev in facts.evidence)
     print_letter(Console(file=io.StringIO(), width=80), letter, facts)
     json.dumps(letter_json(letter, facts))

@@ -10,7 +10,7 @@ from typing import List, Optional
 
 import typer
 
-from checker.console import EXIT_BAD_INPUT, err, out, parse_date_option, report_error
+from checker.console import EXIT_BAD_INPUT, err, out, parse_date_option, report_error, report_fact_problems
 from checker.errors import InputError
 from checker.vocab import IMR_START, Family
 
@@ -125,6 +125,8 @@ def _run(paths, jobs, json_file, jsonl_file, resume, csv_file, html_file, family
                     journal.write(outcome)
                 if outcome.error is not None:
                     report_error(outcome.error)
+                elif outcome.records:
+                    report_fact_problems(outcome.file, outcome.records[0]["fact_problems"])
                 advance()
     finally:
         if journal:

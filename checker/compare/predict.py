@@ -19,7 +19,7 @@ from typing import Optional
 from checker.check import Checker
 from checker.decide import ItemResult
 from checker.errors import InputError
-from checker.letters.facts import extract_facts
+from checker.letters.facts import CaseFacts, extract_facts
 from checker.letters.model import Letter, LetterItem
 from checker.letters.parse import load_letter
 from checker.letters.to_request import item_request
@@ -47,11 +47,11 @@ def predict_items(checker: Checker, letter: Letter, undated: dt.date) -> list[di
     for item in letter.items:
         request = item_request(letter, item, facts)
         result = checker.check(request, today=undated)[0]
-        out.append(_prediction(item, result, undated_request=request.request_date is None))
+        out.append(_prediction(item, result, undated_request=request.request_date is None, facts=facts))
     return out
 
 
-def _prediction(item: LetterItem, result: ItemResult, undated_request: bool) -> dict:
+def _prediction(item: LetterItem, result: ItemResult, undated_request: bool, facts: CaseFacts) -> dict:
     return {
         "item_no": item.item_no,
         "item": item.item,
@@ -70,6 +70,7 @@ def _prediction(item: LetterItem, result: ItemResult, undated_request: bool) -> 
             for f in result.findings
         ],
         "missing_documentation": list(result.missing_documentation),
+        "fact_problems": list(facts.problems),  # extractors that failed on the summary (a bug to report)
     }
 
 

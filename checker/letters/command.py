@@ -7,7 +7,7 @@ from typing import List
 
 import typer
 
-from checker.console import EXIT_BAD_INPUT, out, print_json, report_error
+from checker.console import EXIT_BAD_INPUT, out, print_json, report_error, report_fact_problems
 from checker.errors import InputError
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,7 @@ def letter(
         try:
             parsed = load_letter(path)
             facts = extract_facts(parsed.summary)
+            report_fact_problems(str(path), facts.problems)
             if as_json:
                 letters.append(letter_json(parsed, facts))
             else:

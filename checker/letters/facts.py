@@ -10,16 +10,16 @@ summary (``" ".join(summary.split())``).
 Design: the summary is split into sentences once; each extractor is a small set of linear
 regexes over sentences plus the negation scope of :mod:`facts_negation`. Extractors are
 independent and guarded, so a surprise in one never loses the others, and
-``extract_facts`` never raises.
+``extract_facts`` never raises: a failed extractor is named, on one line, in
+``CaseFacts.problems`` (a bug to report; the tests require it empty on every letter).
 """
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import re
 from typing import Callable, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from checker.request.model import Evidence, PriorCourse, Surgery, VisitCount
 from checker.vocab import Family, Region, Tri
@@ -28,7 +28,6 @@ from .facts_negation import LIMITED_BENEFIT, negating_cue, scopes as negation_sc
 from .facts_terms import Mention, drug_mentions, family_mentions, generic_therapy, regions_in, scan_regions
 from .facts_text import NUM, DateHit, Sentence, find_dates, normalize_paragraphs, sentences, to_int
 
-log = logging.getLogger(__name__)
 
 __all__ = ["CaseFacts", "extract_facts"]
 
@@ -58,6 +57,8 @@ class CaseFacts(BaseModel):
     latest_date: Optional[dt.date] = None  # the latest day-precise date the summary mentions
     ur_authorized: dict[Family, int] = Field(default_factory=dict)
     evidence: list[Evidence] = Field(default_factory=list)
+    # extractors that failed on this summary, one line each: their facts are missing
+    problems: list[str] = Field(default_factory=list)
 
 
 # =============================================================== shared context
@@ -1254,9 +1255,8 @@ def extract_facts(summary: str) -> CaseFacts:
             text = text[m.end():]
             breaks = [b - m.end() for b in breaks if b > m.end()]
         sents = [_Sent(s) for s in sentences(text, breaks)]
-    except Exception:  # pragma: no cover - defensive
-        log.exception("case summary could not be split")
-        return CaseFacts()
+    except Exception as e:  # pragma: no cover - defensive
+        return CaseFacts(problems=[_problem("sentences", e)])
     out = _Out()
     ctx: dict = {"courses": {}}
     steps: list[tuple[str, Callable[[], None]]] = [
@@ -1278,22 +1278,23 @@ def extract_facts(summary: str) -> CaseFacts:
         ("dates", lambda: _dates(sents, out)),
         ("ur_authorized", lambda: _ur_authorized(sents, out)),
     ]
+    problems: list[str] = []
     for name, step in steps:
         n_ev = len(out.evidence)
         try:
             step()
-        except Exception:  # one extractor's surprise must not lose the others
-            log.exception("fact extractor %s failed", name)
+        except Exception as e:  # one extractor's surprise must not lose the others
+            problems.append(_problem(name, e))
             del out.evidence[n_ev:]
     try:
-        return CaseFacts(**out.fields, evidence=out.evidence)
-    except Exception:  # pragma: no cover - defensive: keep what validates
-        log.exception("case facts did not validate")
-        good = {}
-        for k, v in out.fields.items():
-            try:
-                CaseFacts(**{k: v})
-                good[k] = v
-            except Exception:
-                continue
-        return CaseFacts(**good)
+        return CaseFacts(**out.fields, evidence=out.evidence, problems=problems)
+    except ValidationError as e:  # pragma: no cover - defensive: keep the fields that validate
+        bad = {str(err["loc"][0]) for err in e.errors() if err["loc"]}
+        problems.append(_problem("validation", e))
+        good = {k: v for k, v in out.fields.items() if k not in bad}
+        evidence = [ev for ev in out.evidence if ev.fact.split(".")[0] not in bad]
+        return CaseFacts(**good, evidence=evidence, problems=problems)
+
+
+def _problem(step: str, error: Exception) -> str:
+    return " ".join(f"{step}: {type(error).__name__}: {error}".split())[:300]

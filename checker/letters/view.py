@@ -189,6 +189,8 @@ def facts_table(facts: CaseFacts) -> Group:
         missing.append("prior physical medicine")
     if missing:
         parts.append(Text("Not stated in the summary: " + ", ".join(missing), style="dim"))
+    for problem in facts.problems:
+        parts.append(Text(f"Not read (extractor failed, please report): {problem}", style="yellow"))
     return Group(*parts)
 
 
