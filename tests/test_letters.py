@@ -449,16 +449,8 @@ def _encrypted_pdf() -> bytes:
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>",
         b"<< /Filter /Standard /V 1 /R 2 /Length 40 /P -4 /O <" + b"11" * 32 + b"> /U <" + b"22" * 32 + b"> >>",
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for k, obj in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % k + obj + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 5\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += (b"trailer\n<< /Size 5 /Root 1 0 R /Encrypt 4 0 R /ID [<" + b"ab" * 16 + b"> <" + b"ab" * 16 + b">] >>\n"
-            b"startxref\n%d\n%%%%EOF\n" % xref)
-    return bytes(out)
+    trailer = b" /Encrypt 4 0 R /ID [<" + b"ab" * 16 + b"> <" + b"ab" * 16 + b">]"
+    return _make_pdf_module().pdf_file(objs, trailer)
 
 
 def _make_bad(tmp: Path, kind: str) -> Path:

@@ -63,6 +63,12 @@ def text_pdf(text: str) -> bytes:
         objs.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Resources << /Font << /F1 3 0 R >> >>"
                     b" /Contents %d 0 R >>" % (PAGE_W, PAGE_H, 5 + 2 * i))
         objs.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+    return pdf_file(objs)
+
+
+def pdf_file(objs: list[bytes], trailer: bytes = b"") -> bytes:
+    """A PDF file of these objects (object 1 the catalog) with its cross-reference table;
+    ``trailer`` adds entries to the trailer dictionary."""
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for k, obj in enumerate(objs, 1):
@@ -71,7 +77,8 @@ def text_pdf(text: str) -> bytes:
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
     out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    out += b"trailer\n<< /Size %d /Root 1 0 R" % (len(objs) + 1) + trailer
+    out += b" >>\nstartxref\n%d\n%%%%EOF\n" % xref
     return bytes(out)
 
 
