@@ -241,6 +241,20 @@ def test_sample_pdf_is_up_to_date():
     assert (SAMPLES / "CM99-0000303_multi_item.pdf").read_bytes() == make_pdf.text_pdf(text)
 
 
+def test_make_pdf_reports_a_bad_file_on_one_line_and_makes_the_others(tmp_path, capsys):
+    make_pdf = _make_pdf_module()
+    good = tmp_path / "letter.txt"
+    good.write_text((SAMPLES / "CM99-0000303_multi_item.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("caf\u00e9".encode("utf-16"))
+    missing = tmp_path / "missing.txt"
+    assert make_pdf.main([str(missing), str(latin), str(good)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err == [f"error: {missing}: No such file or directory; expected a UTF-8 text letter",
+                   f"error: {latin}: not UTF-8 text; expected a UTF-8 text letter"]
+    assert good.with_suffix(".pdf").read_bytes() == (SAMPLES / "CM99-0000303_multi_item.pdf").read_bytes()
+
+
 @pytest.mark.parametrize("codec", ["utf-8-sig", "utf-16", "utf-32", "cp1252"])
 def test_text_encodings(tmp_path, codec):
     src = SAMPLES / "CM99-0000101_acupuncture_overturned.txt"

@@ -87,12 +87,22 @@ def main(argv: list[str]) -> int:
         print(__doc__.strip().splitlines()[0], file=sys.stderr)
         print("usage: make_pdf.py LETTER.txt...", file=sys.stderr)
         return 2
+    status = 0
     for name in argv:
         src = Path(name)
         dst = src.with_suffix(".pdf")
-        dst.write_bytes(text_pdf(src.read_text(encoding="utf-8")))
-        print(f"wrote {dst}")
-    return 0
+        try:
+            dst.write_bytes(text_pdf(src.read_text(encoding="utf-8")))
+        except OSError as e:
+            problem = e.strerror or str(e)
+        except UnicodeError:
+            problem = "not UTF-8 text"
+        else:
+            print(f"wrote {dst}")
+            continue
+        print(f"error: {src}: {problem}; expected a UTF-8 text letter", file=sys.stderr)
+        status = 2
+    return status
 
 
 if __name__ == "__main__":
