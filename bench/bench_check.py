@@ -46,7 +46,7 @@ from checker.normalize.item import normalize_item  # noqa: E402
 from checker.normalize.item_text import parse_item  # noqa: E402
 from checker.request.load import load_request  # noqa: E402
 from checker.request.model import TreatmentRequest  # noqa: E402
-from checker.vocab import Family  # noqa: E402
+from checker.vocab import PHYSICAL_MEDICINE, Family  # noqa: E402
 
 SAMPLES = sorted((ROOT / "samples" / "requests").glob("*.yaml"))
 ROUNDS = 30
@@ -74,7 +74,7 @@ SURGERIES = [
     "arthroscopic partial medial meniscectomy, right knee", "lumbar microdiscectomy L4-5",
     "carpal tunnel release", "total knee arthroplasty", "rotator cuff repair",
 ]
-FAMILIES = [f.value for f in Family if f is not Family.other]
+FAMILIES = [f.value for f in Family if f in PHYSICAL_MEDICINE]
 TRI = ["yes", "no", "not stated"]
 
 

@@ -14,9 +14,28 @@ from enum import Enum
 IMR_START = dt.date(2013, 7, 1)
 
 
-class Family(str, Enum):
-    """Treatment families the rule base can cover."""
+class Kind(str, Enum):
+    """Kinds of service: each is one module of checker.kinds (its item fields, facts, report lines)."""
 
+    physical_medicine = "physical_medicine"
+    imaging = "imaging"
+    electrodiagnostics = "electrodiagnostics"
+    injections = "injections"
+    surgery = "surgery"  # surgery and the services associated with it
+    medications = "medications"  # drugs and urine drug testing
+    equipment = "equipment"  # durable medical equipment
+    services = "services"  # consultations, evaluations, home and facility care, transportation
+    other = "other"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class Family(str, Enum):
+    """Treatment families: the unit a rule names (`family:`) and the engine compiles a ruleset for."""
+
+    # physical medicine
     physical_therapy = "physical_therapy"  # PT/OT, physiotherapy, hand therapy ("physical medicine")
     acupuncture = "acupuncture"
     massage = "massage"
@@ -24,11 +43,29 @@ class Family(str, Enum):
     aquatic_therapy = "aquatic_therapy"
     work_conditioning = "work_conditioning"  # work conditioning and work hardening
     tens = "tens"
-    other = "other"  # anything else (imaging, drugs, surgery ...): never covered
+    passive_modality = "passive_modality"  # e-stim, ultrasound, infrared, hot/cold packs, traction, biofeedback
+    # beyond physical medicine
+    imaging = "imaging"
+    electrodiagnostic = "electrodiagnostic"  # EMG, NCS, SSEP, EEG
+    injection = "injection"
+    surgery = "surgery"
+    surgical_service = "surgical_service"  # pre-operative tests and clearance, assistant surgeon
+    medication = "medication"
+    urine_drug_test = "urine_drug_test"
+    dme = "dme"  # durable medical equipment, supplies
+    consultation = "consultation"  # referrals, office visits, evaluations (FCE, psychological)
+    home_care = "home_care"  # home health services and aides
+    facility_care = "facility_care"  # inpatient rehabilitation, skilled nursing, programs
+    transportation = "transportation"
+    other = "other"  # anything the checker cannot place: never covered
 
     @property
     def label(self) -> str:
         return FAMILY_LABELS[self]
+
+    @property
+    def kind(self) -> Kind:
+        return KIND_OF[self]
 
 
 FAMILY_LABELS = {
@@ -39,8 +76,42 @@ FAMILY_LABELS = {
     Family.aquatic_therapy: "Aquatic therapy",
     Family.work_conditioning: "Work conditioning / hardening",
     Family.tens: "TENS",
-    Family.other: "Other (not physical medicine)",
+    Family.passive_modality: "Passive modality",
+    Family.imaging: "Imaging",
+    Family.electrodiagnostic: "Electrodiagnostic study",
+    Family.injection: "Injection",
+    Family.surgery: "Surgery",
+    Family.surgical_service: "Surgical service (pre-operative, assistant)",
+    Family.medication: "Medication",
+    Family.urine_drug_test: "Urine drug test",
+    Family.dme: "Durable medical equipment",
+    Family.consultation: "Consultation / evaluation",
+    Family.home_care: "Home care",
+    Family.facility_care: "Facility care",
+    Family.transportation: "Transportation",
+    Family.other: "Other (not recognized)",
 }
+
+KIND_OF = {
+    **{f: Kind.physical_medicine for f in (
+        Family.physical_therapy, Family.acupuncture, Family.massage, Family.chiropractic, Family.aquatic_therapy,
+        Family.work_conditioning, Family.tens, Family.passive_modality)},
+    Family.imaging: Kind.imaging,
+    Family.electrodiagnostic: Kind.electrodiagnostics,
+    Family.injection: Kind.injections,
+    Family.surgery: Kind.surgery,
+    Family.surgical_service: Kind.surgery,
+    Family.medication: Kind.medications,
+    Family.urine_drug_test: Kind.medications,
+    Family.dme: Kind.equipment,
+    Family.consultation: Kind.services,
+    Family.home_care: Kind.services,
+    Family.facility_care: Kind.services,
+    Family.transportation: Kind.services,
+    Family.other: Kind.other,
+}
+PHYSICAL_MEDICINE = frozenset(f for f, k in KIND_OF.items() if k is Kind.physical_medicine)
+
 
 # Families whose visits count toward the Labor Code 4604.5 24-visit caps, by cap group.
 CAP_GROUP = {

@@ -34,7 +34,7 @@ from checker.vocab import Decision, Family, Region
 
 KB = default_kb()
 CHECKER = Checker(KB)
-FAMILIES = [f for f in Family if f is not Family.other]
+FAMILIES = sorted({f for rule in KB.rules for f in rule.family}, key=lambda f: f.value)
 TRI = st.sampled_from(["yes", "no", "not stated"])
 HISTORY = ["home_exercise_program", "flare_up", "medication_reduced_or_not_tolerated", "adjunct_to_exercise",
            "reduced_weight_bearing_needed", "returned_to_work", "other_modalities_failed", "return_to_work_goal",

@@ -35,7 +35,7 @@ def facts(draw):
     cap_prior = prior + draw(st.integers(0, 20))
     day = draw(st.sampled_from(DAYS)) + draw(st.integers(-2, 2))
     fact = base_fact(
-        family=draw(st.sampled_from([f.value for f in Family if f is not Family.other])),
+        family=draw(st.sampled_from(sorted({f.value for rule in KB.rules for f in rule.family}))),
         day=day,
         conditions=draw(st.lists(st.sampled_from(CONDITIONS), max_size=3, unique=True)),
         regions=draw(st.lists(st.sampled_from([r.value for r in Region]), max_size=3, unique=True)),

@@ -12,7 +12,7 @@ import typer
 
 from checker.console import EXIT_BAD_INPUT, err, out, parse_date_option, report_error, report_fact_problems
 from checker.errors import InputError
-from checker.vocab import IMR_START, Family
+from checker.vocab import IMR_START, PHYSICAL_MEDICINE as PM_FAMILIES, Family
 
 from .score import PHYSICAL_MEDICINE
 
@@ -72,7 +72,7 @@ def _families(values: Optional[List[str]]) -> Optional[list[str]]:
         key = v.strip().lower().replace("-", "_").replace(" ", "_")
         if key not in FAMILIES:
             raise InputError("--family", None, f"expected one of {', '.join(FAMILIES)}; got {v!r}")
-        chosen += [f.value for f in Family if f is not Family.other] if key == PHYSICAL_MEDICINE else [key]
+        chosen += [f.value for f in Family if f in PM_FAMILIES] if key == PHYSICAL_MEDICINE else [key]
     return list(dict.fromkeys(chosen))
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Iterable, Optional
 
-from checker.vocab import Family
+from checker.vocab import PHYSICAL_MEDICINE as PM_FAMILIES, Family
 
 from .metrics import CLASSES, UPHELD, Confusion, baseline, scores
 
@@ -28,7 +28,7 @@ DEFINITIONS = {
     "overturned_precision": "share of the Overturned predictions that were Overturned (null when none was predicted)",
     "kappa": "Cohen's kappa of prediction and outcome; null when undefined (both one and the same class throughout)",
     "confusion": "confusion[actual][predicted], item counts",
-    "physical_medicine": "the items of every family but other",
+    "physical_medicine": "the items of the physical-medicine families (therapy, chiropractic, acupuncture, massage, aquatic, work conditioning, TENS, passive modalities)",
     "format_pairs": "cases compared from both a .txt and a .pdf (--both-formats): items whose prediction or deciding rules differ between the two",
     "cases": "distinct case numbers among the items (a letter compared in two formats counts once)",
     "undated_items": "items whose letter dates neither the request nor the UR decision; judged by the guidelines of the --undated day",
@@ -110,7 +110,7 @@ def summarize(records: list[dict], letters: int, errors: int, family_filter: Opt
         "formats": {k: formats[k] for k in sorted(formats)},
         "undated_items": sum(bool(r.get("undated")) for r in records),
         **group_summary(records),
-        PHYSICAL_MEDICINE: group_summary([r for r in records if r["family"] != Family.other.value]),
+        PHYSICAL_MEDICINE: group_summary([r for r in records if r["family"] in PM_FAMILIES]),
         "by_family": {f: group_summary(by_family[f]) for f in family_order(by_family)},
         "format_pairs": format_pairs(records),
         "definitions": DEFINITIONS,
