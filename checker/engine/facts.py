@@ -2,17 +2,30 @@
 
 Every field is a plain JSON value (durable-rules matches on JSON). Counts that are only
 known as a range use the lower bound: a limit is exceeded only when it is certainly exceeded.
+
+Surgery facts are the item's own (a knee meniscectomy says nothing about therapy for the
+shoulder), so every postsurgical rule stays in its region:
+  1. A surgery's regions are, per surgery category it falls in, the category's regions
+     (rules/_categories.yaml), narrowed to the regions its procedure text names; a category
+     the text contradicts ("arthroscopic debridement of the knee" also reads as shoulder
+     arthroscopy) is dropped. A procedure in no category has the regions its text names.
+  2. An item's regions are those it names, else the patient's (request_regions). A surgery
+     concerns the item when their regions meet (an extremity holds its joints), or when
+     either side's regions are unknown, or when the item is post-operative and names none.
+  3. `surgeries`, `days_since_surgery` and `surgery_performed` come from the latest
+     performed surgery that concerns the item, with only its categories that concern it.
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Iterable
 
 from checker.kb.load import KnowledgeBase
 from checker.normalize.item import NormalizedItem
 from checker.normalize.item_text import detect_regions
 from checker.normalize.regions import names_the_spine
-from checker.request.model import PriorCourse, TreatmentRequest, VisitCount
+from checker.request.model import PriorCourse, Surgery, TreatmentRequest, VisitCount
 from checker.vocab import CAP_GROUP, COURSE_POOL, SPINE, Family, Region, Tri
 
 HISTORY_TRI = (
@@ -23,6 +36,11 @@ HISTORY_TRI = (
 CHRONIC_DAYS = 90  # 9792.20: pain lasting three or more months
 WORK_CONDITIONING_DAYS = 730  # no more than 2 years past the date of injury
 RECENT_SURGERY_DAYS = 365
+# An extremity named as a whole holds its joints: "PT for the right leg" after knee surgery.
+EXTREMITY_PARTS = {
+    Region.upper_extremity: frozenset({Region.shoulder, Region.elbow, Region.wrist_hand}),
+    Region.lower_extremity: frozenset({Region.hip, Region.knee, Region.ankle_foot}),
+}
 
 
 @dataclass(frozen=True)
@@ -101,6 +119,53 @@ def request_regions(item: NormalizedItem, patient: Patient) -> list[Region]:
     return patient.regions
 
 
+def regions_meet(a: Iterable[Region], b: Iterable[Region]) -> bool:
+    """Whether two sets of regions share one (an extremity meets each of its joints)."""
+    b = set(b)
+    for x in a:
+        for y in b:
+            if x == y or y in EXTREMITY_PARTS.get(x, ()) or x in EXTREMITY_PARTS.get(y, ()):
+                return True
+    return False
+
+
+def surgery_sites(procedure: str, kb: KnowledgeBase) -> dict[str, frozenset[Region]]:
+    """Each surgery category of `procedure` with its regions (empty: unknown), point 1 above;
+    a procedure in no category is keyed "" with the regions its text names."""
+    named = set(detect_regions(procedure))
+    sites: dict[str, frozenset[Region]] = {}
+    for category in kb.classify_surgery(procedure):
+        regions = set(kb.implied_regions([category]))
+        if regions and named:
+            regions = {r for r in regions if regions_meet([r], named)}
+            if not regions:
+                continue  # the procedure names another part of the body
+        sites[category] = frozenset(regions)
+    if not sites:  # in no category (or only in ones its text contradicts)
+        sites[""] = frozenset(named)
+    return sites
+
+
+def _concerns(site: frozenset[Region], item_regions: list[Region]) -> bool:
+    if not site or not item_regions:
+        return True  # one side's regions are unknown: nothing shows the surgery is elsewhere
+    return regions_meet(site, item_regions)
+
+
+def _item_surgeries(request: TreatmentRequest, kb: KnowledgeBase, item: NormalizedItem,
+                    regions: list[Region]) -> list[tuple[Surgery, list[str]]]:
+    """The patient's surgeries that concern the item, each with the categories that do (point 2)."""
+    # A post-operative item naming no region is for whatever surgery was done.
+    item_regions = [] if item.postoperative and not item.regions else regions
+    found = []
+    for surgery in request.patient.surgeries:
+        sites = surgery_sites(surgery.procedure, kb)
+        kept = [c for c, site in sites.items() if _concerns(site, item_regions)]
+        if kept:
+            found.append((surgery, [c for c in kept if c]))
+    return found
+
+
 def build_fact(request: TreatmentRequest, item: NormalizedItem, kb: KnowledgeBase, dates: Dates,
                patient: Patient | None = None) -> dict:
     """The item's fact; `patient` (patient_context of the same request) saves classifying it again."""
@@ -118,9 +183,10 @@ def build_fact(request: TreatmentRequest, item: NormalizedItem, kb: KnowledgeBas
     cap_prior = sum(_prior_min(_prior(request, f)) for f, g in CAP_GROUP.items() if group and g == group)
     cap_before = (cap_prior if group else prior_min) + item.authorized_visits
 
-    performed = [s for s in request.patient.surgeries if s.date and s.date <= dates.clinical and not s.planned]
-    latest = max(performed, key=lambda s: s.date, default=None)
-    planned = [s for s in request.patient.surgeries if s.planned or s.date is None or s.date > dates.clinical]
+    surgeries = _item_surgeries(request, kb, item, regions)
+    performed = [(s, c) for s, c in surgeries if s.date and s.date <= dates.clinical and not s.planned]
+    latest, latest_categories = max(performed, key=lambda sc: sc[0].date, default=(None, []))
+    planned = [s for s, _ in surgeries if s.planned or s.date is None or s.date > dates.clinical]
     if latest and (dates.clinical - latest.date).days <= RECENT_SURGERY_DAYS:
         surgery_performed = Tri.yes
     elif planned:
@@ -147,7 +213,7 @@ def build_fact(request: TreatmentRequest, item: NormalizedItem, kb: KnowledgeBas
         "total": before + requested,
         "cap_before": cap_before,
         "cap_total": cap_before + requested,
-        "surgeries": kb.classify_surgery(latest.procedure) if latest else [],
+        "surgeries": latest_categories,
         "days_since_surgery": (dates.clinical - latest.date).days if latest else -1,
         "surgery_performed": surgery_performed.value,
         # a flare-up is a recurrence for a family only after earlier care of that family
