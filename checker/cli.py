@@ -4,7 +4,10 @@ Heavy modules are imported inside the commands so `imr-check --help` starts fast
 """
 from __future__ import annotations
 
+import errno
 import logging
+import os
+import sys
 from pathlib import Path
 from typing import List, Optional
 
@@ -29,7 +32,7 @@ def check(
 ):
     """Precheck treatment requests: decision, certifiable quantity, cited reasons, missing documentation."""
     from checker.report.check_report import item_json, print_report
-    from checker.request.load import load_request
+    from checker.request.load import check_as_of, load_request
 
     try:
         day = parse_date_option(as_of)
@@ -41,6 +44,7 @@ def check(
     for path in files:
         try:
             request = load_request(path)
+            check_as_of(path, request, day)
             results = checker.check(request, as_of=day)
         except InputError as e:
             report_error(e)
@@ -109,7 +113,29 @@ app.command()(compare)
 
 
 def main() -> None:
-    app()
+    """Run the command; output that cannot be written (a full disk, a closed pipe) is one line and exit 2."""
+    code = 0
+    try:
+        app()
+    except SystemExit as e:
+        code = e.code
+    except OSError as e:  # raised while writing stdout: every input error is caught in the commands
+        _output_failed(e)
+    try:
+        sys.stdout.flush()  # here, not at interpreter exit, where a failure is a warning and exit 120
+    except OSError as e:
+        _output_failed(e)
+    sys.exit(code)
+
+
+def _output_failed(error: OSError) -> None:
+    try:  # what is still buffered goes nowhere, so the interpreter's last flush cannot fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    if error.errno != errno.EPIPE:  # a reader that stopped early (| head) needs no message
+        report_error(f"cannot write the output: {error.strerror or error}")
+    sys.exit(EXIT_BAD_INPUT)
 
 
 if __name__ == "__main__":

@@ -117,11 +117,20 @@ class Journal:
             raise InputError(self.path, None, f"cannot write the JSONL journal: {e.strerror or e}") from None
 
     def write(self, outcome: LetterOutcome) -> None:
-        self._f.write(outcome_lines(outcome))
-        self._f.flush()
+        try:
+            self._f.write(outcome_lines(outcome))
+            self._f.flush()
+        except OSError as e:  # a full disk: the run cannot keep its journal
+            raise self._failed(e) from None
 
     def close(self) -> None:
-        self._f.close()
+        try:
+            self._f.close()
+        except OSError as e:
+            raise self._failed(e) from None
+
+    def _failed(self, error: OSError) -> InputError:
+        return InputError(self.path, None, f"cannot write the JSONL journal: {error.strerror or error}")
 
     def __enter__(self) -> "Journal":
         return self

@@ -16,6 +16,7 @@ import yaml
 from pydantic import ValidationError
 
 from checker.errors import InputError, from_validation_error
+from checker.files import BadFile, read_bounded
 from checker.kb.schema import CategoriesFile, Category, Rule, RuleFile, Source, SourcesFile
 from checker.vocab import Region
 
@@ -26,6 +27,7 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
 
 SOURCES_FILE = "_sources.yaml"
 CATEGORIES_FILE = "_categories.yaml"
+MAX_RULE_FILE_BYTES = 20_000_000  # read from a regular file, checked before reading (checker.files)
 
 
 def rules_dir() -> Path:
@@ -84,10 +86,14 @@ class KnowledgeBase:
 
 def _read_yaml(path: Path) -> object:
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(path, None, "not found; the rule base needs it beside the rule files") from None
-    except (OSError, UnicodeDecodeError) as e:
+        text = read_bounded(path, MAX_RULE_FILE_BYTES).decode("utf-8")
+    except BadFile as e:
+        if e.kind == "missing":
+            raise InputError(path, None, "not found; the rule base needs it beside the rule files") from None
+        why = {"directory": "a directory", "special": "not a regular file",
+               "too_large": f"larger than {MAX_RULE_FILE_BYTES // 10**6} MB"}.get(e.kind, e.detail)
+        raise InputError(path, None, f"cannot be read as UTF-8 YAML ({why})") from None
+    except UnicodeDecodeError as e:
         raise InputError(path, None, f"cannot be read as UTF-8 YAML ({e})") from None
     if not text.strip():
         raise InputError(path, None, "is empty; expected a YAML rule file")

@@ -30,8 +30,8 @@ def letter(
     "application_received", "priority", "reviewer", "summary", "items": [{"item_no",
     "item", "heading", "decision", "original_request", "authorized", "remaining",
     "claims_administrator_guideline", "maximus_guideline", "rationale"}], "facts": {...,
-    "evidence": [...]}}; with several FILEs it prints {"letters": [those objects],
-    "errors": [{"file", "error"}]}.
+    "evidence": [...]}}; with several FILEs, or one that cannot be read, it prints
+    {"letters": [those objects], "errors": [{"file", "error"}]}.
 
     A file that is not a readable IMR letter (empty, not a letter, scanned PDF without a
     text layer, truncated or encrypted PDF, binary, too large, missing) is reported on one
@@ -46,24 +46,25 @@ def letter(
         try:
             parsed = load_letter(path)
             facts = extract_facts(parsed.summary)
-            report_fact_problems(str(path), facts.problems)
-            if as_json:
-                letters.append(letter_json(parsed, facts))
-            else:
-                print_letter(out, parsed, facts)
         except InputError as e:
             report_error(e)
             errors.append({"file": str(path), "error": str(e)})
+            continue
         except Exception as e:  # a parser bug must still be one line, and not stop the other files
             log.debug("letter %s", path, exc_info=True)
             problem = InputError(str(path), None, f"could not be read as an IMR letter (internal error "
                                  f"{type(e).__name__}: {str(e)[:200]}); please report this file")
             report_error(problem)
             errors.append({"file": str(path), "error": str(problem)})
+            continue
+        report_fact_problems(str(path), facts.problems)
+        if as_json:
+            letters.append(letter_json(parsed, facts))
+        else:  # outside the try: output that cannot be written is no fault of the letter
+            print_letter(out, parsed, facts)
     if as_json:
-        if len(files) == 1:
-            if letters:
-                print_json(letters[0])
+        if len(files) == 1 and letters:
+            print_json(letters[0])
         else:
             print_json({"letters": letters, "errors": errors})
     raise typer.Exit(EXIT_BAD_INPUT if errors else 0)

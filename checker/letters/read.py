@@ -12,10 +12,10 @@ from __future__ import annotations
 import codecs
 import os
 import re
-import stat
 from typing import Literal
 
 from checker.errors import InputError
+from checker.files import BadFile, read_bounded
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_PAGES = 100
@@ -41,19 +41,15 @@ def read_letter_text(path: str | os.PathLike) -> tuple[str, Literal["txt", "pdf"
     """The letter's text and the format it was read from ("pdf" or "txt")."""
     file = str(path)
     try:
-        info = os.stat(path)
-        if stat.S_ISDIR(info.st_mode):
-            raise InputError(file, None, f"is a directory; {_EXPECTED}")
-        if not stat.S_ISREG(info.st_mode):  # a FIFO or device could block or never end
-            raise InputError(file, None, f"not a regular file; {_EXPECTED}")
-        if info.st_size > MAX_BYTES:
-            raise InputError(file, None, _too_large(info.st_size))
-        with open(path, "rb") as f:
-            data = f.read(MAX_BYTES + 1)  # bounded even if the file grew since stat
-    except OSError as err:
-        raise InputError(file, None, f"cannot read file: {err.strerror or err}") from None
-    if len(data) > MAX_BYTES:
-        raise InputError(file, None, _too_large(len(data)))
+        data = read_bounded(path, MAX_BYTES)  # fstat first: a FIFO or device could block or never end
+    except BadFile as e:
+        raise InputError(file, None, {
+            "missing": "cannot read file: No such file or directory",
+            "directory": f"is a directory; {_EXPECTED}",
+            "special": f"not a regular file; {_EXPECTED}",
+            "too_large": _too_large(e.detail or 0),
+            "unreadable": f"cannot read file: {e.detail}",
+        }[e.kind]) from None
     if not data.strip():
         raise InputError(file, None, f"empty file; {_EXPECTED}")
     if data[:1024].lstrip().startswith(b"%PDF-"):

@@ -7,16 +7,49 @@ from __future__ import annotations
 
 import re
 import datetime as dt
-from typing import Literal, Optional
+from typing import Annotated, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from checker import icd10
+from checker.errors import quote, yaml_type
 from checker.vocab import Family, Region, Tri
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", use_enum_values=False)
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _day(value):
+    """A date as written in a file: YYYY-MM-DD only (pydantic would read 12345 as a Unix time)."""
+    if isinstance(value, dt.datetime):
+        raise ValueError("expected a date as YYYY-MM-DD, without a time")
+    if isinstance(value, dt.date) or value is None:
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"expected a date as YYYY-MM-DD, got {yaml_type(value)}")
+    text = value.strip()
+    if not _ISO_DAY.fullmatch(text):
+        raise ValueError(f"expected a date as YYYY-MM-DD, got {quote(value)}")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as e:
+        raise ValueError(f"expected a date as YYYY-MM-DD; {e} (got {quote(value)})") from None
+
+
+def _number(value):
+    """true/false is not a number (pydantic would read true as 1 visit)."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, got {str(value).lower()}")
+    return value
+
+
+Day = Annotated[dt.date, BeforeValidator(_day)]
+Int = Annotated[int, BeforeValidator(_number)]
+Float = Annotated[float, BeforeValidator(_number)]
 
 
 _RANGE = re.compile(r"^\s*(\d+)\s*(?:-|–|to)\s*(\d+)\s*$", re.I)
@@ -88,7 +121,7 @@ class Diagnosis(Strict):
 
 class Surgery(Strict):
     procedure: str = Field(min_length=1)
-    date: Optional[dt.date] = Field(default=None, description="None with planned=true: not yet performed")
+    date: Optional[Day] = Field(default=None, description="None with planned=true: not yet performed")
     planned: bool = False
 
 
@@ -151,9 +184,9 @@ class History(Strict):
 
 
 class Patient(Strict):
-    age: Optional[int] = Field(default=None, ge=0, le=120)
+    age: Optional[Int] = Field(default=None, ge=0, le=120)
     sex: Optional[Literal["male", "female"]] = None
-    injury_date: Optional[dt.date] = None
+    injury_date: Optional[Day] = None
     diagnoses: list[Diagnosis] = Field(default_factory=list)
     regions: list[Region] = Field(default_factory=list, description="body parts under treatment")
     surgeries: list[Surgery] = Field(default_factory=list)
@@ -167,13 +200,13 @@ class RequestItem(Strict):
 
     text: Optional[str] = None
     family: Optional[Family] = None
-    visits: Optional[int] = Field(default=None, gt=0, le=1000, description="disputed / requested visits")
-    frequency_per_week: Optional[float] = Field(default=None, gt=0, le=14)
-    weeks: Optional[float] = Field(default=None, gt=0, le=104)
+    visits: Optional[Int] = Field(default=None, gt=0, le=1000, description="disputed / requested visits")
+    frequency_per_week: Optional[Float] = Field(default=None, gt=0, le=14)
+    weeks: Optional[Float] = Field(default=None, gt=0, le=104)
     regions: list[Region] = Field(default_factory=list)
-    authorized_visits: int = Field(default=0, ge=0, le=1000, description="visits of this request UR already authorized")
+    authorized_visits: Int = Field(default=0, ge=0, le=1000, description="visits of this request UR already authorized")
     mode: Optional[Literal["rental", "purchase"]] = None  # devices (TENS)
-    duration_days: Optional[int] = Field(default=None, gt=0, le=3650)
+    duration_days: Optional[Int] = Field(default=None, gt=0, le=3650)
     maintenance: bool = False  # elective / maintenance care
 
     @model_validator(mode="before")
@@ -191,7 +224,7 @@ class RequestItem(Strict):
 
 
 class TreatmentRequest(Strict):
-    request_date: Optional[dt.date] = None
+    request_date: Optional[Day] = None
     patient: Patient = Field(default_factory=Patient)
     history: History = Field(default_factory=History)
     items: list[RequestItem] = Field(min_length=1)
