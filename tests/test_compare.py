@@ -428,7 +428,7 @@ def test_jsonl_holds_one_line_per_item_and_per_failed_file(tmp_path):
     assert sorted(e["file"] for e in errors) == sorted(str(p) for p in bad.values())
 
 
-def test_resume_from_a_partial_jsonl_gives_the_json_of_a_full_run_without_comparing_done_letters_again(tmp_path):
+def test_resume_from_a_partial_jsonl_gives_the_json_of_a_full_run_without_comparing_done_letters_again(tmp_path, monkeypatch):
     paths = write_corpus(tmp_path / "letters")
     write_bad_files(tmp_path / "letters" / "bad")
     journal = tmp_path / "run.jsonl"
@@ -436,16 +436,20 @@ def test_resume_from_a_partial_jsonl_gives_the_json_of_a_full_run_without_compar
     # A run killed after two letters, in the middle of writing the third.
     lines = journal.read_text(encoding="utf-8").splitlines(keepends=True)
     done = {str(paths[0]), str(paths[1])}
-    kept = [line for line in lines if json.loads(line)["file"] in done]
-    third = next(line for line in lines if json.loads(line)["file"] == str(paths[2]))
+    assert json.loads(lines[0])["type"] == "run"
+    kept = [lines[0]] + [line for line in lines[1:] if json.loads(line)["file"] in done]
+    third = next(line for line in lines[1:] if json.loads(line)["file"] == str(paths[2]))
     journal.write_text("".join(kept) + third[: len(third) // 2], encoding="utf-8")
-    # Letters read back from the journal are not read again: spoil one on disk.
-    paths[0].write_text("spoiled after the first run\n", encoding="utf-8")
+    # Letters read back from the journal are not compared again.
+    compared = []
+    original = LetterComparer.compare
+    monkeypatch.setattr(LetterComparer, "compare", lambda self, f: compared.append(f) or original(self, f))
     resumed, result = compare_json(tmp_path, "resumed", tmp_path / "letters", "--jsonl", journal, "--resume")
     assert resumed == full
     assert result.exit_code == full_result.exit_code
+    assert compared and not done & set(compared)
     # The journal now holds every letter; a second resume compares nothing and agrees again.
-    assert set(read_journal(journal)) >= {str(Path(p).resolve()) for p in paths}
+    assert set(read_journal(journal).letters) >= {str(Path(p).resolve()) for p in paths}
     again, _ = compare_json(tmp_path, "again", tmp_path / "letters", "--jsonl", journal, "--resume")
     assert again == full
 

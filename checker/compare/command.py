@@ -5,6 +5,7 @@ Data flows one way: collect files -> read letter -> predict items -> score -> re
 from __future__ import annotations
 
 import datetime as dt
+import signal
 from pathlib import Path
 from typing import List, Optional
 
@@ -61,7 +62,44 @@ def compare(
     except InputError as e:
         report_error(e)
         code = EXIT_BAD_INPUT
+    except (Stopped, KeyboardInterrupt) as e:
+        signum = e.signum if isinstance(e, Stopped) else signal.SIGINT
+        message = f"compare stopped by {signal.Signals(signum).name}"
+        if jsonl_file:
+            message += f"; the letters done are in {jsonl_file}, and --resume goes on from there"
+        report_error(message)
+        code = 128 + signum
     raise typer.Exit(code)
+
+
+class Stopped(Exception):
+    """The run received SIGTERM (or SIGHUP): unwind, so the workers are killed and the journal closed."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+class _stop_on_signals:
+    """While letters are compared, SIGTERM and SIGHUP raise Stopped in the main thread."""
+
+    SIGNALS = tuple(s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s is not None)
+
+    def __enter__(self):
+        def stop(signum, frame):
+            raise Stopped(signum)
+
+        self.previous = {}
+        for sig in self.SIGNALS:
+            try:
+                self.previous[sig] = signal.signal(sig, stop)
+            except ValueError:  # not the main thread (a test runner): nothing to install
+                pass
+        return self
+
+    def __exit__(self, *exc):
+        for sig, handler in self.previous.items():
+            signal.signal(sig, handler)
 
 
 def _families(values: Optional[List[str]]) -> Optional[list[str]]:
@@ -79,7 +117,7 @@ def _families(values: Optional[List[str]]) -> Optional[list[str]]:
 def _run(paths, jobs, json_file, jsonl_file, resume, csv_file, html_file, family, both_formats, undated) -> int:
     from .collect import collect_letters, file_key
     from .export import check_writable, comparison_json, write_csv, write_html, write_json
-    from .journal import Journal, read_journal
+    from .journal import Journal, letter_digest, read_journal, run_header
     from .predict import LetterOutcome
     from .report import report
     from .run import Run, default_jobs
@@ -103,22 +141,35 @@ def _run(paths, jobs, json_file, jsonl_file, resume, csv_file, html_file, family
     for e in path_errors:
         report_error(e)
 
+    if not files:  # nothing to compare: the errors above say why; no summary of zeros
+        return EXIT_BAD_INPUT
+
+    header = run_header(day)
     outcomes: list[Optional[LetterOutcome]] = [None] * len(files)
+    contents = None
     if resume:
-        done = read_journal(jsonl_file)
+        contents = read_journal(jsonl_file)
+        contents.refuse_other_settings(jsonl_file, header)
+        changed = 0
         for i, f in enumerate(files):
-            records = done.get(file_key(f))
-            if records is not None:
-                outcomes[i] = LetterOutcome(f, [{**r, "file": f} for r in records])
-        if files:
-            err.print(f"resuming: {sum(o is not None for o in outcomes)} of {len(files)} letters read back from {jsonl_file}",
-                      markup=False, highlight=False)
+            done = contents.letters.get(file_key(f))
+            if done is None:
+                continue
+            digest, records = done
+            if digest is None or digest != letter_digest(f):
+                changed += 1  # edited since it was compared: compare it again
+                continue
+            outcomes[i] = LetterOutcome(f, [{**r, "file": f} for r in records], sha256=digest)
+        again = f" ({changed} changed since, compared again)" if changed else ""
+        err.print(f"resuming: {sum(o is not None for o in outcomes)} of {len(files)} letters read back from "
+                  f"{jsonl_file}{again}", markup=False, highlight=False)
     todo = [i for i, o in enumerate(outcomes) if o is None]
 
-    journal = Journal(jsonl_file, resume) if jsonl_file else None
+    journal = Journal(jsonl_file, resume, header, has_header=contents is not None and contents.header is not None) \
+        if jsonl_file else None
     try:
         workers = default_jobs() if jobs == 0 else jobs
-        with Run([files[i] for i in todo], day, workers) as run, _progress(len(todo)) as advance:
+        with _stop_on_signals(), Run([files[i] for i in todo], day, workers) as run, _progress(len(todo)) as advance:
             for k, outcome in run:
                 outcomes[todo[k]] = outcome
                 if journal:

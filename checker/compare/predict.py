@@ -34,6 +34,7 @@ class LetterOutcome:
     file: str
     records: list[dict] = field(default_factory=list)
     error: Optional[str] = None
+    sha256: Optional[str] = None  # of the file's bytes when it was compared (the journal's, for --resume)
 
 
 def predict_items(checker: Checker, letter: Letter, undated: dt.date) -> list[dict]:

@@ -15,11 +15,21 @@ every family up front costs more than the few a worker needs.
 A worker that dies (a crash in native code: pdfium, durable-rules) breaks the whole pool,
 and every letter still in it is lost. Those letters are compared again afterwards, each in
 a process of its own: the one that crashes is reported as an error, the others compared.
+
+Workers die with the run: on Linux each asks the kernel for SIGKILL when its parent dies
+(PR_SET_PDEATHSIG), so `kill -9` of the run leaves no worker holding its output pipe or
+journal; a run stopped by an exception (SIGTERM, Ctrl-C: see command.py) kills its workers
+before it returns. Workers ignore SIGINT: Ctrl-C in a terminal reaches the whole process
+group, and only the run decides what to do about it.
+
+Each outcome carries the SHA-256 of the letter's bytes, hashed just before it is compared,
+for the journal (--resume redoes a letter whose bytes changed).
 """
 from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
 import sys
 from typing import TYPE_CHECKING, Iterator, Optional
 
@@ -34,13 +44,29 @@ _INHERITED: Optional[LetterComparer] = None  # built by the parent just before f
 
 def _init_worker(undated: dt.date) -> None:
     global _WORKER
+    from checker.letters.pdf_sandbox import die_with_parent
+
+    die_with_parent(signal.SIGKILL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):  # not the run's handlers, inherited through fork: just end
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
     inherited = _INHERITED
     _WORKER = inherited if inherited is not None and inherited.undated == undated else LetterComparer(undated)
 
 
 def _compare_in_worker(files: list[str]) -> list[LetterOutcome]:
     assert _WORKER is not None
-    return [_WORKER.compare(f) for f in files]
+    return [_compare(_WORKER, f) for f in files]
+
+
+def _compare(comparer: LetterComparer, file: str) -> LetterOutcome:
+    from .journal import letter_digest
+
+    digest = letter_digest(file)
+    outcome = comparer.compare(file)
+    outcome.sha256 = digest
+    return outcome
 
 
 def default_jobs() -> int:
@@ -96,7 +122,7 @@ class Run:
                 return
             comparer = LetterComparer(self.undated)
             for i, f in enumerate(self.files):
-                yield i, comparer.compare(f)
+                yield i, _compare(comparer, f)
             return
         from concurrent.futures import as_completed
 
@@ -129,9 +155,22 @@ class Run:
     def __exit__(self, exc_type, *_) -> None:
         global _INHERITED
         if self._pool is not None:
+            if exc_type is not None:  # stopped (SIGTERM, Ctrl-C, a full disk): no letter is waited for
+                _kill_workers(self._pool)
             self._pool.shutdown(wait=True, cancel_futures=exc_type is not None)
             self._pool = None
         _INHERITED = None
+        sandbox = sys.modules.get("checker.letters.pdf_sandbox")
+        if sandbox is not None:  # this process's PDF reader is done (its CPU time counted as ours)
+            sandbox.close()
+
+
+def _kill_workers(pool: "ProcessPoolExecutor") -> None:
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            process.kill()
+        except (OSError, ValueError, AttributeError):
+            pass
 
 
 def compare_files(files: list[str], undated: dt.date, jobs: int = 1) -> list[LetterOutcome]:
