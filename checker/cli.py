@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+from typer.core import TyperArgument, TyperCommand
 
+from checker import __version__
 from checker.compare.command import compare
 from checker.console import EXIT_BAD_INPUT, out, parse_date_option, print_json, report_error
 from checker.errors import InputError
@@ -20,15 +22,56 @@ from checker.letters.command import letter
 
 log = logging.getLogger(__name__)
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+app = typer.Typer(add_completion=True, no_args_is_help=True, rich_markup_mode=None,
+                  context_settings={"help_option_names": ["-h", "--help"]},
                   help="Predict IMR outcomes for physical-medicine requests from MTUS/ODG rules.")
 
 
-@app.command()
+class _Argument(TyperArgument):
+    """An argument shown in help by its metavar alone ("FILE..."), not as typer writes
+    a list of paths ("{files}...", "files... <list[Path]>")."""
+
+    def _usage_display_name(self) -> str:
+        return self.metavar or super()._usage_display_name()
+
+    def _rich_display_name(self) -> str:
+        return self.metavar or super()._rich_display_name()
+
+    def display_type_rich(self, ctx):
+        return None if self.metavar else super().display_type_rich(ctx)
+
+    def make_metavar(self, *args, **kwargs) -> str:
+        return self.metavar or super().make_metavar(*args, **kwargs)
+
+
+class _Command(TyperCommand):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if isinstance(param, TyperArgument) and param.metavar:
+                param.__class__ = _Argument
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        out.print(f"imr-check {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                 help="print the version of imr-check and exit"),
+) -> None:
+    """Predict IMR outcomes for physical-medicine requests from MTUS/ODG rules."""
+
+
+@app.command(cls=_Command)
 def check(
-    files: List[Path] = typer.Argument(..., help="request files (YAML or JSON)"),
+    files: List[Path] = typer.Argument(..., metavar="FILE...", help="request files (YAML or JSON)", show_default=False),
     as_json: bool = typer.Option(False, "--json", help="print JSON instead of the report"),
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="apply the guidelines in force on this date (YYYY-MM-DD)"),
+    as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE",
+                                        help="apply the guidelines in force on this date (YYYY-MM-DD)"),
 ):
     """Precheck treatment requests: decision, certifiable quantity, cited reasons, missing documentation."""
     from checker.report.check_report import item_json, print_report
@@ -76,7 +119,7 @@ def _checker_or_exit():
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
-@app.command()
+@app.command(cls=_Command)
 def rules(
     check_only: bool = typer.Option(False, "--check", help="validate the rule base and exit"),
     as_json: bool = typer.Option(False, "--json", help="print the rules as JSON"),
@@ -108,15 +151,15 @@ def rules(
     out.print(rules_table(kb))
 
 
-app.command()(letter)
-app.command()(compare)
+app.command(cls=_Command)(letter)
+app.command(cls=_Command)(compare)
 
 
-def main() -> None:
+def main(prog_name: str | None = None) -> None:
     """Run the command; output that cannot be written (a full disk, a closed pipe) is one line and exit 2."""
     code = 0
     try:
-        app()
+        app(prog_name=prog_name)
     except SystemExit as e:
         code = e.code
     except OSError as e:  # raised while writing stdout: every input error is caught in the commands

@@ -21,7 +21,8 @@ FAMILIES = [f.value for f in Family] + [PHYSICAL_MEDICINE]
 
 
 def compare(
-    paths: List[Path] = typer.Argument(..., help="letters (.txt, .pdf) or directories holding them (searched recursively)"),
+    paths: List[Path] = typer.Argument(..., metavar="PATH...", show_default=False,
+                                       help="letters (.txt, .pdf) or directories holding them (searched recursively)"),
     jobs: int = typer.Option(1, "--jobs", "-j", min=0, metavar="N",
                              help="compare letters in N worker processes (0: one per CPU); the output is the same as with 1"),
     json_file: Optional[str] = typer.Option(None, "--json", metavar="FILE",
@@ -37,7 +38,7 @@ def compare(
                                                     + ", ".join(FAMILIES)),
     both_formats: bool = typer.Option(False, "--both-formats",
                                       help="compare CASE.txt and CASE.pdf when both exist (default: the .txt only, so each case counts once)"),
-    undated: Optional[str] = typer.Option(None, "--undated", metavar="YYYY-MM-DD",
+    undated: Optional[str] = typer.Option(None, "--undated", metavar="DATE",
                                           help="apply the guidelines of this day to letters that date neither the request nor the UR decision, nor anything after the injury (default: 2013-07-01, when IMR began: no IMR letter concerns an earlier request)"),
 ):
     """Compare predictions with the real IMR decisions of letters.

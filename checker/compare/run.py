@@ -137,6 +137,8 @@ class Run:
             for k, outcome in enumerate(outcomes):
                 yield start + k, outcome
         size = chunk_size(len(self.files), self.jobs)
+        if lost:  # the broken pool's threads end before new workers are forked (fork copies one thread)
+            self._pool.shutdown(wait=True)
         for start in sorted(lost):
             for i in range(start, min(start + size, len(self.files))):
                 yield i, self._alone(self.files[i])

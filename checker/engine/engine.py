@@ -15,9 +15,14 @@ from __future__ import annotations
 
 import itertools
 import os
+import warnings
 from dataclasses import dataclass, field
 
 from durable import engine as durable
+
+# durable-rules 2.0.28 calls datetime.utcfromtimestamp(), deprecated since Python 3.12, for
+# every fact asserted: ignore that warning where it arises, in durable's engine only.
+warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"durable\.engine")
 
 from checker.engine.checks import Check, checks_for
 from checker.engine.conditions import fields, to_durable, without_field

@@ -14,7 +14,8 @@ log = logging.getLogger(__name__)
 
 
 def letter(
-    files: List[Path] = typer.Argument(..., help="IMR final determination letters (.txt or text .pdf)"),
+    files: List[Path] = typer.Argument(..., metavar="FILE...", show_default=False,
+                                       help="IMR final determination letters (.txt or text .pdf)"),
     as_json: bool = typer.Option(False, "--json", help="print JSON instead of the report (see above)"),
 ):
     """Read IMR final determination letters: header, reviewer, items and decisions, citations, case facts with evidence.

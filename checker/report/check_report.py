@@ -1,12 +1,15 @@
 """Rich terminal report and JSON for `imr-check check`."""
 from __future__ import annotations
 
+import datetime as dt
+
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from checker.decide import Finding, ItemResult
+from checker.request.model import VisitCount
 from checker.vocab import Decision
 
 STYLE = {Decision.certify: "bold green", Decision.non_certify: "bold red", Decision.not_covered: "bold yellow"}
@@ -14,8 +17,26 @@ EFFECT_MARK = {"ok": ("✓", "green"), "advise": ("!", "yellow"), "limit": ("▼
 
 
 def item_json(file: str, index: int, result: ItemResult) -> dict:
+    """An item's result as JSON for users: the engine's day ordinals as ISO dates, the prior
+    visits as a number or {"min", "max"} (null: not known), never the text the report prints."""
     data = result.model_dump(mode="json")
+    for finding in data["findings"] + data["superseded"]:
+        if isinstance(finding["values"].get("day"), int):
+            finding["values"]["day"] = dt.date.fromordinal(finding["values"]["day"]).isoformat()
+    data["understood"]["prior_visits"] = _visits_json(result.understood.prior_visits)
     return {"file": file, "item_no": index, **data}
+
+
+def _visits_json(prior: str | None) -> int | dict | None:
+    """"6" -> 6, "20 to 22" -> {"min": 20, "max": 22}, "at least 8" -> {"min": 8, "max": null},
+    a course of unknown size -> {"min": null, "max": null}; None (no prior course) stays None."""
+    if prior is None:
+        return None
+    try:
+        count = VisitCount.model_validate(prior)
+    except ValueError:
+        return {"min": None, "max": None}
+    return count.min if count.min == count.max else {"min": count.min, "max": count.max}
 
 
 def _understood(result: ItemResult) -> Text:
