@@ -209,6 +209,15 @@ def test_a_journal_written_with_a_family_filter_holds_every_item(tmp_path):
     assert resumed == fresh
 
 
+def test_resume_refuses_a_journal_that_is_a_pipe_without_waiting(tmp_path):
+    write_corpus(tmp_path / "letters")
+    fifo = tmp_path / "run.jsonl"
+    os.mkfifo(fifo)
+    done = run("compare", tmp_path / "letters", "--jsonl", fifo, "--resume", timeout=60)
+    assert done.returncode == 2
+    assert error_lines(done) == [f"error: {fifo}: is not a regular file; expected the JSONL journal of a run to resume"]
+
+
 # ------------------------------------------------------------------ 11: nothing to compare
 
 def test_compare_of_a_missing_directory_prints_the_error_and_no_summary(tmp_path):

@@ -31,6 +31,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Optional
@@ -104,6 +105,8 @@ class JournalContents:
 def read_journal(path: str | os.PathLike) -> JournalContents:
     """The run line and the records of every letter the journal holds complete."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a pipe would block, a device never end
+            raise InputError(str(path), None, "is not a regular file; expected the JSONL journal of a run to resume")
         with open(path, encoding="utf-8", errors="replace") as f:  # a cut-off last character is no error
             text = f.read()
     except FileNotFoundError:
