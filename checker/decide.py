@@ -462,13 +462,13 @@ def _confidence(deciding: list[Finding], fact: dict, kb: KnowledgeBase, day: dt.
     fallback = [f.rule for f in deciding if f.tier == 3]
     other = [f for f in deciding if f.tier == 2]
     unconfirmed = [f.rule for f in deciding if f.confidence == "unconfirmed"]
+    mtus = governing_mtus(kb, fact, day) if fallback or other else []
+    silent = (f"the MTUS in force ({'; '.join(mtus)}) states no number for it in this rule base"
+              if mtus else "the MTUS in force has no line for it in this rule base")
     if fallback:
         return "low", (f"rests on the fallback line {', '.join(fallback)}: no line of the rule base names the "
-                       "condition, so the general course reviewers fall back on is used")
+                       f"condition and {silent}, so the general course reviewers fall back on is used")
     if other:
-        mtus = governing_mtus(kb, fact, day)
-        silent = (f"the MTUS in force ({'; '.join(mtus)}) states no number for it in this rule base"
-                  if mtus else "the MTUS in force has no line for it in this rule base")
         sources = sorted({f.citation.source for f in other})
         why = f"{silent}; {', '.join(sources)} used under 8 CCR 9792.21.1(a)(2)"
         if any(f.confidence == "unconfirmed" for f in other):

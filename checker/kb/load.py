@@ -24,6 +24,7 @@ from typing import Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from checker.engine import fact_fields
 from checker.errors import InputError, from_validation_error
 from checker.kb.schema import CategoriesFile, Category, Rule, RuleFile, Source, SourcesFile
 from checker.vocab import Region
@@ -161,6 +162,16 @@ def _check_references(path: Path, rule: Rule, sources: dict, conditions: set, su
     for s in rule.applies_to.surgeries:
         if s not in surgeries:
             raise InputError(path, f"{where}: applies_to.surgeries", f"unknown surgery category {s!r}")
+    for i, c in enumerate(rule.criteria):
+        known = fact_fields.field(c.fact)
+        place = f"{where}: criteria[{i}].fact"
+        if known is None:
+            names = sorted(n for n, f in fact_fields.all_fields().items() if f.type in ("tri", "bool", "number"))
+            raise InputError(path, place, f"unknown fact {c.fact!r}; expected one of {', '.join(names)}")
+        if c.is_ is not None and known.type not in ("tri", "bool"):
+            raise InputError(path, place, f"{c.fact} is a {known.type} fact; 'is: yes/no' tests a yes/no fact")
+        if c.is_ is None and known.type != "number":
+            raise InputError(path, place, f"{c.fact} is a {known.type} fact; at_least/at_most test a number")
     src = sources[rule.source]
     if not any(
         e.start <= (rule.effective.end or e.start) and (e.end is None or rule.effective.start <= e.end)

@@ -377,3 +377,27 @@ class RuleFile(Strict):
         if unknown:
             raise ValueError(f"unknown field {sorted(unknown)[0]!r} in defaults")
         return v
+
+
+def rule_file_json_schema() -> dict:
+    """The JSON Schema of a rule file (`imr-check rules --schema`): `defaults` and `rules`, each rule a Rule."""
+    rule = Rule.model_json_schema(by_alias=True)
+    defs = rule.pop("$defs", {})
+    # In a file, a rule's required fields may come from the file's defaults: an entry requires none.
+    entry = {k: v for k, v in rule.items() if k != "required"}
+    entry["description"] = "a rule as written in the file: its fields overlay the file's defaults"
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "imr-checker rule file",
+        "description": ("One guideline section: `defaults` shared by its rules, then `rules`. Each rule is its "
+                        "defaults overlaid with its own fields. Cross-references (source ids, categories, facts) "
+                        "are checked when the rule base is loaded: `imr-check rules --check --rules DIR`."),
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["rules"],
+        "properties": {
+            "defaults": {"$ref": "#/$defs/RuleEntry"},
+            "rules": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/RuleEntry"}},
+        },
+        "$defs": {**defs, "Rule": rule, "RuleEntry": entry},
+    }
