@@ -99,7 +99,7 @@ def rules(
     if as_json:
         print_json([{**r.model_dump(mode="json", by_alias=True), "file": kb.rule_files[r.id]} for r in kb.rules])
         return
-    from checker.report.check_report import rules_table
+    from checker.report.rules_table import rules_table
 
     out.print(rules_table(kb))
 
