@@ -82,7 +82,7 @@ class ItemsView:
         item = Text(r["item"])
         if r["rules"]:
             item.append(separator)
-            item.append(" ".join(r["rules"]), style="cyan")
+            item.append(", ".join(r["rules"]), style="cyan")
         return item
 
     def fits_table(self, width: int) -> bool:
@@ -109,7 +109,7 @@ class ItemsView:
     def stacked(self):
         case_w, no_w, family_w, actual_w, _ = self.widths
         for r, (case, no, family, actual, predicted) in zip(self.records, self.rows):
-            head = Text(f"{case:<{case_w}} {no:>{no_w}}  {family:<{family_w}}  ")
+            head = Text(f"{case:<{case_w}}  {no:>{no_w}}  {family:<{family_w}}  ")
             head.append("IMR ", style="dim")
             head.append_text(actual)
             head.append(" " * (actual_w - actual.cell_len) + "  ")
