@@ -112,7 +112,7 @@ def rules(
         print_json([{**r.model_dump(mode="json", by_alias=True, exclude_none=True), "file": kb.rule_files[r.id],
                      "pack": kb.rule_packs.get(r.id)} for r in kb.rules])
         return
-    from checker.report.check_report import rules_table
+    from checker.report.rules_table import rules_table
 
     out.print(rules_table(kb))
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from rich.console import Console, Group
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 
 from checker.decide import Finding, ItemResult
+from checker.report.titles import FileTitledPanel
 from checker.vocab import Decision
 
 STYLE = {Decision.certify: "bold green", Decision.non_certify: "bold red", Decision.not_covered: "bold yellow"}
@@ -97,31 +97,10 @@ def item_panel(file: str, index: int, result: ItemResult) -> Panel:
     if result.missing_documentation:
         body.append(Text("Missing documentation", style="bold underline"))
         body.extend(Text(f"• {m}") for m in result.missing_documentation)
-    return Panel(Group(*body), title=f"{file} · item {index}", title_align="left",
-                 border_style=STYLE[result.decision].split()[-1])
+    return FileTitledPanel(Group(*body), file, after=f" · item {index}", border_style=STYLE[result.decision].split()[-1])
 
 
 def print_report(console: Console, file: str, results: list[ItemResult]) -> None:
     for i, result in enumerate(results, 1):
         console.print(item_panel(file, i, result))
 
-
-def rules_table(kb) -> Table:
-    table = Table(title=f"Rule base: {len(kb.rules)} rules from {kb.directory}", show_lines=False)
-    for col in ("id", "kind", "family", "applies to", "parameters", "source", "pages", "in force", "confirmed"):
-        table.add_column(col, overflow="fold")
-    for r in kb.rules:
-        applies = []
-        if r.applies_to.conditions:
-            applies.append(",".join(r.applies_to.conditions))
-        if r.applies_to.regions:
-            applies.append(",".join(x.value for x in r.applies_to.regions))
-        if r.applies_to.surgeries:
-            applies.append(",".join(r.applies_to.surgeries))
-        params = ", ".join(f"{k}={v}" for k, v in r.parameters if v is not None)
-        table.add_row(
-            r.id, r.kind + ("" if r.primary else " (general)"), ",".join(f.value for f in r.family),
-            "; ".join(applies) or "any", params, kb.sources[r.source].title, r.pages,
-            f"{r.effective.start}..{r.effective.end or ''}", "yes" if r.confidence.level == "confirmed" else "no",
-        )
-    return table
