@@ -1,12 +1,18 @@
 """Build the flat fact the rules are evaluated on, for one item of one request.
 
-Every field is a plain JSON value (durable-rules matches on JSON). Counts that are only
-known as a range use the lower bound: a limit is exceeded only when it is certainly exceeded.
+Every field is a plain JSON value (durable-rules matches on JSON). Counts of earlier care that
+are only known as a range use the lower bound: a limit is exceeded only when it is certainly
+exceeded. A requested range is judged by its high end (RANGE_END below).
+
+An item written as "additional", "continued", "further" or "more" therapy was preceded by a
+course of its family: when the case records none, the fact says there was one of unknown size
+(has_prior true, prior_known false), so the rules on continuing treatment apply.
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Literal
 
 from checker.kb.load import KnowledgeBase
 from checker.normalize.item import NormalizedItem
@@ -24,6 +30,15 @@ CHRONIC_DAYS = 90  # 8 CCR 9792.20(b): pain lasting three or more months
 ACUTE_DAYS = 28  # MTUS Opioids TG 2016 section 1: acute pain, up to four weeks after injury
 WORK_CONDITIONING_DAYS = 730  # no more than 2 years past the date of injury
 RECENT_SURGERY_DAYS = 365
+
+# How a requested range ("1-2 times a week for 4 weeks" = 4 to 8 visits, "8-12 visits") is
+# judged: by its high end, all that certifying it would authorize. The dev letters' reviewers
+# read a range the guideline gives as an allowance up to its high end ("9-10 visits" as "up to
+# 10 sessions", CM17-0013754 and CM17-0018279; "3 to 6 treatments" as "an initial trial of 6",
+# CM17-0007857 and CM16-0249536) and measure a request by all it asks for ("2 times a week for 6
+# weeks" as "12 additional PT sessions", CM17-0018279); none of them disputes a requested range.
+# checker.decide reads the item's requested quantity as its high end too (NormalizedItem.visits).
+RANGE_END: Literal["high", "low"] = "high"
 
 
 @dataclass(frozen=True)
@@ -86,6 +101,13 @@ def prior_course(request: TreatmentRequest, family: Family) -> PriorCourse | Non
     return PriorCourse(visits=visits, functional_improvement=fi)
 
 
+def requested_visits(item: NormalizedItem) -> int:
+    """The visits the rules judge a request by: the RANGE_END of a range (0 when none are stated)."""
+    if RANGE_END == "low" and item.visits_min is not None:
+        return item.visits_min
+    return item.visits or 0
+
+
 def _prior_min(course: PriorCourse | None) -> int:
     return course.visits.min if course and course.visits else 0
 
@@ -118,10 +140,14 @@ def build_fact(request: TreatmentRequest, item: NormalizedItem, kb: KnowledgeBas
     conditions = patient.conditions
     regions = item.regions or request_regions(item, patient)
     prior = prior_course(request, item.family)
-    # "no prior chiropractic" is recorded as 0 visits: a family mentioned with 0 visits was not given
-    has_prior = prior is not None and (prior.visits is None or prior.visits.max is None or prior.visits.max > 0)
+    # "Additional PT" when the case records no earlier course of the family: one of unknown size.
+    # "no prior chiropractic" is recorded as 0 visits: a family mentioned with 0 visits was not
+    # given, and the case's word for it stands against the item line's.
+    implied = item.additional and prior is None
+    has_prior = implied or (
+        prior is not None and (prior.visits is None or prior.visits.max is None or prior.visits.max > 0))
     prior_min = _prior_min(prior)
-    requested = item.visits or 0
+    requested = requested_visits(item)
     before = prior_min + item.authorized_visits
 
     group = CAP_GROUP.get(item.family)
@@ -150,7 +176,7 @@ def build_fact(request: TreatmentRequest, item: NormalizedItem, kb: KnowledgeBas
         "requested": requested,
         "authorized": item.authorized_visits,
         "has_prior": has_prior,
-        "prior_known": prior is None or prior.visits is not None,
+        "prior_known": not implied and (prior is None or prior.visits is not None),
         "prior_min": prior_min,
         "fi": (prior.functional_improvement if prior else Tri.not_stated).value,
         "before": before,

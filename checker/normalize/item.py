@@ -30,6 +30,7 @@ class NormalizedItem(BaseModel):
     maintenance: bool
     evaluation_only: bool
     postoperative: bool
+    additional: bool = False  # "additional", "continued", "further", "more" ... therapy: a course was given before
 
 
 def _describe(item: RequestItem) -> str:
@@ -82,4 +83,5 @@ def normalize_item(item: RequestItem) -> NormalizedItem:
         maintenance=item.maintenance or parsed.maintenance,
         evaluation_only=evaluation_only,
         postoperative=parsed.postoperative,
+        additional=parsed.additional,
     )
