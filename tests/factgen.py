@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from checker.engine.checks import DAYS_PER_MONTH, item_field
+from checker.kb.load import default_kb
 from checker.kb.schema import Rule
 
 TRI_FIELDS = (
@@ -21,6 +22,8 @@ def base_fact(**overrides) -> dict:
         "mode": "unspecified", "duration_days": -1, "days_since_injury": -1, "phase": "unknown",
     }
     fact.update({name: "not_stated" for name in TRI_FIELDS})
+    # item attributes the rule base tests (applies_to.item): none, as for an item that names none
+    fact.update({item_field(n): [] for r in default_kb().rules for n in r.applies_to.item})
     fact.update(overrides)
     return fact
 

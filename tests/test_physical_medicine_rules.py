@@ -1,8 +1,21 @@
-"""Physical-medicine rules: "additional" therapy and requested ranges (issue 8, items 3 and 5).
+"""Physical-medicine rules: which guideline governs by phase and date, passive modalities,
+"additional" therapy and requested ranges (issue 8, items 1, 3, 4, 5).
 
-1. "additional", "continued", "further", "more" ... on the item line: every cue word x family
+1. Phase selection, generated over every region x phase (acute, subacute, chronic, unknown) x
+   period (2009 CPMTG, 2016 CPMTG, ACOEM from 2017-12-01). The policy the rule base encodes is
+   written here once, as the oracle (PASSIVE_GOVERNS, CPMTG_GOVERNS_PHYSICAL_THERAPY):
+   - physical therapy: the CPMTG lines in every phase while the CPMTG is in force (the dev
+     letters' reviewers cite them from 7 days after an injury), with the ACOEM 2004 Initial
+     Approaches statement beside them in the acute and subacute phases; from 2017-12-01 neither;
+   - passive modalities: the 2009 CPMTG in every phase; the 2016 CPMTG only for chronic pain,
+     the ACOEM Low Back chapter for the low back in any phase, ODG's preface elsewhere; from
+     2017-12-01 ODG alone. The confidence reason says whether the MTUS or ODG decided.
+2. Passive modalities: the adjunct-to-active-therapy condition, every modality a rule names
+   (through the item attributes the reader gives, NormalizedItem.attributes) and the ones no rule
+   names, continuation after an earlier course, TENS in the acute low back.
+3. "additional", "continued", "further", "more" ... on the item line: every cue word x family
    implies an earlier course of unknown size when the case records none (and only then).
-2. A requested range is judged by its high end (checker.engine.facts.RANGE_END), in the fact and
+4. A requested range is judged by its high end (checker.engine.facts.RANGE_END), in the fact and
    in the decision alike.
 """
 from __future__ import annotations
@@ -13,18 +26,23 @@ import pytest
 
 import checker.engine.facts as facts_module
 from checker.check import Checker
+from checker.decide import decide
+from checker.engine.engine import Engine
 from checker.engine.facts import RANGE_END, build_fact, patient_context, pick_dates, requested_visits
 from checker.kb.load import default_kb
-from checker.normalize.item import normalize_item
+from checker.normalize.item import NormalizedItem, normalize_item
 from checker.normalize.item_text import parse_item
 from checker.request.model import TreatmentRequest
-from checker.vocab import Decision, Family
+from checker.vocab import Decision, Family, Region
 
 KB = default_kb()
 CHECKER = Checker(KB)
+ENGINE = Engine(KB)
+DAY = dt.timedelta(days=1)
 
 PERIODS = {"cpmtg2009": dt.date(2015, 6, 1), "cpmtg2016": dt.date(2017, 3, 1), "acoem": dt.date(2019, 3, 1)}
 PHASE_DAYS = {"acute": 14, "subacute": 45, "chronic": 200, "unknown": None}
+REGIONS = list(Region)
 
 
 def request(item, date: dt.date, injury_days: int | None = 200, diagnoses=("sprain",), prior=None,
@@ -44,13 +62,184 @@ def check_one(req: TreatmentRequest):
     return result
 
 
+def active_primaries(result) -> set[str]:
+    return {f.rule for f in result.findings if KB.rule(f.rule).primary}
+
+
+# ------------------------------------------------------------------ 1. phase selection
+
+def PASSIVE_GOVERNS(period: str, phase: str, region: Region) -> set[str]:
+    """The primary rules that govern a passive modality (the policy, written once)."""
+    low_back = {"acoem2004.low_back.passive_home_exercise"} if region is Region.lumbar else set()
+    if period == "cpmtg2009":
+        return {"mtus.passive.sparingly"} | low_back
+    if period == "cpmtg2016":
+        if phase == "chronic":
+            return {"mtus.passive.chronic"} | low_back
+        return low_back or {"odg.passive.not_exclusive"}
+    return {"odg.passive.not_exclusive"}
+
+
+def CPMTG_GOVERNS_PHYSICAL_THERAPY(period: str, phase: str) -> tuple[bool, bool]:
+    """(a CPMTG line decides physical therapy, the ACOEM 2004 early-intervention statement is cited)."""
+    cpmtg = period in ("cpmtg2009", "cpmtg2016")
+    return cpmtg, cpmtg and phase in ("acute", "subacute")
+
+
+PHASE_CASES = [(period, phase, region) for period in PERIODS for phase in PHASE_DAYS for region in REGIONS]
+PHASE_IDS = [f"{p}-{ph}-{r.value}" for p, ph, r in PHASE_CASES]
+
+
+@pytest.mark.parametrize("period, phase, region", PHASE_CASES, ids=PHASE_IDS)
+def test_the_guideline_that_governs_a_passive_modality(period, phase, region):
+    req = request({"text": "Electrical stimulation x 4", "family": "passive_modality", "regions": [region.value]},
+                  PERIODS[period], PHASE_DAYS[phase], adjunct_to_exercise="yes", home_exercise_program="yes")
+    result = check_one(req)
+    assert active_primaries(result) == PASSIVE_GOVERNS(period, phase, region), [f.rule for f in result.findings]
+    chronic_2016 = period == "cpmtg2016" and phase == "chronic"
+    assert result.decision is (Decision.non_certify if chronic_2016 else Decision.certify)
+    # the confidence reason stays true: an ODG decision says the MTUS in force was silent
+    tiers = {f.tier for f in result.findings if f.rule in result.deciding_rules}
+    assert ("9792.21.1(a)(2)" in result.confidence_reason) == (tiers == {2}), result.confidence_reason
+    if period == "acoem":
+        assert not any(KB.rule(f.rule).source in ("mtus_cpmtg", "acoem2004_low_back") for f in result.findings)
+
+
+@pytest.mark.parametrize("period, phase, region", PHASE_CASES, ids=PHASE_IDS)
+def test_the_guideline_that_governs_physical_therapy(period, phase, region):
+    req = request({"text": "Physical therapy x 6", "regions": [region.value]}, PERIODS[period], PHASE_DAYS[phase],
+                  diagnoses=["myalgia"])
+    result = check_one(req)
+    cpmtg, early = CPMTG_GOVERNS_PHYSICAL_THERAPY(period, phase)
+    assert ("mtus.pm.myalgia" in result.deciding_rules) is cpmtg, result.deciding_rules
+    cited = any(f.rule == "acoem2004.initial.physical_therapy" for f in result.findings)
+    assert cited is early
+    if early:  # not stated: advice only, the course lines decide
+        f = next(f for f in result.findings if f.rule == "acoem2004.initial.physical_therapy")
+        assert f.effect == "advise" and "Initial Approaches" in f.citation.section
+        assert result.decision is Decision.certify
+
+
+@pytest.mark.parametrize("phase", ["acute", "subacute"])
+def test_early_physical_therapy_without_a_stated_reason_is_not_supported(phase):
+    req = request("Physical therapy x 6 for the lumbar spine", PERIODS["cpmtg2016"], PHASE_DAYS[phase],
+                  diagnoses=["myalgia"], indication_documented="no")
+    result = check_one(req)
+    assert result.decision is Decision.non_certify
+    assert "acoem2004.initial.physical_therapy" in result.deciding_rules
+    chronic = check_one(request("Physical therapy x 6 for the lumbar spine", PERIODS["cpmtg2016"], 200,
+                                diagnoses=["myalgia"], indication_documented="no"))
+    assert chronic.decision is Decision.certify  # the statement speaks of early intervention only
+
+
+@pytest.mark.parametrize("phase, days", [("acute", 0), ("acute", 28), ("subacute", 29), ("subacute", 89),
+                                         ("chronic", 90)])
+def test_phase_boundaries_select_the_2016_passive_therapy_line(phase, days):
+    req = request({"text": "Ultrasound x 4", "family": "passive_modality", "regions": ["shoulder"]},
+                  PERIODS["cpmtg2016"], days, adjunct_to_exercise="yes")
+    chronic = "mtus.passive.chronic" in active_primaries(check_one(req))
+    assert chronic is (phase == "chronic")
+
+
+# ------------------------------------------------------------------ 2. passive modalities
+
+class ReadItem(NormalizedItem):
+    """A normalized item with the attributes the item-line reader gives (NormalizedItem.attributes)."""
+
+    attributes: dict = {}
+
+
+def judge_read(text: str, attributes: dict, region: Region, date: dt.date, injury_days: int, **history):
+    req = request({"text": text, "family": "passive_modality", "regions": [region.value]}, date, injury_days,
+                  **history)
+    item = ReadItem(**normalize_item(req.items[0]).model_dump(), attributes=attributes)
+    dates = pick_dates(req, None, date)
+    fact = build_fact(req, item, KB, dates, patient_context(req, KB))
+    return fact, decide(item, fact, ENGINE.evaluate(fact), ENGINE.checks, KB, date)
+
+
+NAMED = sorted({(m, r.id) for r in KB.rules for m in r.applies_to.item.get("modality", [])})
+
+
+def test_the_fact_carries_the_item_attributes_rules_test():
+    fact, _ = judge_read("Mechanical traction x 4", {"modality": "traction"}, Region.lumbar, PERIODS["cpmtg2016"], 14)
+    assert fact["item_modality"] == ["traction"]
+    fact, _ = judge_read("Mechanical traction x 4", {}, Region.lumbar, PERIODS["cpmtg2016"], 14)
+    assert fact["item_modality"] == []
+
+
+@pytest.mark.parametrize("modality, rule_id", NAMED, ids=[f"{m}-{r}" for m, r in NAMED])
+def test_every_modality_a_rule_names_is_judged_by_it(modality, rule_id):
+    rule = KB.rule(rule_id)
+    region = rule.applies_to.regions[0]
+    phase = rule.applies_to.phase[0] if rule.applies_to.phase else "acute"
+    date = min(PERIODS["cpmtg2016"], rule.effective.end or PERIODS["cpmtg2016"])
+    history = {"adjunct_to_exercise": "yes", "home_exercise_program": "yes"}
+    _, result = judge_read(f"{modality} x 4", {"modality": modality}, region, date, PHASE_DAYS[phase], **history)
+    f = next(f for f in result.findings + result.superseded if f.rule == rule_id)
+    assert f.effect == "block" and result.decision is Decision.non_certify
+    # the same item without the modality, or for another region, is not judged by it
+    _, other = judge_read(f"{modality} x 4", {}, region, date, PHASE_DAYS[phase], **history)
+    assert rule_id not in {f.rule for f in other.findings + other.superseded}
+    elsewhere = next(r for r in REGIONS if r not in rule.applies_to.regions and r not in (Region.upper_extremity,
+                                                                                       Region.lower_extremity))
+    _, away = judge_read(f"{modality} x 4", {"modality": modality}, elsewhere, date, PHASE_DAYS[phase], **history)
+    assert rule_id not in {f.rule for f in away.findings + away.superseded}
+
+
+@pytest.mark.parametrize("modality", ["infrared", "paraffin", "whirlpool", "iontophoresis", "interferential",
+                                      "diathermy", "vasopneumatic", "contrast_baths"])
+def test_a_modality_no_rule_names_follows_the_passive_therapy_lines(modality):
+    _, result = judge_read(f"{modality} x 4", {"modality": modality}, Region.lumbar, PERIODS["cpmtg2016"], 14,
+                           adjunct_to_exercise="yes", home_exercise_program="yes")
+    assert result.decision is Decision.certify
+    assert not any(KB.rule(f.rule).applies_to.item for f in result.findings)
+
+
+@pytest.mark.parametrize("adjunct, decision", [("yes", Decision.certify), ("no", Decision.non_certify),
+                                                ("not stated", Decision.non_certify)])
+@pytest.mark.parametrize("period", ["cpmtg2009", "acoem"])
+def test_passive_therapy_only_with_active_therapy(adjunct, decision, period):
+    result = check_one(request({"text": "Hot/cold packs x 4", "family": "passive_modality", "regions": ["knee"]},
+                               PERIODS[period], 200, adjunct_to_exercise=adjunct))
+    assert result.decision is decision
+    if decision is Decision.non_certify:
+        assert any("active therapy" in m for m in result.missing_documentation)
+
+
+def test_passive_therapy_after_an_earlier_course_needs_functional_improvement():
+    item = {"text": "Electrical stimulation x 4", "family": "passive_modality", "regions": ["knee"]}
+    for fi, decision in (("yes", Decision.certify), ("no", Decision.non_certify)):
+        prior = {"passive_modality": {"visits": 2, "functional_improvement": fi}}
+        for period in ("cpmtg2009", "acoem"):
+            result = check_one(request(item, PERIODS[period], 200, prior=prior, adjunct_to_exercise="yes"))
+            assert result.decision is decision, (period, fi)
+            assert any(KB.rule(f.rule).kind == "continuation" for f in result.findings)
+
+
+def test_passive_therapy_beyond_the_six_visit_trial():
+    trial = KB.rule("odg.pt.six_visit_trial").parameters.trial_visits
+    item = lambda n: {"text": f"Ultrasound x {n}", "family": "passive_modality", "regions": ["knee"]}  # noqa: E731
+    assert check_one(request(item(trial), PERIODS["acoem"], 200, adjunct_to_exercise="yes")).decision is Decision.certify
+    over = check_one(request(item(trial + 1), PERIODS["acoem"], 200, adjunct_to_exercise="yes"))
+    assert over.decision is Decision.non_certify and over.certifiable_quantity == trial
+
+
+@pytest.mark.parametrize("phase", PHASE_DAYS)
+def test_tens_for_acute_low_back_symptoms(phase):
+    req = request("TENS unit 30 day rental for the low back", PERIODS["cpmtg2016"], PHASE_DAYS[phase],
+                  other_modalities_failed="yes", adjunct_to_exercise="yes")
+    named = any(f.rule == "acoem2004.low_back.tens_acute" for f in check_one(req).findings)
+    assert named is (phase in ("acute", "subacute"))
+
+
 # ------------------------------------------------------------------ 3. "additional" therapy
 
 CUES = ["additional", "continued", "continue", "continuation of", "further", "more"]
 FAMILY_WORDS = {
     Family.physical_therapy: "physical therapy", Family.chiropractic: "chiropractic treatment",
     Family.acupuncture: "acupuncture", Family.massage: "massage therapy", Family.aquatic_therapy: "aquatic therapy",
-    Family.work_conditioning: "work conditioning",
+    Family.work_conditioning: "work conditioning", Family.passive_modality: "electrical stimulation",
 }
 PHRASINGS = ["{cue} {words} x 6 for the low back", "{Words}, 6 {cue} sessions, low back",
              "{Words} {cue} 2 times a week for 3 weeks for the lumbar spine"]

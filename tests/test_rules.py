@@ -393,6 +393,11 @@ FAMILY_CASES = [
     limit_case("work_conditioning", lambda n: request(f"Work conditioning x {n}", plateau_after_therapy="yes",
                                                       return_to_work_goal="yes"),
                "odg.work_conditioning.course", course_limit),
+    # a passive modality with active therapy and home exercise (2009 CPMTG, ACOEM Low Back): the six-visit trial
+    limit_case("passive_modality", lambda n: request({"text": f"Electrical stimulation x {n} for the low back",
+                                                      "family": "passive_modality"}, date="2016-03-01",
+                                                     adjunct_to_exercise="yes", home_exercise_program="yes"),
+               "odg.pt.six_visit_trial", lambda r: r.parameters.trial_visits),
     limit_case("tens", lambda n: request(f"TENS unit {n} day rental", date="2016-09-20", injury="2015-04-01",
                                          other_modalities_failed="yes", adjunct_to_exercise="yes"),
                "mtus.tens.trial", lambda r: r.parameters.rental_days),

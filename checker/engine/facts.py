@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
+from checker.engine.checks import item_field
 from checker.kb.load import KnowledgeBase
 from checker.normalize.item import NormalizedItem
 from checker.normalize.item_text import detect_regions
@@ -108,6 +109,18 @@ def requested_visits(item: NormalizedItem) -> int:
     return item.visits or 0
 
 
+def item_attributes(item: NormalizedItem, kb: KnowledgeBase) -> dict[str, list]:
+    """The item attributes the rules test (applies_to.item), each as a list under item_<name>:
+    the item's values (NormalizedItem.attributes, read from the item line by checker.normalize),
+    or none, so that a rule naming an attribute the item lacks does not apply."""
+    given = getattr(item, "attributes", None) or {}
+    out = {}
+    for name in sorted({n for rule in kb.rules for n in rule.applies_to.item}):
+        value = given.get(name)
+        out[item_field(name)] = [] if value is None else list(value) if isinstance(value, (list, tuple)) else [value]
+    return out
+
+
 def _prior_min(course: PriorCourse | None) -> int:
     return course.visits.min if course and course.visits else 0
 
@@ -199,4 +212,5 @@ def build_fact(request: TreatmentRequest, item: NormalizedItem, kb: KnowledgeBas
     }
     for name in HISTORY_TRI:
         fact[name] = getattr(history, name).value
+    fact.update(item_attributes(item, kb))
     return fact
