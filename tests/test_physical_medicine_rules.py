@@ -1,5 +1,5 @@
 """Physical-medicine rules: which guideline governs by phase and date, passive modalities,
-"additional" therapy and requested ranges (issue 8, items 1, 3, 4, 5).
+"additional" therapy, requested ranges, and the postsurgical table (issue 8, items 1-5).
 
 1. Phase selection, generated over every region x phase (acute, subacute, chronic, unknown) x
    period (2009 CPMTG, 2016 CPMTG, ACOEM from 2017-12-01). The policy the rule base encodes is
@@ -17,10 +17,18 @@
    implies an earlier course of unknown size when the case records none (and only then).
 4. A requested range is judged by its high end (checker.engine.facts.RANGE_END), in the fact and
    in the decision alike.
+5. The postsurgical table: every surgery category names its regions and has a postsurgical
+   rule; every surgery FACTS.md sections 9 and 2 list falls in a category; every phrasing of
+   every category's procedure words (each alternative of each pattern, with side, "status post"
+   and date around it) is classified, and a procedure of one category gets its rule's initial
+   course certified and no more.
 """
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import re
+import re._parser as sre
 
 import pytest
 
@@ -324,3 +332,126 @@ def test_requested_visits_follows_range_end(monkeypatch):
     assert requested_visits(item) == 8
     monkeypatch.setattr(facts_module, "RANGE_END", "low")
     assert requested_visits(item) == 4
+
+
+# ------------------------------------------------------------------ 5. the postsurgical table
+
+CATEGORIES = {m.category.id: m for m in KB.surgeries}
+POSTSURGICAL = [r for r in KB.rules if r.kind == "postsurgical"]
+
+# The surgeries FACTS.md lists (section 9 table, section 2 post-surgical lines), as a request would
+# name them. No number is written here: the rule base holds them.
+FACTS_SURGERIES = [
+    "lumbar discectomy", "L4-5 laminectomy", "lumbar fusion", "anterior cervical discectomy and fusion",
+    "cervical laminectomy", "cervical corpectomy for myelopathy", "arthroscopic subacromial decompression",
+    "open acromioplasty", "rotator cuff repair", "arthroscopic capsular release of the left shoulder",
+    "Bankart repair", "total shoulder arthroplasty", "arthroscopic partial medial meniscectomy",
+    "ACL reconstruction", "total knee arthroplasty", "total hip arthroplasty", "carpal tunnel release",
+    "lateral epicondylitis release", "cubital tunnel release", "trigger finger release", "Achilles tendon repair",
+    "bimalleolar ankle fracture ORIF", "ORIF of the distal radius", "lumbar disc replacement",
+    "ORIF of the fifth metacarpal",
+]
+
+
+@pytest.mark.parametrize("procedure", FACTS_SURGERIES)
+def test_every_surgery_facts_lists_has_a_postsurgical_line(procedure):
+    categories = KB.classify_surgery(procedure)
+    assert categories, procedure
+    assert any(set(r.applies_to.surgeries) & set(categories) for r in POSTSURGICAL), (procedure, categories)
+
+
+def test_every_surgery_category_names_its_regions_and_has_a_rule():
+    for cid, m in CATEGORIES.items():
+        assert m.category.regions, cid
+        assert any(cid in r.applies_to.surgeries for r in POSTSURGICAL), cid
+
+
+def _node_variants(node) -> list[str]:
+    op, av = node
+    name = str(op)
+    if name == "LITERAL":
+        return [chr(av)]
+    if name in ("NOT_LITERAL", "ANY"):
+        return ["x"]
+    if name == "IN":
+        out = []
+        for sub_op, sub_av in av:
+            s = str(sub_op)
+            if s == "LITERAL":
+                out.append(chr(sub_av))
+            elif s == "RANGE":
+                out.append(chr(sub_av[0]))
+            elif s == "CATEGORY":
+                out.append({"CATEGORY_DIGIT": "5", "CATEGORY_SPACE": " "}.get(str(sub_av), "x"))
+        return out or ["x"]
+    if name == "BRANCH":
+        return [v for seq in av[1] for v in _seq_variants(seq)]
+    if name == "SUBPATTERN":
+        return _seq_variants(av[3])
+    if name in ("MAX_REPEAT", "MIN_REPEAT"):
+        low, _, seq = av
+        once = _seq_variants(seq)
+        return ([""] + once) if low == 0 else [v * low for v in once]
+    return [""]  # boundaries and lookarounds match no text
+
+
+def _seq_variants(seq) -> list[str]:
+    """Instances of a pattern sequence: every alternative and optional part appears in one of them."""
+    lists = [_node_variants(n) for n in seq]
+    n = max((len(v) for v in lists), default=1)
+    return ["".join(v[i % len(v)] for v in lists) for i in range(n)]
+
+
+def phrasings(pattern: str) -> list[str]:
+    return sorted({" ".join(v.split()) for v in _seq_variants(sre.parse(pattern)) if v.strip()})
+
+
+TEMPLATES = ["{p}", "right {p}", "status post left {p}", "s/p {p} on 10/01/2016", "{P}"]
+PHRASE_CASES = [(cid, text) for cid, m in CATEGORIES.items() for s in m.category.synonyms for text in phrasings(s)]
+
+
+@pytest.mark.parametrize("category", sorted(CATEGORIES))
+def test_every_phrasing_of_a_surgery_category_is_classified(category):
+    phrases = [t for c, t in PHRASE_CASES if c == category]
+    assert phrases
+    for p, template in itertools.product(phrases, TEMPLATES):
+        text = template.format(p=p, P=p.upper())
+        assert category in KB.classify_surgery(text), text
+
+
+def _unique_phrases(category: str) -> list[str]:
+    return [t for c, t in PHRASE_CASES if c == category and KB.classify_surgery(t) == [category]]
+
+
+@pytest.mark.parametrize("category", sorted(CATEGORIES))
+def test_a_procedure_of_one_category_gets_its_initial_course(category):
+    phrases = _unique_phrases(category)
+    assert phrases, f"no phrasing falls in {category} alone"
+    region = CATEGORIES[category].category.regions[0]
+    for phrase in phrases:
+        for rule in [r for r in POSTSURGICAL if category in r.applies_to.surgeries]:
+            date = min(max(rule.effective.start + 60 * DAY, PERIODS["cpmtg2016"]), rule.effective.end or dt.date.max)
+            surgery = [{"procedure": f"status post {phrase}", "date": (date - 30 * DAY).isoformat()}]
+            make = lambda n, d=date, s=surgery: request(  # noqa: E731
+                {"text": f"Post-op physical therapy x {n}", "regions": [region.value]}, d, 120, surgeries=s)
+            initial = rule.initial_visits()
+            ok = check_one(make(initial))
+            assert ok.decision is Decision.certify and rule.id in ok.deciding_rules, (phrase, ok.deciding_rules)
+            over = check_one(make(initial + 1))
+            assert over.decision is Decision.non_certify and over.certifiable_quantity == initial, phrase
+            assert rule.id in over.deciding_rules
+
+
+def test_a_fusion_at_an_unnamed_level_has_the_lines_of_both_spines():
+    assert set(KB.classify_surgery("spinal fusion")) >= {"spinal_fusion", "cervical_fusion"}
+    assert KB.classify_surgery("ACDF C5-6") == ["cervical_fusion"]
+    assert KB.classify_surgery("TLIF L4-5") == ["spinal_fusion"]
+    assert not set(CATEGORIES["cervical_fusion"].category.regions) & set(CATEGORIES["spinal_fusion"].category.regions)
+
+
+def test_generated_phrasings_cover_every_alternative():
+    # the generator itself: each alternative and optional part of a pattern appears in some phrasing
+    assert phrasings("(?:a|b|c)d(?:e)?") == ["ad", "bde", "cd"]
+    assert phrasings(r"ORIF (?:of )?(?:the )?(?:right |left )?ankle") == [
+        "ORIF ankle", "ORIF left ankle", "ORIF of the right ankle"]
+    assert phrasings(r"C\d\s?-\s?C?\d (?:fusion|arthrodesis)") == ["C5 - C5 arthrodesis", "C5-5 fusion"]
