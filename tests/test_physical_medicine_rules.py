@@ -26,11 +26,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import itertools
 import re
 import re._parser as sre
 
 import pytest
+from rich.console import Console
 
 import checker.engine.facts as facts_module
 from checker.check import Checker
@@ -39,7 +41,8 @@ from checker.engine.engine import Engine
 from checker.engine.facts import RANGE_END, build_fact, patient_context, pick_dates, requested_visits
 from checker.kb.load import default_kb
 from checker.normalize.item import NormalizedItem, normalize_item
-from checker.normalize.item_text import parse_item
+from checker.normalize.item_text import detect_regions, parse_item
+from checker.report.rules_table import rules_table
 from checker.request.model import TreatmentRequest
 from checker.vocab import Decision, Family, Region
 
@@ -241,6 +244,17 @@ def test_tens_for_acute_low_back_symptoms(phase):
     assert named is (phase in ("acute", "subacute"))
 
 
+def test_the_rules_table_shows_the_phase_and_the_item_attributes_a_rule_applies_to():
+    console = Console(width=400, record=True, file=io.StringIO())
+    console.print(rules_table(KB))
+    text = " ".join(console.export_text().split())
+    for rule in KB.rules:
+        if rule.applies_to.phase:
+            assert ", ".join(rule.applies_to.phase) + " phase" in text, rule.id
+        for name, values in rule.applies_to.item.items():
+            assert f"{name}: {', '.join(values)}" in text, rule.id
+
+
 # ------------------------------------------------------------------ 3. "additional" therapy
 
 CUES = ["additional", "continued", "continue", "continuation of", "further", "more"]
@@ -427,8 +441,11 @@ def _unique_phrases(category: str) -> list[str]:
 def test_a_procedure_of_one_category_gets_its_initial_course(category):
     phrases = _unique_phrases(category)
     assert phrases, f"no phrasing falls in {category} alone"
-    region = CATEGORIES[category].category.regions[0]
+    regions = CATEGORIES[category].category.regions
     for phrase in phrases:
+        # therapy for the part of the body the procedure names, when it names one of the category's
+        named = detect_regions(phrase)
+        region = next((r for r in regions if r in named), regions[0])
         for rule in [r for r in POSTSURGICAL if category in r.applies_to.surgeries]:
             date = min(max(rule.effective.start + 60 * DAY, PERIODS["cpmtg2016"]), rule.effective.end or dt.date.max)
             surgery = [{"procedure": f"status post {phrase}", "date": (date - 30 * DAY).isoformat()}]

@@ -29,6 +29,10 @@ def _applies(r) -> str:
         applies.append(", ".join(x.value for x in r.applies_to.regions))
     if r.applies_to.surgeries:
         applies.append(", ".join(r.applies_to.surgeries))
+    if r.applies_to.phase:
+        applies.append(", ".join(r.applies_to.phase) + " phase")
+    for name, values in r.applies_to.item.items():
+        applies.append(f"{name}: {', '.join(str(v) for v in values)}")
     return "; ".join(applies) or "any"
 
 
