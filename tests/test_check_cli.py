@@ -175,7 +175,7 @@ def test_report_suggests_as_of_only_for_an_item_outside_the_encoded_dates():
     path = ROOT / "samples" / "requests" / "not_covered_examples.yaml"
     items = json.loads(imr_check("check", path, "--json").stdout)["items"]
     outside = [i["outside_encoded_dates"] for i in items]
-    assert [i["family"] for i in items] == ["other", "physical_therapy", "chiropractic"]
+    assert [i["family"] for i in items] == ["imaging", "physical_therapy", "chiropractic"]
     assert outside == [False, True, True]  # an MRI is outside the rule base on any date
     report = " ".join(imr_check("check", path, COLUMNS="200").stdout.split())
     assert report.count("use --as-of") == 2

@@ -13,6 +13,12 @@ from tests.conftest import read_labels
 
 PT, CHIRO, ACU, MASSAGE = Family.physical_therapy, Family.chiropractic, Family.acupuncture, Family.massage
 AQUA, WC, TENS, OTHER = Family.aquatic_therapy, Family.work_conditioning, Family.tens, Family.other
+PASSIVE, IMAGING, EDX, INJ = Family.passive_modality, Family.imaging, Family.electrodiagnostic, Family.injection
+SURGERY, SURG_SERVICE, DME = Family.surgery, Family.surgical_service, Family.dme
+CONSULT, HOME, FACILITY = Family.consultation, Family.home_care, Family.facility_care
+
+
+PHYSICAL_MEDICINE_NAMED = {PT, CHIRO, ACU, MASSAGE}  # the labels' own physical-medicine categories
 
 
 def regions(spec: str) -> list[Region]:
@@ -68,24 +74,26 @@ LABEL_ITEMS = [  # item lines of the seed and dev labels.csv
     ("Two physical therapy sessions for the lumbar", PT, 2, None, None, "lumbar"),
     ("Physical therapy 2 times a week for 6 weeks low back", PT, 12, 2, 6, "lumbar"),
     ("Six physical therapy visits for the lumbar", PT, 6, None, None, "lumbar"),
-    # not physical medicine: the family is other, and their numbers are not mistaken for visits
+    # beyond the four physical-medicine families (passive modalities, imaging, injections ... were all
+    # "other" before the service vocabulary), and their numbers are not mistaken for visits
     ("Acute inpatient rehabilitation physical therapy and occupational therapy 7-10 days for left foot fracture",
-     OTHER, None, None, None, "ankle_foot"),
-    ("Electrical stimulation times 6", OTHER, 6, None, None, ""),
-    ("Spinolator therapy (traction) times 6", OTHER, 6, None, None, ""),
-    ("Ice/Heat pads therapy times 6", OTHER, 6, None, None, ""),
-    ("MRI of the lumbar spine", OTHER, None, None, None, "lumbar"),
-    ("MRI of the cervical and thoracic spine", OTHER, None, None, None, "cervical thoracic"),
-    ("Lumbar Spine Epidural Injection at L4-5 under fluoroscopy", OTHER, None, None, None, "lumbar"),
-    ("Functional capacity evaluation (FCE)", OTHER, None, None, None, ""),
-    ("Unknown shockwave treatments", OTHER, None, None, None, ""),
-    ("EMG/NCV of the hip, lumbar", OTHER, None, None, None, "hip lumbar"),
-    ("MRI of the fingers of the right hand without contrast", OTHER, None, None, None, "wrist_hand"),
+     FACILITY, None, None, None, "ankle_foot"),
+    ("Electrical stimulation times 6", PASSIVE, 6, None, None, ""),
+    ("Spinolator therapy (traction) times 6", PASSIVE, 6, None, None, ""),
+    ("Ice/Heat pads therapy times 6", PASSIVE, 6, None, None, ""),
+    ("MRI of the lumbar spine", IMAGING, None, None, None, "lumbar"),
+    ("MRI of the cervical and thoracic spine", IMAGING, None, None, None, "cervical thoracic"),
+    ("Lumbar Spine Epidural Injection at L4-5 under fluoroscopy", INJ, None, None, None, "lumbar"),
+    ("Functional capacity evaluation (FCE)", CONSULT, None, None, None, ""),
+    ("Unknown shockwave treatments", PASSIVE, None, None, None, ""),
+    ("EMG/NCV of the hip, lumbar", EDX, None, None, None, "hip lumbar"),
+    ("MRI of the fingers of the right hand without contrast", IMAGING, None, None, None, "wrist_hand"),
+    # drugs are read by the medication reader (checker.kinds.medications), not here: other
     ("Diazepam (Valium) 5mg take 1 tab orally 1 hour before exam, may repeat dose 1/2 hour after first dose for anxiety",
      OTHER, None, None, None, ""),
     ("Tramadol (Ultram) 50mg take 1 tab orally every 4-6 hours as needed for moderate to severe pain #30",
      OTHER, 30, None, None, ""),
-    ("MRI of the right shoulder (1.5 Tesla Closed)", OTHER, None, None, None, "shoulder"),
+    ("MRI of the right shoulder (1.5 Tesla Closed)", IMAGING, None, None, None, "shoulder"),
 ]
 
 INVENTED_ITEMS = [  # office phrasings
@@ -138,7 +146,8 @@ INVENTED_ITEMS = [  # office phrasings
     ("Acupuncture 6 visits groin", ACU, 6, None, None, "hip"),
     ("Electroacupuncture 6 treatments cervical", ACU, 6, None, None, "cervical"),
     ("Acupuncture with electrical stimulation x 6", ACU, 6, None, None, ""),
-    ("Myofascial release x 6 upper back", MASSAGE, 6, None, None, "thoracic"),
+    # CPT 97140 (manual therapy techniques) names myofascial release: a physical therapy procedure
+    ("Myofascial release x 6 upper back", PT, 6, None, None, "thoracic"),
     ("12 sessions of aquatic therapy", AQUA, 12, None, None, ""),
     ("Aquatic therapy 2 x 4 lumbar spine", AQUA, 8, 2, 4, "lumbar"),
     ("Aqua therapy ten sessions", AQUA, 10, None, None, ""),
@@ -148,10 +157,10 @@ INVENTED_ITEMS = [  # office phrasings
     ("Work conditioning 3x/week for 4 weeks", WC, 12, 3, 4, ""),
     ("TENS unit purchase", TENS, None, None, None, ""),
     ("TENS unit 30 day rental", TENS, None, None, None, ""),
-    ("MRI of the lumbar spine prior to physical therapy", OTHER, None, None, None, "lumbar"),
-    ("Home health physical therapy 2x4", OTHER, 8, 2, 4, ""),
-    ("Manipulation under anesthesia lumbar spine", OTHER, None, None, None, "lumbar"),
-    ("Inpatient rehabilitation 14 days", OTHER, None, None, None, ""),
+    ("MRI of the lumbar spine prior to physical therapy", IMAGING, None, None, None, "lumbar"),
+    ("Home health physical therapy 2x4", HOME, 8, 2, 4, ""),
+    ("Manipulation under anesthesia lumbar spine", SURGERY, None, None, None, "lumbar"),
+    ("Inpatient rehabilitation 14 days", FACILITY, None, None, None, ""),
 ]
 
 
@@ -190,7 +199,7 @@ PARTIAL = [
      "Chiropractic spinal manipulation times 6 is: Upheld", CHIRO, 6, 12, 6, ""),
     ("Electrical stimulation times 12 was the original request. Electrical stimulation times 6 was authorized by "
      "the Claims Administrator. The remaining IMR eligible portion of the original request, Electrical stimulation "
-     "times 6 is: Upheld", OTHER, 6, 12, 6, ""),
+     "times 6 is: Upheld", PASSIVE, 6, 12, 6, ""),
     ("Chirophysio therapy for the cervical spine, thoracic spine, and lumbar spine, two times a week for four weeks "
      "(8 sessions) was the original request. Chirophysio therapy for the cervical spine, thoracic spine, and lumbar "
      "spine, 6 sessions was authorized by the Claims Administrator. The remaining IMR eligible portion of the "
@@ -221,7 +230,7 @@ PARTIAL = [
      "request, Two physical therapy sessions for the lumbar: Upheld", PT, 2, 8, 6, "lumbar"),
     ("Follow up office visit times 3 was the original request. Follow up office visit times 1 was authorized by "
      "the Claims Administrator. The remaining IMR eligible portion of the original request, Follow up office visit "
-     "times 2 is: Upheld", OTHER, 2, 3, 1, ""),
+     "times 2 is: Upheld", CONSULT, 2, 3, 1, ""),
     # the whole original request stays disputed
     ("Acupuncture treatments (unspecified quantity) was the original request. The Claims Administrator authorized "
      "Acupuncture treatments, 6 sessions, leaving the original request IMR eligible. The original request, "
@@ -230,7 +239,7 @@ PARTIAL = [
      "the original request. The Claims Administrator authorized Skilled nursing facility for 7 days with PT/OT once "
      "a day for left foot fracture, leaving the original request IMR eligible. The original request, Acute inpatient "
      "rehabilitation physical therapy and occupational therapy 7-10 days for left foot fracture is: Overturned",
-     OTHER, None, None, 0, "ankle_foot"),
+     FACILITY, None, None, 0, "ankle_foot"),
     # no remainder written: the original less what was authorized
     ("On 11-29-2016, the Utilization Review modified the request. Chiropractic physiotherapy treatment 12 visits for "
      "the cervical spine and back followed by re-examination was the original request. Chiropractic physiotherapy "
@@ -256,7 +265,7 @@ def test_partial_authorizations(text, family, visits, original, authorized, regi
 def test_inpatient_days_are_not_visits():
     p = parse_item("Acute inpatient rehabilitation physical therapy and occupational therapy 7-10 days for left foot "
                    "fracture")
-    assert (p.family, p.visits, p.duration_days) == (OTHER, None, 10)
+    assert (p.family, p.visits, p.duration_days) == (FACILITY, None, 10)
 
 
 @pytest.mark.parametrize("text, mode, days", [
@@ -324,15 +333,15 @@ def test_numbers_that_are_not_visits(text):
     ("chiropractic treatment", CHIRO), ("chiropractor", CHIRO), ("chiro", CHIRO), ("Chirophysio therapy", CHIRO),
     ("chiropractic physiotherapy", CHIRO), ("spinal manipulation", CHIRO),
     ("acupuncture", ACU), ("acupuncturist", ACU), ("electroacupuncture", ACU),
-    ("massage therapy", MASSAGE), ("myofascial release", MASSAGE),
+    ("massage therapy", MASSAGE), ("myofascial release", PT), ("manual therapy", PT),
     ("aquatic therapy", AQUA), ("pool therapy", AQUA), ("aquatherapy", AQUA),
     ("work conditioning", WC), ("work hardening program", WC),
     ("TENS unit", TENS), ("transcutaneous electrical nerve stimulation", TENS),
     ("pt", OTHER),  # lower-case "pt" alone is "patient"
     ("the pt was seen", OTHER), ("tens of visits", OTHER),
-    ("electrical stimulation", OTHER), ("H-wave unit", OTHER), ("traction", OTHER), ("MRI of the knee", OTHER),
-    ("home health physical therapy", OTHER), ("skilled nursing facility with PT/OT", OTHER),
-    ("Functional capacity evaluation", OTHER), ("Norco 10/325mg #60", OTHER), ("", OTHER),
+    ("electrical stimulation", PASSIVE), ("H-wave unit", PASSIVE), ("traction", PASSIVE), ("MRI of the knee", IMAGING),
+    ("home health physical therapy", HOME), ("skilled nursing facility with PT/OT", FACILITY),
+    ("Functional capacity evaluation", CONSULT), ("Norco 10/325mg #60", OTHER), ("", OTHER),
 ])
 def test_detect_family(text, family):
     assert detect_family(text) is family
@@ -371,15 +380,24 @@ def test_model_is_frozen_and_strict():
 
 # ------------------------------------------------------------------ the real label files
 
-CATEGORY_FAMILY = {"physical therapy": PT, "chiropractic": CHIRO, "acupuncture": ACU, "massage": MASSAGE}
+# labels.csv categories, and the families an item line of each may be read as (the categories are
+# coarser: "other" holds nerve studies, passive modalities, home care ...; a chest film in a lab panel
+# is a pre-operative test; associated surgical services are equipment).
+CATEGORY_FAMILIES = {
+    "physical therapy": {PT}, "chiropractic": {CHIRO}, "acupuncture": {ACU}, "massage": {MASSAGE},
+    "imaging": {IMAGING, SURG_SERVICE}, "injection": {INJ}, "surgery": {SURGERY}, "DME": {DME},
+    "medication": {OTHER},  # read by the medication reader, not by the service vocabulary
+    "other": set(Family) - PHYSICAL_MEDICINE_NAMED - {OTHER},
+}
 
 
 def _check_labels(rows):
     assert rows
     for row in rows:
         p = parse_item(row["item"])
-        assert p.family is CATEGORY_FAMILY.get(row["category"], OTHER), row["item"]
-        if p.family is not OTHER and "unspecified" not in row["item"]:
+        assert p.family in CATEGORY_FAMILIES[row["category"]], row["item"]
+        assert (p.unread is None) is (p.family is not OTHER), row["item"]
+        if p.family in PHYSICAL_MEDICINE_NAMED and "unspecified" not in row["item"]:
             assert p.visits or p.evaluation_only or p.regions, row["item"]
 
 
