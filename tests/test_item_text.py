@@ -370,6 +370,80 @@ def test_detect_regions(text, region_spec):
     assert detect_regions(text) == regions(region_spec)
 
 
+# ------------------------------------------------------------------ services as billed (issue 8, class 1)
+# Each line is one of the classes that failed on unseen letters; tests/test_item_vocabulary.py
+# generates the same classes from every code and term of the vocabulary.
+
+@pytest.mark.parametrize("text, family, attributes", [
+    ("Therapeutic exercise x 6", PT, {"therapy": "active"}),
+    ("Manual therapy techniques 2x4 lumbar spine", PT, {"therapy": "passive"}),  # CPT 97140: not manipulation
+    ("Electrical stimulation", PASSIVE, {"modality": "electrical_stimulation"}),
+    ("Infrared", PASSIVE, {"modality": "infrared"}),
+    ("Ultrasound 2 x 3 right shoulder", PASSIVE, {"modality": "ultrasound"}),
+    ("PT with US and e-stim 2x6", PT, {"therapy": "active"}),
+    ("Biofeedback x 6", PASSIVE, {"modality": "biofeedback"}),
+    ("Acupuncture with electrical stimulation x 6", ACU, {"electrical_stimulation": True}),
+    ("Acupuncture without electrical stimulation x 6", ACU, {"electrical_stimulation": False}),
+    ("PT/OT 2 x 6", PT, {}),
+    ("97140 x 8", PT, {"therapy": "passive"}),
+    ("98941 x 6 lumbar", CHIRO, {}),
+    ("E0730 30 day rental", TENS, {"mode": "rental", "duration_days": 30}),
+])
+def test_billed_services(text, family, attributes):
+    p = parse_item(text)
+    assert p.family is family
+    assert attributes.items() <= p.attributes.items()
+    assert p.unread is None
+
+
+def test_associated_surgical_service_reads_the_service_and_ties_it_to_the_surgery():
+    p = parse_item("Associated surgical service: Physical therapy x 12")
+    assert (p.family, p.visits, p.associated_surgery, p.postoperative) == (PT, 12, True, True)
+    p = parse_item("Associated surgical service: Cold compression therapy 30 day rental")
+    assert (p.family, p.associated_surgery, p.postoperative, p.attributes["device"]) == (DME, True, False,
+                                                                                          "cold_therapy_unit")
+    assert parse_item("Assistant surgeon").attributes == {"service": "assistant_surgeon", "tests": []}
+
+
+@pytest.mark.parametrize("text, tests", [
+    ("Pre-operative labs: CBC, PT/INR, PTT", ["cbc", "pt_inr", "ptt"]),
+    ("PT/INR", ["pt_inr"]),
+    ("PTT", ["ptt"]),
+    ("CBC, BMP, PT, PTT, UA", ["cbc", "bmp", "pt_inr", "ptt", "ua"]),
+    ("Labs to include: Chest X-ray", ["chest_xray"]),
+])
+def test_pre_operative_panels_are_not_therapy(text, tests):
+    p = parse_item(text)
+    assert p.family is SURG_SERVICE
+    assert p.attributes["tests"] == tests
+    assert p.associated_surgery
+
+
+def test_a_chest_film_alone_is_imaging():
+    assert parse_item("Chest x-ray").family is IMAGING
+
+
+@pytest.mark.parametrize("text, region_spec", [("Chiropractic 2x4 C/S", "cervical"), ("Chiropractic 2x4 T/S", "thoracic"),
+                                               ("PT 2x4 L/S", "lumbar"), ("acupuncture x6 C/S and L/S", "cervical lumbar")])
+def test_charting_abbreviations_of_the_spine(text, region_spec):
+    assert parse_item(text).regions == regions(region_spec)
+
+
+@pytest.mark.parametrize("text", ["Physical therapy x 99999999999999999999999999", "Acupuncture 123456 sessions",
+                                  "Chiropractic #10000"])
+def test_an_absurd_quantity_is_not_read_and_says_so(text):
+    p = parse_item(text)
+    assert p.visits is None and not p.quantity_specified
+    assert p.unread.startswith("could not read the quantity")
+
+
+@pytest.mark.parametrize("text", ["Norco 10/325mg #60", "Gabapentin 300 mg", "Something unheard of x 6"])
+def test_a_line_naming_no_service_says_it_could_not_be_read(text):
+    p = parse_item(text)
+    assert p.family is OTHER
+    assert p.unread.startswith("could not read the service")
+
+
 def test_model_is_frozen_and_strict():
     p = parse_item("Physical therapy 2x6")
     with pytest.raises(ValidationError):

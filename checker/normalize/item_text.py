@@ -158,6 +158,16 @@ def _whole(visits: float) -> int:
     return math.ceil(visits - 1e-9)  # 1 a month for 5 weeks is 2 visits; float noise is not
 
 
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
 def _blank(text: str, start: int, end: int) -> str:
     """Take a span out of play for the patterns that run after it."""
     return text[:start] + " ~ " + text[end:]
@@ -179,7 +189,7 @@ def _parse_plain(text: str) -> ParsedItem:
     services = read_services(raw, tokens)
     where = read_regions(raw, tokens)
     unblanked = raw
-    for start, end in reversed(services.code_spans):  # a code is never a count ("97110 x 4")
+    for start, end in reversed(_merged(services.code_spans)):  # a code is never a count ("97110 x 4")
         unblanked = unblanked[:start] + " ~ " + unblanked[end:]
     t = _NUMBER_WORD_RE.sub(lambda m: _NUMBER_WORDS[m[0]], unblanked.lower())
     if "(" in t:  # most lines have none: no need to scan them

@@ -28,7 +28,20 @@ _NUMBER = re.compile(r"^(?:\d+|x\d+)$")
 MIN_AFFIX = 3
 
 
+_FOLDED: dict[str, str] = {}
+
+
 def fold(word: str) -> str:
+    """``_fold`` remembered: item lines and summaries repeat a small vocabulary."""
+    got = _FOLDED.get(word)
+    if got is None:
+        got = _fold(word)
+        if len(_FOLDED) < 50000:  # bounded: arbitrary text cannot grow it without limit
+            _FOLDED[word] = got
+    return got
+
+
+def _fold(word: str) -> str:
     """The form words compare in: lower case, without a plural ending or a final silent e
     ("headaches", "headache" -> "headach"; "crutches", "crutch" -> "crutch"; "studies" -> "study")."""
     w = word.lower()
@@ -133,7 +146,11 @@ class Lexicon:
         key = tuple(fold(w) for w in raw)
         sense = Sense(payload, exact=raw if abbreviation else None, lenient=lenient, guard=guard, with_=with_,
                       extra=extra)
-        self._index.setdefault(key, []).append(sense)
+        senses = self._index.setdefault(key, [])
+        if any(s.payload is payload and s.exact == sense.exact and s.guard == guard and s.with_ == with_
+               for s in senses):
+            return  # "chem 7" and "chem-7" are one term
+        senses.append(sense)
         self._longest[key[0]] = max(self._longest.get(key[0], 0), len(key))
 
     def senses(self, term: str) -> list[Sense]:
@@ -150,32 +167,33 @@ class Lexicon:
             written = tokens.words[start:end]
             exact = sense.exact
             same = tuple(written[:-1]) == exact[:-1] and written[-1] in (exact[-1], exact[-1] + "s")
-            if not same and not (sense.lenient and self._quantity_after(tokens, end)):
+            if not same and not (sense.lenient and self._quantity_after(tokens, end)
+                                 and [w.lower() for w in written] == [w.lower() for w in exact]):
                 return False
         return sense.guard is NO_GUARD or sense.guard.allows(tokens.folded, start, end)
 
     def _affixes(self, word: str) -> list[Sense]:
         found = []
-        if len(word) >= MIN_AFFIX:
-            for affix, sense in self._prefixes.get(word[:MIN_AFFIX], ()):
-                if word.startswith(affix):
-                    found.append(sense)
-            for affix, sense in self._suffixes.get(word[-MIN_AFFIX:], ()):
-                if word.endswith(affix) and word != affix:
-                    found.append(sense)
+        for affix, sense in self._prefixes.get(word[:MIN_AFFIX], ()):
+            if word.startswith(affix):
+                found.append(sense)
+        for affix, sense in self._suffixes.get(word[-MIN_AFFIX:], ()):
+            if word.endswith(affix) and word != affix:
+                found.append(sense)
         return found
 
     def scan(self, tokens: Tokens) -> list[Match]:
         """Matches in order: at each token the longest term that fits, then on after it."""
         out: list[Match] = []
         folded, n = tokens.folded, len(tokens.folded)
+        index, longest_of, prefixes, suffixes = self._index, self._longest, self._prefixes, self._suffixes
         i = 0
         while i < n:
             word = folded[i]
-            longest = self._longest.get(word, 0)
+            longest = longest_of.get(word, 0)
             taken = 0
             for length in range(min(longest, n - i), 0, -1):
-                senses = self._index.get(tuple(folded[i:i + length]))
+                senses = index.get(tuple(folded[i:i + length]) if length > 1 else (word,))
                 if not senses:
                     continue
                 fitting = [s for s in senses if self._fits(s, tokens, i, i + length)]
@@ -183,7 +201,7 @@ class Lexicon:
                     out.extend(Match(i, i + length, s) for s in fitting)
                     taken = length
                     break
-            if not taken and not word.isdigit():
+            if not taken and len(word) >= MIN_AFFIX and (word[:MIN_AFFIX] in prefixes or word[-MIN_AFFIX:] in suffixes):
                 affixed = [s for s in self._affixes(word) if self._fits(s, tokens, i, i + 1)]
                 if affixed:
                     out.extend(Match(i, i + 1, s) for s in affixed)

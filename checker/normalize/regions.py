@@ -22,6 +22,7 @@ from checker.vocab import Region
 
 __all__ = ["detect_regions", "names_the_spine", "RegionReading", "read_regions", "spinal_levels"]
 
+_DIGIT = re.compile(r"\d")
 MAX_CHARS = 20000  # a sentence, an item line or a diagnosis; longer text is read up to here
 
 
@@ -83,7 +84,7 @@ def _vertebra(letter: str, number: str, levels: dict) -> Optional[tuple[Region, 
 def _levels(text: str, c: _Compiled) -> tuple[set[Region], int]:
     regions: set[Region] = set()
     segments: set[tuple[int, int]] = set()
-    if not any(ch.isdigit() for ch in text):
+    if not _DIGIT.search(text):
         return regions, 0
     for m in c.level_re.finditer(text):
         low = _vertebra(m[1], m[2], c.levels)

@@ -29,7 +29,7 @@ from functools import lru_cache
 from typing import Optional
 
 from checker.normalize.lexicon import Lexicon, Match, Tokens, build
-from checker.normalize.vocabulary import CodeRange, CueEntry, ServiceEntry, cues_vocabulary, services_vocabulary
+from checker.normalize.vocabulary import CodeRange, CueEntry, ServiceEntry, code_key, cues_vocabulary, services_vocabulary
 from checker.vocab import Family, Kind
 
 SPECIALIZED_PT = (Family.aquatic_therapy, Family.work_conditioning)
@@ -39,6 +39,8 @@ QUANTITY_WORDS = ("x", "#", "qty", "visit", "visits", "session", "sessions", "tr
                   "evaluation", "times", "twice", "once")
 # A CPT code (five digits, or four and F/T/U), or a HCPCS Level II code (a letter and four digits).
 CODE_RE = re.compile(r"(?<![A-Za-z0-9.])([A-Za-z]\d{4}|\d{4}[0-9FTUftu])(?![A-Za-z0-9]|\.\d)")
+NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve".split())
+_DIGITS = re.compile(r"\d{4}")
 NO_SERVICE = "could not read the service: no service code or service word recognized"
 
 
@@ -47,7 +49,7 @@ class _Tables:
     lexicon: Lexicon
     entries: list[ServiceEntry]
     exact_codes: dict[str, ServiceEntry]
-    ranges: list[tuple[CodeRange, ServiceEntry]]  # smallest first
+    by_shape: dict[str, list[tuple[int, int, ServiceEntry]]]  # code shape -> (low, high, entry), smallest first
 
 
 @lru_cache(maxsize=1)
@@ -78,16 +80,23 @@ def tables() -> _Tables:
             else:
                 ranges.append((r, e))
     ranges.sort(key=lambda pair: pair[0].size)
-    return _Tables(build(terms, QUANTITY_WORDS), services, exact, ranges)
+    by_shape: dict[str, list[tuple[int, int, ServiceEntry]]] = {}
+    for r, e in ranges:
+        shape, low = code_key(r.low)
+        by_shape.setdefault(shape, []).append((low, code_key(r.high)[1], e))
+    return _Tables(build(terms, QUANTITY_WORDS), services, exact, by_shape)
 
 
+@lru_cache(maxsize=4096)
 def entry_for_code(code: str) -> Optional[ServiceEntry]:
+    """The entry of a code: listed alone, else the smallest range that holds it."""
     t = tables()
     code = code.upper()
     if code in t.exact_codes:
         return t.exact_codes[code]
-    for r, e in t.ranges:
-        if r.contains(code):
+    shape, n = code_key(code)
+    for low, high, e in t.by_shape.get(shape, ()):
+        if low <= n <= high:
             return e
     return None
 
@@ -98,7 +107,7 @@ class ServiceReading:
     entry: Optional[ServiceEntry]  # the entry that decided
     services: list[ServiceEntry] = field(default_factory=list)  # every service entry named, in order
     codes: list[str] = field(default_factory=list)  # the table's codes found on the line, in order
-    code_spans: list[tuple[int, int]] = field(default_factory=list)
+    code_spans: list[tuple[int, int]] = field(default_factory=list)  # codes, and names that hold a number
     coded: list[ServiceEntry] = field(default_factory=list)  # the entry of each code
     cues: dict[str, list[str]] = field(default_factory=dict)  # cue kind -> values, in order
     preoperative_line: bool = False
@@ -112,22 +121,34 @@ def _is(entry: ServiceEntry, family_or_kind: str) -> bool:
     return entry.family.value == family_or_kind or entry.family.kind.value == family_or_kind
 
 
-def _resolve(matches: list[Match]) -> tuple[list[ServiceEntry], list[CueEntry]]:
-    """Service and cue entries in order, conditional senses decided (policy 3)."""
-    plain = [m for m in matches if m.sense.with_ is None]
-    present = [m.sense.payload for m in plain if isinstance(m.sense.payload, ServiceEntry)]
-    chosen: dict[int, list] = {}
+def _resolve(matches: list[Match]) -> tuple[list[Match], list[CueEntry]]:
+    """Service matches and cue entries in order, conditional senses decided (policy 3)."""
+    present = [m.sense.payload for m in matches if m.sense.with_ is None and isinstance(m.sense.payload, ServiceEntry)]
+    chosen: dict[int, list[Match]] = {}
     for m in matches:
         if m.sense.with_ is not None:
             if any(_is(e, m.sense.with_) for e in present if e is not m.sense.payload):
-                chosen[m.start] = [m.sense.payload]  # the conditional sense wins its place
+                chosen[m.start] = [m]  # the conditional sense wins its place
         else:
-            chosen.setdefault(m.start, []).append(m.sense.payload)
+            chosen.setdefault(m.start, []).append(m)
     services, cues = [], []
     for start in sorted(chosen):
-        for payload in chosen[start]:
-            (services if isinstance(payload, ServiceEntry) else cues).append(payload)
+        for m in chosen[start]:
+            if isinstance(m.sense.payload, ServiceEntry):
+                services.append(m)
+            else:
+                cues.append(m.sense.payload)
     return services, cues
+
+
+def _numbered_names(matches: list[Match], tokens: Tokens) -> list[tuple[int, int]]:
+    """Character spans of service names that hold a number ("Chem 7", "Synvisc-One", "3 in 1 commode"):
+    the number is part of the name, not a quantity."""
+    spans = []
+    for m in matches:
+        if any(w.isdigit() or w in NUMBER_WORDS for w in tokens.folded[m.start:m.end]):
+            spans.append((tokens.spans[m.start][0], tokens.spans[m.end - 1][1]))
+    return spans
 
 
 def _decide(services: list[ServiceEntry]) -> Optional[ServiceEntry]:
@@ -150,17 +171,19 @@ def _decide(services: list[ServiceEntry]) -> Optional[ServiceEntry]:
 def read_services(text: str, tokens: Tokens) -> ServiceReading:
     t = tables()
     codes, spans, coded = [], [], []
-    if any(ch.isdigit() for ch in text):
+    if _DIGITS.search(text):
         for m in CODE_RE.finditer(text):
             entry = entry_for_code(m[1])
             if entry is not None:
                 codes.append(m[1].upper())
                 spans.append(m.span())
                 coded.append(entry)
-    services, cue_entries = _resolve(t.lexicon.scan(tokens))
+    matched, cue_entries = _resolve(t.lexicon.scan(tokens))
+    services = [m.sense.payload for m in matched]
     cues: dict[str, list[str]] = {}
     for c in cue_entries:
         cues.setdefault(c.cue, []).append(c.value)
+    spans = sorted(spans + _numbered_names(matched, tokens))
     named = coded + [e for e in services if e not in coded]
     deciding = [e for e in coded if e.role != "neutral"]
     entry = deciding[0] if deciding else _decide([e for e in services if e.role != "neutral"])

@@ -54,7 +54,8 @@ TermLike = Union[str, Term]
 
 
 def _check_term_text(value: str) -> str:
-    words = value.strip("*")
+    words = value[1:] if value.startswith("*") else value
+    words = words[:-1] if words.endswith("*") else words
     if not words.strip() or not re.search(r"[A-Za-z0-9]", words):
         raise ValueError(f"a term needs a word, got {value!r}")
     if "*" in words or (value.startswith("*") and value.endswith("*")):
@@ -228,7 +229,8 @@ def _named_entries(data: Any, group: str, model: type[BaseModel]) -> None:
             model.model_validate(entry)
         except ValidationError as e:
             errors = e.errors(include_url=False)
-            first = max(errors, key=lambda err: len(err["loc"]))  # of a union (word or mapping), the deeper one
+            # of a union (a word or a mapping), the deeper error, and of two as deep not "should be a string"
+            first = max(errors, key=lambda err: (len(err["loc"]), err["type"] != "string_type"))
             loc = field_path(tuple(p for p in first["loc"] if not (isinstance(p, str) and ("[" in p or p in _TAGS))))
             msg = first["msg"].removeprefix("Value error, ")
             if loc == "(top level)" and (m := re.match(r"^([a-z_][\w.]*): (.*)$", msg)):
