@@ -13,6 +13,7 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from checker.normalize.item_text import parse_item
 from checker.normalize.regions import detect_regions
 from checker.normalize.vocabulary import (CodeRange, ServiceEntry, Term, code_key, cues_vocabulary, regions_vocabulary,
                                           services_vocabulary)
@@ -246,3 +247,27 @@ def all_codes() -> set[str]:
 
 def ranges() -> list[tuple[CodeRange, ServiceEntry]]:
     return [(r, e) for e in services_vocabulary().services for r in e.ranges]
+
+
+def misread(line: Line) -> list[str]:
+    """What of ``line`` its reading gets wrong (empty when it reads as expected)."""
+    p = parse_item(line.text)
+    out = []
+    if p.family is not line.family:
+        out.append(f"family {p.family.value}")
+    if (p.visits, p.visits_min, p.frequency_per_week, p.weeks) != (line.visits, line.visits_min, line.frequency,
+                                                                     line.weeks):
+        out.append(f"quantity {(p.visits, p.visits_min, p.frequency_per_week, p.weeks)}")
+    if set(p.regions) != line.regions:
+        out.append(f"regions {sorted(r.value for r in p.regions)}")
+    for key, value in line.attributes.items():
+        if p.attributes.get(key) != value:
+            out.append(f"attributes.{key} {p.attributes.get(key)!r} (expected {value!r})")
+    if line.family is Family.electrodiagnostic and line.entry.attributes.get("study") not in p.attributes.get("studies", []):
+        out.append(f"studies {p.attributes.get('studies')}")
+    if line.family is Family.surgical_service and line.entry.attributes.get("test"):
+        if line.entry.attributes["test"] not in p.attributes.get("tests", []):
+            out.append(f"tests {p.attributes.get('tests')}")
+    if p.unread is not None and line.family is not Family.other:
+        out.append(f"unread {p.unread!r}")
+    return out

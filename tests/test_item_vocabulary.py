@@ -26,31 +26,8 @@ SERVICE_LINES = itemgen.service_lines()
 CODE_LINES = itemgen.code_lines()
 
 
-def _misread(line: itemgen.Line) -> list[str]:
-    p = parse_item(line.text)
-    out = []
-    if p.family is not line.family:
-        out.append(f"family {p.family.value}")
-    if (p.visits, p.visits_min, p.frequency_per_week, p.weeks) != (line.visits, line.visits_min, line.frequency,
-                                                                     line.weeks):
-        out.append(f"quantity {(p.visits, p.visits_min, p.frequency_per_week, p.weeks)}")
-    if set(p.regions) != line.regions:
-        out.append(f"regions {sorted(r.value for r in p.regions)}")
-    for key, value in line.attributes.items():
-        if p.attributes.get(key) != value:
-            out.append(f"attributes.{key} {p.attributes.get(key)!r} (expected {value!r})")
-    if line.family is Family.electrodiagnostic and line.entry.attributes.get("study") not in p.attributes.get("studies", []):
-        out.append(f"studies {p.attributes['studies']}")
-    if line.family is Family.surgical_service and line.entry.attributes.get("test"):
-        if line.entry.attributes["test"] not in p.attributes.get("tests", []):
-            out.append(f"tests {p.attributes.get('tests')}")
-    if p.unread is not None and line.family is not Family.other:
-        out.append(f"unread {p.unread!r}")
-    return out
-
-
 def _report(lines: list[itemgen.Line]) -> list[str]:
-    return [f"{line.text!r} ({line.entry.id}): {', '.join(bad)}" for line in lines if (bad := _misread(line))]
+    return [f"{line.text!r} ({line.entry.id}): {', '.join(bad)}" for line in lines if (bad := itemgen.misread(line))]
 
 
 def test_thousands_of_lines_are_generated_from_every_entry():
