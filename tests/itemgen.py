@@ -236,6 +236,9 @@ def cue_lines() -> list[tuple[str, str, str, Any]]:
                 out.append((f"Referral to {phrase}", c.id, "specialty", c.value))
             elif c.cue == "postoperative":
                 out.append((f"{phrase} physical therapy x 12", c.id, "postoperative", True))
+            elif c.cue == "surgery_relation":
+                out.append((f"physical therapy x 12 {phrase} rotator cuff repair", c.id, "postoperative", True))
+                out.append((f"physical therapy x 12 {phrase} 6 visits", c.id, "postoperative", False))
             else:
                 out.append((f"{phrase} physical therapy x 12", c.id, "associated_surgery", True))
     return out

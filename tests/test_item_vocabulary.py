@@ -160,3 +160,51 @@ def test_malformed_region_and_cue_entries_name_the_entry(tmp_path):
 def test_every_entry_of_the_bundled_files_has_a_source():
     for e in services_vocabulary().services:
         assert len(e.source) > 10 and len(e.description) > 5, e.id
+
+
+# ------------------------------------------------------------------ sides and spinal levels (regions.yaml)
+
+def _side_terms():
+    from checker.normalize.vocabulary import regions_vocabulary
+
+    for entry in regions_vocabulary().sides:
+        for t in [*entry.terms, *entry.abbreviations]:
+            yield (t if isinstance(t, str) else t.text), entry.side
+    for entry in regions_vocabulary().regions:
+        for t in entry.terms:
+            if not isinstance(t, str) and t.side:
+                yield t.text, t.side
+
+
+@pytest.mark.parametrize("term, side", list(_side_terms()))
+def test_every_side_term_is_read(term, side):
+    assert parse_item(f"EMG {term} upper extremity").attributes["sides"] == [side]
+    assert parse_item(f"Cortisone injection to the {term} knee").attributes["side"] == side
+
+
+def _levels():
+    from checker.normalize.vocabulary import regions_vocabulary
+
+    levels = regions_vocabulary().levels
+    for i, lv in enumerate(levels):
+        for n in range(lv.first, lv.last + 1):
+            yield f"{lv.letter}{n}", ({lv.region} if lv.alone else set()), (1 if lv.alone else 0)
+            if n < lv.last:
+                yield f"{lv.letter}{n}-{n + 1}", {lv.region}, 1
+                yield f"{lv.letter}{n}-{lv.letter}{n + 1}", {lv.region}, 1
+        if i + 1 < len(levels):  # across the junction: C7-T1, T12-L1, L5-S1
+            nxt = levels[i + 1]
+            yield f"{lv.letter}{lv.last}-{nxt.letter}{nxt.first}", {lv.region, nxt.region}, 1
+
+
+@pytest.mark.parametrize("level, named, count", list(_levels()))
+def test_every_spinal_level(level, named, count):
+    p = parse_item(f"Epidural steroid injection at {level}")
+    assert set(p.regions) == named
+    assert p.attributes["levels"] == count
+
+
+def test_levels_are_counted_once_each():
+    assert parse_item("Facet injections L3-4, L4-5 and L5-S1").attributes["levels"] == 3
+    assert parse_item("Facet injections L4-5, L4-5 bilateral").attributes["levels"] == 1
+    assert parse_item("Radiofrequency ablation L3-L5").attributes["levels"] == 2

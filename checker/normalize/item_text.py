@@ -243,8 +243,9 @@ def _parse_plain(text: str) -> ParsedItem:
     mode = mode.lastgroup if mode else None
     associated = bool(services.cue("associated_surgery") or services.cue("preoperative")
                       or services.cue("postoperative") or family is Family.surgical_service)
-    postoperative = bool(services.cue("postoperative")
-                         or (services.cue("associated_surgery") and family.kind is Kind.physical_medicine))
+    postoperative = bool(services.cue("postoperative") or family.kind is Kind.physical_medicine and (
+        services.cue("associated_surgery")  # "Associated surgical service: Physical therapy x 12"
+        or services.cue("surgery_relation") and any(e.family is Family.surgery for e in services.services)))
     regions = where.regions
     if not regions and services.entry is not None and services.entry.attributes.get("region"):
         regions = [Region(services.entry.attributes["region"])]  # the code's region ("72148": lumbar)

@@ -337,8 +337,8 @@ class RegionsFile(BaseModel):
 
 # ------------------------------------------------------------------ cues
 
-CueKind = Literal["associated_surgery", "preoperative", "postoperative", "contrast", "imaging_flag", "specialty",
-                  "guidance"]
+CueKind = Literal["associated_surgery", "preoperative", "postoperative", "surgery_relation", "contrast",
+                  "imaging_flag", "specialty"]
 
 
 class CueEntry(_Entry):
