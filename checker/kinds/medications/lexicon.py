@@ -181,17 +181,21 @@ def lexicon() -> Lexicon:
     supply_units = {k.lower(): v for k, v in mt.supply.units.items()}
     tu = alternation(supply_units)
     sw = alternation(mt.supply.words)
+    # A number after "supply" is the refills' when the refill word after it has no number of its
+    # own ("30-day supply 2 refills"), not in "day supply: 30 refills: 3".
+    own_refills = rf"(?:{alternation(mt.refills.terms)}){R}(?!\s*(?:x|:|#|=|of)?\s*\d)"
     supply_res = [
         # day supply: 30 | days supply 30 | supply of 30 days
-        re.compile(rf"{L}(?:(?P<u>{tu})(?:'s|s'|')?\s*)?(?:{sw})\s*(?:of|:|=|-|for)?\s*(?P<n>{number})(?:\s*(?P<u2>{tu}))?{R}"),
-        # 30-day supply | 30 days' supply | 3 months coverage (not "#60 day supply", a count)
-        re.compile(rf"(?<!#)(?<!#\s){L}(?P<n>{number})\s*-?\s*(?P<u>{tu})(?:'s|s'|')?\s*(?:{sw}){R}"),
+        re.compile(rf"{L}(?:(?P<u>{tu})(?:'s|s'|')?\s*)?(?:{sw})\s*(?:of|:|=|-|for)?\s*(?P<n>{number})(?:\s*(?P<u2>{tu}))?{R}"
+                   rf"(?!\s*(?:{own_refills}|(?:{alternation(unit_terms)}){R}))"),
+        # 30-day supply | 30 days' supply | 3 months coverage
+        re.compile(rf"{L}(?P<n>{number})\s*-?\s*(?P<u>{tu})(?:'s|s'|')?\s*(?:{sw}){R}"),
         # for 30 days | x 30 days | x2 weeks
         re.compile(rf"{L}(?:for|x)\s*(?P<n>{number})\s*-?\s*(?P<u>{tu}){R}"),
     ]
     rt = alternation(mt.refills.terms)
     refill_res = [
-        re.compile(rf"{L}(?P<n>{number})\s*(?:{rt}){R}"),
+        re.compile(rf"{L}(?P<n>{number})\s*{own_refills}"),
         re.compile(rf"{L}(?:{rt})\s*(?:x|:|#|=|of)?\s*(?P<n>{number}){R}"),
     ]
     units_noun = alternation(unit_terms)

@@ -29,6 +29,7 @@ from .model import Ingredient, MedicationItem, Strength
 
 _JOINERS = re.compile(r"^[\s/,+&-]*(?:and|with|plus|w/)?[\s/,+&-]*$")
 _WORD = re.compile(r"[a-z][a-z'\-]{4,}")
+_MARK = "\x00"  # not a word character, not whitespace (str.isspace() is true for \\x1c-\\x1f)
 
 
 @dataclass
@@ -62,7 +63,9 @@ class _Text:
         return "".join(self.chars)
 
     def take(self, start: int, end: int) -> None:
-        self.chars[start:end] = " " * (end - start)
+        # A mark that is neither a word character nor a space: what is left around a span read
+        # does not become adjacent ("#60 [supply] RF x1" must not read "60 RF").
+        self.chars[start:end] = _MARK * (end - start)
 
 
 def looks_like_medication(text: str) -> bool:
@@ -319,6 +322,12 @@ def _number(lx: Lexicon, text: str) -> tuple[float, float]:
 
 def _read_directions_and_amounts(lx: Lexicon, t: _Text, item: MedicationItem) -> None:
     sig_spans: list[tuple[int, int]] = []
+    # a quantity with its prefix ("#60", "Qty: 60") is unambiguous: read first ("#60 day supply: 30", "60 BID")
+    count = None
+    m = lx.quantity_res[0].search(str(t))
+    if m:
+        count = float(m.group("n"))
+        t.take(m.start(), m.end())
     # days' supply
     for rx in lx.supply_res:
         m = rx.search(str(t))
@@ -339,6 +348,9 @@ def _read_directions_and_amounts(lx: Lexicon, t: _Text, item: MedicationItem) ->
                 item.refills = int(lx.number_value(m.group("n")))
                 t.take(m.start(), m.end())
                 break
+    if count is None and (m := lx.quantity_res[1].search(str(t))) is not None:  # "x 60"
+        count = float(m.group("n"))
+        t.take(m.start(), m.end())
     # dose per administration (before the route and frequency words it is recognised by)
     for rx in lx.dose_res:
         m = rx.search(str(t))
@@ -383,8 +395,7 @@ def _read_directions_and_amounts(lx: Lexicon, t: _Text, item: MedicationItem) ->
     if (m := lx.unknown_quantity_re.search(str(t))) is not None:
         item.unread["quantity"] = "the request says the quantity is unknown"
         t.take(m.start(), m.end())
-    count = None
-    for rx in lx.quantity_res:
+    for rx in lx.quantity_res[2:] if count is None else ():
         m = rx.search(str(t))
         if m:
             count = float(m.group("n"))

@@ -37,7 +37,7 @@ class _Udt:
 @lru_cache(maxsize=1)
 def _patterns() -> _Udt:
     u = medication_terms().urine_drug_test
-    nouns = alternation(u.count_nouns)
+    nouns = alternation([*u.count_nouns, *u.terms, *u.weak_terms])
     return _Udt(
         strong=re.compile(bounded(u.terms)),
         weak=re.compile(bounded(u.weak_terms)),
