@@ -157,8 +157,9 @@ def lexicon() -> Lexicon:
     au = alternation(amount_units)
     digits = r"\d+(?:\.\d+)?|\.\d+"
     # 50mg | 37.5 mg | 10/325 mg | 10mg/325mg | 10 mg/1 ml | 250 mg/5ml | 0.025% | 25 mcg/hr
+    # (at most 5 components: a bounded repeat keeps a line of slashes linear)
     strength_re = re.compile(
-        rf"{L}(?P<values>(?:{digits})(?:\s*(?:{su})?\s*/\s*(?:{digits}))*)\s*(?P<unit>{su})"
+        rf"{L}(?P<values>(?:{digits})(?:\s*(?:{su})?\s*/\s*(?:{digits})){{0,4}})\s*(?P<unit>{su})"
         rf"(?:\s*/\s*(?P<per>(?:{digits})?)\s*(?P<per_unit>{au}))?(?![a-z0-9])"
     )
     amount_re = re.compile(rf"{L}(?P<value>{digits})\s*(?P<unit>{au}){R}")

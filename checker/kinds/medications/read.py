@@ -19,6 +19,7 @@ Policy, in the order the line is read:
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import Optional
@@ -256,8 +257,9 @@ def _ingredients(lx: Lexicon, hits: list[_Hit], strengths, t: _Text):
     if not hits:
         unknown = _Ing(None, written=[_drug_as_written(t, hits, strengths)])
         ings.append(unknown)
+    starts = [h.start for h in hits]
     for start, _end, s in strengths:
-        targets = _strength_targets(hits, owner, start, len(s.values), t) if hits else [ings[0]]
+        targets = _strength_targets(hits, starts, owner, start, len(s.values), t) if hits else [ings[0]]
         if len(targets) > 1 and len(s.values) == len(targets):
             for ing, v in zip(targets, s.values):
                 _give(ing, Strength(text=s.text, values=[v], unit=s.unit, per_ml=s.per_ml))
@@ -271,11 +273,11 @@ def _give(ing: _Ing, s: Strength) -> None:
         ing.strength, ing.strength_source = s, "written"
 
 
-def _strength_targets(hits: list[_Hit], owner: dict[int, list[_Ing]], start: int, n: int, t: _Text) -> list[_Ing]:
-    before = [k for k, h in enumerate(hits) if h.start < start]
-    if not before:
+def _strength_targets(hits: list[_Hit], starts: list[int], owner: dict[int, list[_Ing]], start: int, n: int,
+                      t: _Text) -> list[_Ing]:
+    k = bisect.bisect_left(starts, start) - 1  # the last name before the strength
+    if k < 0:
         return owner[0]
-    k = before[-1]
     if len(owner[k]) > 1:
         return owner[k]
     # names written together ("hydrocodone/APAP 10/325"): the run of names joined by / and , ...
