@@ -198,6 +198,21 @@ def test_a_combination_strength_is_shared_over_the_product_ingredients_in_order(
     assert item.doses_per_day == 4 and item.days_supply == 30
 
 
+@pytest.mark.parametrize("product", [p for p in DC.products if len(p.ingredients) == 2 and p.kind == "combination"],
+                         ids=lambda p: p.name)
+def test_a_combination_strength_without_unit_is_read_in_mg_and_said_so(product):
+    item = parse_medication(f"{product.name} 7.5/325 #60")
+    first, second = (next(i for i in item.ingredients if i.generic == p.generic) for p in product.ingredients)
+    assert (first.strength.value, second.strength.value, first.strength.unit) == (7.5, 325, "mg")
+    assert item.quantity == 60 and any("read as mg" in n for n in item.notes)
+
+
+def test_a_fraction_of_a_tablet_is_a_dose_not_a_strength():
+    item = parse_medication("Norco #60 1/2 tab bid")
+    assert item.units_per_dose == 0.5 and item.doses_per_day == 2 and item.quantity == 60
+    assert "strength" in item.incomplete
+
+
 @pytest.mark.parametrize("joiner", ["/", " / ", " and ", "-", " with "])
 def test_a_combination_strength_is_shared_over_names_written_together(joiner):
     item = parse_medication(f"Hydrocodone{joiner}acetaminophen 7.5/325mg #90 30 day supply")

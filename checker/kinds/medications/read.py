@@ -94,10 +94,10 @@ def parse_medication(text: str) -> Optional[MedicationItem]:
     lx = lexicon()
     t = _Text(text)
     hits = _find_names(lx, t)
-    strengths = _find_strengths(lx, t)
+    notes: list[str] = []
+    strengths = sorted(_find_strengths(lx, t) + _unitless_combination(lx, t, hits, notes), key=lambda x: x[0])
     if not hits and not strengths and not _solid_count(lx, t.folded):
         return None
-    notes: list[str] = []
     if not hits:
         hits = _fuzzy_names(lx, t, notes)
     ingredients, product, product_hit = _ingredients(lx, hits, strengths, t)
@@ -212,6 +212,31 @@ def _find_strengths(lx: Lexicon, t: _Text) -> list[tuple[int, int, Strength]]:
     out = [(m.start(), m.end(), strength_from(lx, m, t.original)) for m in lx.strength_re.finditer(str(t))]
     for start, end, _ in out:
         t.take(start, end)
+    return out
+
+
+_COMBINATION = re.compile(r"(?<![a-z0-9./])(?P<a>\d+(?:\.\d+)?)\s*/\s*(?P<b>\d+(?:\.\d+)?)(?![a-z0-9%./])")
+
+
+def _unitless_combination(lx: Lexicon, t: _Text, hits, notes: list[str]) -> list[tuple[int, int, Strength]]:
+    """ "Norco 10/325 #120": a combination strength right after a name, written without its unit,
+    is read in mg (the unit of every oral combination product) and said so."""
+    if not hits:
+        return []
+    out = []
+    for m in _COMBINATION.finditer(str(t)):
+        before = [h for h in hits if h.end <= m.start()]
+        if not before:
+            continue
+        gap = str(t)[before[-1].end:m.start()]
+        gap = lx.release_re.sub("", gap)
+        if gap.strip(" (,-" + _MARK):
+            continue
+        st = Strength(text=t.original[m.start():m.end()].strip(), values=[float(m["a"]), float(m["b"])], unit="mg")
+        out.append((m.start(), m.end(), st))
+        t.take(m.start(), m.end())
+    if out:
+        notes.append(f"no unit written after {', '.join(s.text for _, _, s in out)}; read as mg")
     return out
 
 
