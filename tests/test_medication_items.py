@@ -163,6 +163,17 @@ def test_mme_per_day_is_mg_per_day_times_the_table_factor(drug):
             assert item.mme_per_day[table] == pytest.approx(30 * f.for_daily_mg(30))
 
 
+@pytest.mark.parametrize("sig, per_day", [("apply 1 patch every 72 hours", 1 / 3), ("1 patch q72h", 1 / 3),
+                                          ("1 patch every 7 days", 1 / 7), ("1 patch weekly", 1 / 7),
+                                          ("apply 1 patch 12 hours on, 12 hours off", 1), ("1 patch 12 hrs on/12 hrs off", 1),
+                                          ("1 patch every 3 days", 1 / 3), ("1 patch daily", 1)])
+def test_patch_regimens(sig, per_day):
+    item = parse_medication(f"Lidoderm 5% patch, {sig}, #30")
+    assert item.doses_per_day == pytest.approx(per_day, abs=1e-5) and item.units_per_dose == 1
+    assert item.days_supply == pytest.approx(30 / per_day, abs=0.01) and item.days_supply_source == "computed"
+    assert "topical_analgesic" in item.classes and item.form == "patch"
+
+
 def test_mme_from_quantity_and_days_supply_when_no_directions():
     """CDC formula: strength x (quantity / days' supply) x factor."""
     item = parse_medication("Oxycodone HCl ER 20mg #60 day supply: 30")

@@ -19,12 +19,9 @@ from __future__ import annotations
 from .lexicon import Lexicon
 from .model import MedicationItem
 
-_COUNTED = ("tablet", "capsule", "patch", "film", "lozenge", "suppository", "unit")
-
-
 def complete(lx: Lexicon, item: MedicationItem) -> None:
-    counted = item.quantity_unit in _COUNTED
     form = next((f for f in lx.terms.forms if f.id == item.form), None)
+    counted = item.quantity_unit == "unit" or item.quantity_unit in {f.unit for f in lx.terms.forms if f.unit}
     mass = item.strength is not None and item.strength.unit in lx.mg_per_unit and item.strength.per_ml is None
     per_unit_form = (form.solid or form.unit is not None) if form is not None else mass
     if item.doses_per_day is not None and item.units_per_dose is None and per_unit_form:
@@ -55,8 +52,8 @@ def _why_no_supply(item: MedicationItem, counted: bool) -> str:
 
 
 def _mg_and_mme(lx: Lexicon, item: MedicationItem) -> None:
-    per_unit_strength = item.form is None or item.form in (
-        "tablet", "capsule", "orally_disintegrating_tablet", "patch", "film", "lozenge", "suppository")
+    form = next((f for f in lx.terms.forms if f.id == item.form), None)
+    per_unit_strength = form is None or form.solid or form.unit is not None  # a strength per tablet, patch ...
     totals: dict[str, float] = {}
     blocked: dict[str, str] = {}  # table -> why it cannot be summed
     opioid = False

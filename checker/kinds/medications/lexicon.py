@@ -81,6 +81,7 @@ class Lexicon:
     frequency_re: re.Pattern
     frequencies: dict[str, float]
     interval_re: re.Pattern
+    interval_days_re: re.Pattern
     times_re: re.Pattern
     prn_re: re.Pattern
     verb: str
@@ -92,6 +93,7 @@ class Lexicon:
     dose_res: list[re.Pattern]
     unknown_quantity_re: re.Pattern
     compound_re: re.Pattern
+    joiners_re: re.Pattern  # a gap between two names that only joins them
     single_names: dict[int, list[str]] = field(default_factory=dict)  # length -> one-word names (fuzzy)
     vocabulary_words: frozenset = frozenset()
 
@@ -175,6 +177,10 @@ def lexicon() -> Lexicon:
         rf"{L}(?:{alternation(d.interval_prefixes)})\s*(?P<a>{number})"
         rf"(?:\s*(?:{alternation(d.range_words)})\s*(?P<b>{number}))?\s*(?:{hour}){R}"
     )
+    interval_days_re = re.compile(
+        rf"{L}(?:{alternation(d.interval_prefixes)})\s*(?P<a>{number})"
+        rf"(?:\s*(?:{alternation(d.range_words)})\s*(?P<b>{number}))?\s*(?:{alternation(d.day_units)}){R}"
+    )
     times_re = re.compile(
         rf"{L}(?P<a>{number})(?:\s*(?:{alternation(d.range_words)})\s*(?P<b>{number}))?\s*"
         rf"(?:{alternation(d.times_words)})\s*(?:{alternation(d.per_day_words)})(?![a-z0-9])"
@@ -255,6 +261,7 @@ def lexicon() -> Lexicon:
         frequency_re=re.compile(bounded(frequencies)),
         frequencies=frequencies,
         interval_re=interval_re,
+        interval_days_re=interval_days_re,
         times_re=times_re,
         prn_re=re.compile(bounded(d.prn)),
         verb=alternation(d.verbs),
@@ -266,6 +273,8 @@ def lexicon() -> Lexicon:
         dose_res=dose_res,
         unknown_quantity_re=re.compile(bounded(mt.quantity.unknown)),
         compound_re=re.compile(bounded(mt.compounding.terms)),
+        joiners_re=re.compile(rf"^(?:\s|\x00|{alternation([j for j in mt.joiners.terms if not j[0].isalpha()])}"
+                              rf"|{bounded([j for j in mt.joiners.terms if j[0].isalpha()])})*$"),
         single_names=single,
         vocabulary_words=frozenset(vocab_words),
     )

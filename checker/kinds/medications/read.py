@@ -28,7 +28,6 @@ from .dose import complete
 from .lexicon import Lexicon, NameEntry, fold, lexicon, name_key
 from .model import Ingredient, MedicationItem, Strength
 
-_JOINERS = re.compile(r"^[\s/,+&-]*(?:and|with|plus|w/)?[\s/,+&-]*$")
 _WORD = re.compile(r"[a-z][a-z'\-]{4,}")
 _MARK = "\x00"  # not a word character, not whitespace (str.isspace() is true for \\x1c-\\x1f)
 
@@ -284,7 +283,7 @@ def _ingredients(lx: Lexicon, hits: list[_Hit], strengths, t: _Text):
         ings.append(unknown)
     starts = [h.start for h in hits]
     for start, _end, s in strengths:
-        targets = _strength_targets(hits, starts, owner, start, len(s.values), t) if hits else [ings[0]]
+        targets = _strength_targets(lx, hits, starts, owner, start, len(s.values), t) if hits else [ings[0]]
         if len(targets) > 1 and len(s.values) == len(targets):
             for ing, v in zip(targets, s.values):
                 _give(ing, Strength(text=s.text, values=[v], unit=s.unit, per_ml=s.per_ml))
@@ -298,8 +297,8 @@ def _give(ing: _Ing, s: Strength) -> None:
         ing.strength, ing.strength_source = s, "written"
 
 
-def _strength_targets(hits: list[_Hit], starts: list[int], owner: dict[int, list[_Ing]], start: int, n: int,
-                      t: _Text) -> list[_Ing]:
+def _strength_targets(lx: Lexicon, hits: list[_Hit], starts: list[int], owner: dict[int, list[_Ing]], start: int,
+                      n: int, t: _Text) -> list[_Ing]:
     k = bisect.bisect_left(starts, start) - 1  # the last name before the strength
     if k < 0:
         return owner[0]
@@ -309,7 +308,7 @@ def _strength_targets(hits: list[_Hit], starts: list[int], owner: dict[int, list
     run = [k]
     while run[0] > 0 and n > len(run):
         prev = hits[run[0] - 1]
-        if not _JOINERS.match(t.folded[prev.end:hits[run[0]].start]) or len(owner[run[0] - 1]) != 1:
+        if not lx.joiners_re.match(t.folded[prev.end:hits[run[0]].start]) or len(owner[run[0] - 1]) != 1:
             break
         run.insert(0, run[0] - 1)
     if len(run) == n:
@@ -395,6 +394,10 @@ def _read_directions_and_amounts(lx: Lexicon, t: _Text, item: MedicationItem) ->
         a, b = lx.number_value(m.group("a")), lx.number_value(m.group("b") or m.group("a"))
         if min(a, b) > 0:
             candidates.append((m.start(), m.end(), 24 / max(a, b), 24 / min(a, b)))
+    for m in lx.interval_days_re.finditer(s):  # "every 7 days": a dose every N days
+        a, b = lx.number_value(m.group("a")), lx.number_value(m.group("b") or m.group("a"))
+        if min(a, b) > 0:
+            candidates.append((m.start(), m.end(), 1 / max(a, b), 1 / min(a, b)))
     for m in lx.times_re.finditer(s):
         a, b = lx.number_value(m.group("a")), lx.number_value(m.group("b") or m.group("a"))
         candidates.append((m.start(), m.end(), min(a, b), max(a, b)))

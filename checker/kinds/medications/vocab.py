@@ -239,9 +239,15 @@ class Directions(_Model):
     frequencies: list[Frequency]
     interval_prefixes: list[str]
     hour_units: list[str]
+    day_units: list[str]
     times_words: list[str]
     per_day_words: list[str]
     range_words: list[str]
+
+
+class Joiners(_Model):
+    source: str
+    terms: list[str]
 
 
 class Compounding(_Model):
@@ -292,6 +298,7 @@ class MedicationTermsFile(_Model):
     supply: SupplyTerms
     refills: RefillTerms
     directions: Directions
+    joiners: Joiners
     compounding: Compounding
     urine_drug_test: UrineDrugTestTerms
 
@@ -305,7 +312,8 @@ class MedicationTermsFile(_Model):
         for i, f in enumerate(self.forms):
             if f.route is not None and f.route not in routes:
                 raise ValueError(f"forms[{i}].route: unknown route {f.route!r}; expected one of {sorted(routes)}")
-        for group in ("salts", "numbers", "quantity", "supply", "refills", "directions", "compounding", "urine_drug_test"):
+        for group in ("salts", "numbers", "quantity", "supply", "refills", "directions", "joiners", "compounding",
+                      "urine_drug_test"):
             sid = getattr(self, group).source
             if sid not in self.sources:
                 raise ValueError(f"{group}.source: unknown source {sid!r}")
