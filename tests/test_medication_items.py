@@ -8,6 +8,8 @@ import csv
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from checker.kinds.medications import looks_like_medication, parse_medication, parse_urine_drug_test
 from checker.kinds.medications.lexicon import lexicon
@@ -359,3 +361,20 @@ def test_real_item_lines_of_other_kinds_are_not_read_as_medications(dev_dir, see
                 if row["category"] != "medication" and parse_medication(row["item"]) is not None:
                     wrong.append(row["item"])
     assert not wrong, wrong
+
+
+_PIECES = sorted({*(n for n, _, _ in NAMES[::7]), "mg", "%", "#", "x", "/", "q", "h", "tab", "tabs", "bid", "prn", "po",
+                  "patch", "cream", "day", "supply", "refills", "every", "hours", "urine", "drug", "screen", "(", ")",
+                  ",", "-", ":", "compound", "base", "1", "2", "10", "325", "0.5", "30", "60", "unknown quantity", "x2"})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES) | st.text(max_size=6), max_size=14).map(" ".join))
+def test_any_text_reads_without_error_and_the_cheap_test_agrees(text):
+    item = parse_medication(text)
+    assert looks_like_medication(text) == (item is not None)
+    if item is not None:
+        assert item.family == "medication" and set(item.incomplete) <= {"strength", "quantity", "duration"}
+        assert all(v >= 0 for v in item.mme_per_day.values())
+    udt = parse_urine_drug_test(text)
+    assert udt is None or udt.family == "urine_drug_test"
