@@ -1,7 +1,7 @@
 """Reading a medication request line ("Oxycodone HCL ER 20mg #60 day supply: 30") into a MedicationItem.
 
 Policy, in the order the line is read:
-1. Drug names first (generic, alias, brand or product of rules/vocab/drug_classes.yaml), the
+1. Drug names first (names.py: generic, alias, brand or product of rules/vocab/drug_classes.yaml), the
    longest name first; a salt word after a name belongs to it ("Oxycodone HCL"). Only when no
    name matches is a misspelling accepted: one table name within an edit distance of 1 (2 for
    names of 8 letters or more), said so in `notes`.
@@ -25,19 +25,11 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from .dose import complete
-from .lexicon import Lexicon, NameEntry, fold, lexicon, name_key
+from .lexicon import Lexicon, fold, lexicon
 from .model import Ingredient, MedicationItem, Strength
+from .names import find_names, fuzzy_names
+from .text import MARK, Line
 
-_WORD = re.compile(r"[a-z][a-z'\-]{4,}")
-_MARK = "\x00"  # not a word character, not whitespace (str.isspace() is true for \\x1c-\\x1f)
-
-
-@dataclass
-class _Hit:
-    start: int
-    end: int
-    entry: NameEntry
-    match: str = "exact"
 
 
 @dataclass
@@ -49,23 +41,6 @@ class _Ing:
     strength_source: Optional[str] = None
     match: str = "exact"
     from_product: bool = False
-
-
-class _Text:
-    """The folded line with the spans already read blanked out, so a number is used once."""
-
-    def __init__(self, original: str):
-        self.original = original
-        self.folded = fold(original)
-        self.chars = list(self.folded)
-
-    def __str__(self) -> str:
-        return "".join(self.chars)
-
-    def take(self, start: int, end: int) -> None:
-        # A mark that is neither a word character nor a space: what is left around a span read
-        # does not become adjacent ("#60 [supply] RF x1" must not read "60 RF").
-        self.chars[start:end] = _MARK * (end - start)
 
 
 def looks_like_medication(text: str) -> bool:
@@ -91,14 +66,14 @@ def parse_medication(text: str) -> Optional[MedicationItem]:
     if not text or not text.strip():
         return None
     lx = lexicon()
-    t = _Text(text)
-    hits = _find_names(lx, t)
+    t = Line(text)
+    hits = find_names(lx, t)
     notes: list[str] = []
     strengths = sorted(_find_strengths(lx, t) + _unitless_combination(lx, t, hits, notes), key=lambda x: x[0])
     if not hits and not strengths and not _solid_count(lx, t.folded):
         return None
     if not hits:
-        hits = _fuzzy_names(lx, t, notes)
+        hits = fuzzy_names(lx, t, notes)
     ingredients, product, product_hit = _ingredients(lx, hits, strengths, t)
     item = MedicationItem(text=text, drug=_drug_as_written(t, hits, strengths))
     if product is not None:
@@ -125,68 +100,11 @@ def parse_medication(text: str) -> Optional[MedicationItem]:
     return item
 
 
-# ------------------------------------------------------------------ names
-def _find_names(lx: Lexicon, t: _Text) -> list[_Hit]:
-    hits = []
-    for m in lx.name_re.finditer(t.folded):
-        entry = lx.names.get(name_key(m.group(0)))
-        if entry is None:
-            continue
-        end = m.end()
-        while (salt := lx.salt_re.match(t.folded, end)) is not None:
-            end = salt.end()
-        hits.append(_Hit(m.start(), end, entry))
-    for h in hits:
-        t.take(h.start, h.end)
-    return hits
-
-
-def _edit_distance(a: str, b: str, limit: int) -> int:
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        if min(cur) > limit:
-            return limit + 1
-        prev = cur
-    return prev[-1]
-
-
-def _fuzzy_names(lx: Lexicon, t: _Text, notes: list[str]) -> list[_Hit]:
-    """A misspelt name ("Ketoprophen"): the one table name within a small edit distance."""
-    for m in _WORD.finditer(str(t)):
-        word = m.group(0)
-        if word in lx.vocabulary_words:
-            continue
-        limit = 1 if len(word) < 8 else 2
-        best: list[tuple[int, str]] = []
-        for n in range(len(word) - limit, len(word) + limit + 1):
-            for key in lx.single_names.get(n, ()):
-                if key[0] != word[0]:
-                    continue
-                d = _edit_distance(word, key, limit)
-                if d <= limit:
-                    best.append((d, key))
-        if not best:
-            continue
-        best.sort()
-        if len(best) > 1 and best[0][0] == best[1][0] and lx.names[best[0][1]] != lx.names[best[1][1]]:
-            continue  # two names as close: no guess
-        entry = lx.names[best[0][1]]
-        notes.append(f"{text_span(t, m.start(), m.end())!r} read as {entry.name} (spelling differs)")
-        t.take(m.start(), m.end())
-        return [_Hit(m.start(), m.end(), entry, match="fuzzy")]
-    return []
-
-
-def text_span(t: _Text, start: int, end: int) -> str:
+def text_span(t: Line, start: int, end: int) -> str:
     return t.original[start:end].strip()
 
 
-def _drug_as_written(t: _Text, hits: list[_Hit], strengths) -> str:
+def _drug_as_written(t: Line, hits: list, strengths) -> str:
     if hits:
         return ", ".join(dict.fromkeys(text_span(t, h.start, h.end) for h in hits))
     stop = strengths[0][0] if strengths else len(t.original)
@@ -207,7 +125,7 @@ def strength_from(lx: Lexicon, m: re.Match, original: str) -> Strength:
                     unit=lx.strength_units[m.group("unit")], per_ml=per)
 
 
-def _find_strengths(lx: Lexicon, t: _Text) -> list[tuple[int, int, Strength]]:
+def _find_strengths(lx: Lexicon, t: Line) -> list[tuple[int, int, Strength]]:
     out = [(m.start(), m.end(), strength_from(lx, m, t.original)) for m in lx.strength_re.finditer(str(t))]
     for start, end, _ in out:
         t.take(start, end)
@@ -217,7 +135,7 @@ def _find_strengths(lx: Lexicon, t: _Text) -> list[tuple[int, int, Strength]]:
 _COMBINATION = re.compile(r"(?<![a-z0-9./])(?P<a>\d+(?:\.\d+)?)\s*/\s*(?P<b>\d+(?:\.\d+)?)(?![a-z0-9%./])")
 
 
-def _unitless_combination(lx: Lexicon, t: _Text, hits, notes: list[str]) -> list[tuple[int, int, Strength]]:
+def _unitless_combination(lx: Lexicon, t: Line, hits, notes: list[str]) -> list[tuple[int, int, Strength]]:
     """ "Norco 10/325 #120": a combination strength right after a name, written without its unit,
     is read in mg (the unit of every oral combination product) and said so."""
     if not hits:
@@ -229,7 +147,7 @@ def _unitless_combination(lx: Lexicon, t: _Text, hits, notes: list[str]) -> list
             continue
         gap = str(t)[before[-1].end:m.start()]
         gap = lx.release_re.sub("", gap)
-        if gap.strip(" (,-" + _MARK):
+        if gap.strip(" (,-" + MARK):
             continue
         st = Strength(text=t.original[m.start():m.end()].strip(), values=[float(m["a"]), float(m["b"])], unit="mg")
         out.append((m.start(), m.end(), st))
@@ -246,7 +164,7 @@ def label_strength(lx: Lexicon, text: Optional[str]) -> Optional[Strength]:
     return strength_from(lx, m, text) if m else None
 
 
-def _ingredients(lx: Lexicon, hits: list[_Hit], strengths, t: _Text):
+def _ingredients(lx: Lexicon, hits: list, strengths, t: Line):
     ings: list[_Ing] = []
     by_generic: dict[str, _Ing] = {}
     owner: dict[int, list[_Ing]] = {}  # hit index -> the ingredients a strength after it goes to
@@ -297,8 +215,8 @@ def _give(ing: _Ing, s: Strength) -> None:
         ing.strength, ing.strength_source = s, "written"
 
 
-def _strength_targets(lx: Lexicon, hits: list[_Hit], starts: list[int], owner: dict[int, list[_Ing]], start: int,
-                      n: int, t: _Text) -> list[_Ing]:
+def _strength_targets(lx: Lexicon, hits: list, starts: list[int], owner: dict[int, list[_Ing]], start: int,
+                      n: int, t: Line) -> list[_Ing]:
     k = bisect.bisect_left(starts, start) - 1  # the last name before the strength
     if k < 0:
         return owner[0]
@@ -346,7 +264,7 @@ def _number(lx: Lexicon, text: str) -> tuple[float, float]:
     return min(values), max(values)
 
 
-def _read_directions_and_amounts(lx: Lexicon, t: _Text, item: MedicationItem) -> None:
+def _read_directions_and_amounts(lx: Lexicon, t: Line, item: MedicationItem) -> None:
     sig_spans: list[tuple[int, int]] = []
     # a quantity with its prefix ("#60", "Qty: 60") is unambiguous: read first ("#60 day supply: 30", "60 BID")
     count = None
@@ -445,7 +363,7 @@ def _read_directions_and_amounts(lx: Lexicon, t: _Text, item: MedicationItem) ->
         item.quantity = count
 
 
-def _read_form_route(lx: Lexicon, t: _Text, item: MedicationItem, product, strengths) -> None:
+def _read_form_route(lx: Lexicon, t: Line, item: MedicationItem, product, strengths) -> None:
     s = str(t)
     form = None
     if (m := lx.form_re.search(s)) is not None:
