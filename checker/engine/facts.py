@@ -20,7 +20,8 @@ HISTORY_TRI = (
     "reduced_weight_bearing_needed", "returned_to_work", "other_modalities_failed", "return_to_work_goal",
     "plateau_after_therapy", "indication_documented",
 )
-CHRONIC_DAYS = 90  # 9792.20: pain lasting three or more months
+CHRONIC_DAYS = 90  # 8 CCR 9792.20(b): pain lasting three or more months
+ACUTE_DAYS = 28  # MTUS Opioids TG 2016 section 1: acute pain, up to four weeks after injury
 WORK_CONDITIONING_DAYS = 730  # no more than 2 years past the date of injury
 RECENT_SURGERY_DAYS = 365
 
@@ -29,11 +30,20 @@ RECENT_SURGERY_DAYS = 365
 class Dates:
     guideline: dt.date  # selects the rules in force (--as-of, else the request date, else today)
     clinical: dt.date  # measures intervals: days since injury and surgery
+    basis: str = "request_date"  # what `guideline` is: request_date, as_of or today
 
 
 def pick_dates(request: TreatmentRequest, as_of: dt.date | None, today: dt.date) -> Dates:
     clinical = request.request_date or as_of or today
-    return Dates(guideline=as_of or request.request_date or today, clinical=clinical)
+    basis = "as_of" if as_of else "request_date" if request.request_date else "today"
+    return Dates(guideline=as_of or request.request_date or today, clinical=clinical, basis=basis)
+
+
+def phase(injury_days: int | None) -> str:
+    """acute (up to 4 weeks), subacute (to 3 months), chronic (3 months or more), or unknown."""
+    if injury_days is None or injury_days < 0:
+        return "unknown"
+    return "acute" if injury_days <= ACUTE_DAYS else "subacute" if injury_days < CHRONIC_DAYS else "chronic"
 
 
 def _tri(known: bool, true: bool) -> str:
@@ -157,6 +167,8 @@ def build_fact(request: TreatmentRequest, item: NormalizedItem, kb: KnowledgeBas
         "mode": item.mode or "unspecified",
         "duration_days": item.duration_days if item.duration_days is not None else -1,
         "chronic_pain": _tri(injury_days is not None, (injury_days or 0) >= CHRONIC_DAYS),
+        "days_since_injury": injury_days if injury_days is not None and injury_days >= 0 else -1,
+        "phase": phase(injury_days),
         "within_two_years_of_injury": _tri(injury_days is not None, (injury_days or 0) <= WORK_CONDITIONING_DAYS),
     }
     for name in HISTORY_TRI:
