@@ -266,7 +266,8 @@ def misread(line: Line) -> list[str]:
     for key, value in line.attributes.items():
         if p.attributes.get(key) != value:
             out.append(f"attributes.{key} {p.attributes.get(key)!r} (expected {value!r})")
-    if line.family is Family.electrodiagnostic and line.entry.attributes.get("study") not in p.attributes.get("studies", []):
+    studies = p.attributes.get("studies", [])
+    if line.family is Family.electrodiagnostic and line.entry.attributes.get("study") not in studies:
         out.append(f"studies {p.attributes.get('studies')}")
     if line.family is Family.surgical_service and line.entry.attributes.get("test"):
         if line.entry.attributes["test"] not in p.attributes.get("tests", []):

@@ -423,8 +423,10 @@ def test_a_chest_film_alone_is_imaging():
     assert parse_item("Chest x-ray").family is IMAGING
 
 
-@pytest.mark.parametrize("text, region_spec", [("Chiropractic 2x4 C/S", "cervical"), ("Chiropractic 2x4 T/S", "thoracic"),
-                                               ("PT 2x4 L/S", "lumbar"), ("acupuncture x6 C/S and L/S", "cervical lumbar")])
+@pytest.mark.parametrize("text, region_spec", [
+    ("Chiropractic 2x4 C/S", "cervical"), ("Chiropractic 2x4 T/S", "thoracic"), ("PT 2x4 L/S", "lumbar"),
+    ("acupuncture x6 C/S and L/S", "cervical lumbar"),
+])
 def test_charting_abbreviations_of_the_spine(text, region_spec):
     assert parse_item(text).regions == regions(region_spec)
 

@@ -101,9 +101,6 @@ def test_guidance_words_name_no_service():
 
 # ------------------------------------------------------------------ the files' schemas
 
-GOOD = {"services": services_vocabulary()}
-
-
 def _write(tmp_path: Path, name: str, data) -> Path:
     (tmp_path / "vocab").mkdir(exist_ok=True)
     path = tmp_path / "vocab" / f"{name}.yaml"

@@ -139,8 +139,10 @@ class Lexicon:
         if term.endswith("*") or term.startswith("*"):
             affix = fold(term.strip("*"))
             sense = Sense(payload, guard=guard, with_=with_, extra=extra)
-            table, key = (self._prefixes, affix[:MIN_AFFIX]) if term.endswith("*") else (self._suffixes, affix[-MIN_AFFIX:])
-            table.setdefault(key, []).append((affix, sense))
+            if term.endswith("*"):
+                self._prefixes.setdefault(affix[:MIN_AFFIX], []).append((affix, sense))
+            else:
+                self._suffixes.setdefault(affix[-MIN_AFFIX:], []).append((affix, sense))
             return
         raw = tuple(_TOKEN.findall(term))
         key = tuple(fold(w) for w in raw)

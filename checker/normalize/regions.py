@@ -46,21 +46,9 @@ def _compiled() -> _Compiled:
     data: RegionsFile = regions_vocabulary()
     terms = []
     for entry in data.regions:
-        payload = ("region", entry.region)
-        for t in entry.terms:
-            if isinstance(t, str):
-                terms.append((t, payload, {}))
-            else:
-                terms.append((t.text, payload, {"abbreviation": t.abbreviation is not None, "spec": t, "extra": t.side}))
-        for a in entry.abbreviations:
-            terms.append((a, payload, {"abbreviation": True}))
-    for entry in data.sides:
-        payload = ("side", entry.side)
-        for t in entry.terms:
-            text, spec = (t, None) if isinstance(t, str) else (t.text, t)
-            terms.append((text, payload, {"abbreviation": spec is not None and spec.abbreviation is not None, "spec": spec}))
-        for a in entry.abbreviations:
-            terms.append((a, payload, {"abbreviation": True}))
+        terms += entry.lexicon_terms(("region", entry.region))
+    for side in data.sides:
+        terms += side.lexicon_terms(("side", side.side))
     levels, offset = {}, 0
     for lv in data.levels:
         levels[lv.letter] = (lv.region, lv.first, lv.last, lv.alone, offset)

@@ -29,7 +29,8 @@ from functools import lru_cache
 from typing import Optional
 
 from checker.normalize.lexicon import Lexicon, Match, Tokens, build
-from checker.normalize.vocabulary import CodeRange, CueEntry, ServiceEntry, code_key, cues_vocabulary, services_vocabulary
+from checker.normalize.vocabulary import (CodeRange, CueEntry, ServiceEntry, code_key, cues_vocabulary,
+                                          services_vocabulary)
 from checker.vocab import Family, Kind
 
 SPECIALIZED_PT = (Family.aquatic_therapy, Family.work_conditioning)
@@ -56,21 +57,8 @@ class _Tables:
 def tables() -> _Tables:
     services = services_vocabulary().services
     cues = cues_vocabulary().cues
-    terms = []
-    for e in services:
-        for t in e.terms:
-            if isinstance(t, str):
-                terms.append((t, e, {}))
-            else:
-                abbr = t.abbreviation is not None
-                terms.append((t.text, e, {"abbreviation": abbr, "lenient": abbr and e.lenient and not t.with_, "spec": t}))
-        for a in e.abbreviations:
-            terms.append((a, e, {"abbreviation": True, "lenient": e.lenient}))
-    for c in cues:
-        for t in c.terms:
-            terms.append((t, c, {}) if isinstance(t, str) else (t.text, c, {"abbreviation": t.abbreviation is not None, "spec": t}))
-        for a in c.abbreviations:
-            terms.append((a, c, {"abbreviation": True}))
+    terms = [term for e in services for term in e.lexicon_terms(e, lenient=e.lenient)]
+    terms += [term for c in cues for term in c.lexicon_terms(c)]
     exact: dict[str, ServiceEntry] = {}
     ranges: list[tuple[CodeRange, ServiceEntry]] = []
     for e in services:

@@ -91,6 +91,20 @@ class _Entry(BaseModel):
     def _words(cls, v: list) -> list:
         return _terms(v)
 
+    def lexicon_terms(self, payload: Any, lenient: bool = False) -> list[tuple[str, Any, dict]]:
+        """(term, payload, options) for checker.normalize.lexicon.build: every term and abbreviation."""
+        out: list[tuple[str, Any, dict]] = []
+        for t in self.terms:
+            if isinstance(t, str):
+                out.append((t, payload, {}))
+            else:
+                abbreviation = t.abbreviation is not None
+                options = {"abbreviation": abbreviation, "lenient": abbreviation and lenient and not t.with_,
+                           "spec": t, "extra": t.side}
+                out.append((t.text, payload, options))
+        out += [(a, payload, {"abbreviation": True, "lenient": lenient}) for a in self.abbreviations]
+        return out
+
 
 # ------------------------------------------------------------------ codes
 
@@ -196,7 +210,8 @@ class ServiceEntry(_Entry):
         if not (self.codes or self.terms or self.abbreviations):
             raise ValueError("terms: an entry needs codes, terms or abbreviations")
         allowed = ENTRY_ATTRIBUTES[self.family.kind]
-        groups = [("attributes", self.attributes)] + [(f"code_attributes.{c}", a) for c, a in self.code_attributes.items()]
+        groups = [("attributes", self.attributes)]
+        groups += [(f"code_attributes.{c}", a) for c, a in self.code_attributes.items()]
         for where, attributes in groups:
             for name, value in attributes.items():
                 if name not in allowed:
@@ -278,7 +293,8 @@ class ServicesFile(BaseModel):
                 text = t if isinstance(t, str) else t.text
                 if not isinstance(t, str) and (t.with_ or t.previous or t.next or t.not_previous or t.not_next):
                     continue  # a conditional sense may share its words with a plain one
-                key = (term_tokens(text) if "*" not in text else (text.lower(),), isinstance(t, str) and t in e.abbreviations)
+                words = term_tokens(text) if "*" not in text else (text.lower(),)
+                key = (words, isinstance(t, str) and t in e.abbreviations)
                 if key in terms and terms[key] != e.id:
                     raise ValueError(f"services[{e.id}].terms: {text!r} is already a term of {terms[key]}")
                 terms[key] = e.id
@@ -349,7 +365,8 @@ class CueEntry(_Entry):
     def _value(self):
         allowed = {"contrast": ENUMS["contrast"] - {"none_stated"}, "imaging_flag": {"open", "upright", "repeat"}}
         if self.cue in allowed and self.value not in allowed[self.cue]:
-            raise ValueError(f"value: expected one of {sorted(allowed[self.cue])} for a {self.cue} cue, got {self.value!r}")
+            raise ValueError(f"value: expected one of {sorted(allowed[self.cue])} for a {self.cue} cue, "
+                             f"got {self.value!r}")
         return self
 
 
