@@ -16,6 +16,7 @@ AQUA, WC, TENS, OTHER = Family.aquatic_therapy, Family.work_conditioning, Family
 PASSIVE, IMAGING, EDX, INJ = Family.passive_modality, Family.imaging, Family.electrodiagnostic, Family.injection
 SURGERY, SURG_SERVICE, DME = Family.surgery, Family.surgical_service, Family.dme
 CONSULT, HOME, FACILITY = Family.consultation, Family.home_care, Family.facility_care
+MEDICATION = Family.medication
 
 
 PHYSICAL_MEDICINE_NAMED = {PT, CHIRO, ACU, MASSAGE}  # the labels' own physical-medicine categories
@@ -88,11 +89,11 @@ LABEL_ITEMS = [  # item lines of the seed and dev labels.csv
     ("Unknown shockwave treatments", PASSIVE, None, None, None, ""),
     ("EMG/NCV of the hip, lumbar", EDX, None, None, None, "hip lumbar"),
     ("MRI of the fingers of the right hand without contrast", IMAGING, None, None, None, "wrist_hand"),
-    # drugs are read by the medication reader (checker.kinds.medications), not here: other
+    # drugs are read by the medication reader (checker.kinds.medications): a quantity is tablets, not visits
     ("Diazepam (Valium) 5mg take 1 tab orally 1 hour before exam, may repeat dose 1/2 hour after first dose for anxiety",
-     OTHER, None, None, None, ""),
+     MEDICATION, None, None, None, ""),
     ("Tramadol (Ultram) 50mg take 1 tab orally every 4-6 hours as needed for moderate to severe pain #30",
-     OTHER, 30, None, None, ""),
+     MEDICATION, None, None, None, ""),
     ("MRI of the right shoulder (1.5 Tesla Closed)", IMAGING, None, None, None, "shoulder"),
 ]
 
@@ -439,7 +440,14 @@ def test_an_absurd_quantity_is_not_read_and_says_so(text):
     assert p.unread.startswith("could not read the quantity")
 
 
-@pytest.mark.parametrize("text", ["Norco 10/325mg #60", "Gabapentin 300 mg", "Something unheard of x 6"])
+@pytest.mark.parametrize("text", ["Norco 10/325mg #60", "Gabapentin 300 mg"])
+def test_a_drug_line_is_a_medication_with_its_drug_read(text):
+    p = parse_item(text)
+    assert p.family is MEDICATION and p.unread is None and p.visits is None
+    assert p.attributes["generics"] and p.attributes["classes"]
+
+
+@pytest.mark.parametrize("text", ["Something unheard of x 6", "Hypnotherapy 6 sessions"])
 def test_a_line_naming_no_service_says_it_could_not_be_read(text):
     p = parse_item(text)
     assert p.family is OTHER
@@ -462,7 +470,7 @@ def test_model_is_frozen_and_strict():
 CATEGORY_FAMILIES = {
     "physical therapy": {PT}, "chiropractic": {CHIRO}, "acupuncture": {ACU}, "massage": {MASSAGE},
     "imaging": {IMAGING, SURG_SERVICE}, "injection": {INJ}, "surgery": {SURGERY}, "DME": {DME},
-    "medication": {OTHER},  # read by the medication reader, not by the service vocabulary
+    "medication": {MEDICATION},  # read by the medication reader (checker.kinds.medications)
     "other": set(Family) - PHYSICAL_MEDICINE_NAMED - {OTHER},
 }
 

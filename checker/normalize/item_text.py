@@ -251,6 +251,13 @@ def _parse_plain(text: str) -> ParsedItem:
         regions = [Region(services.entry.attributes["region"])]  # the code's region ("72148": lumbar)
     attributes = read_attributes(services, where, raw, mode=mode, duration_days=duration_days, visits=visits,
                                  hours_per_day=float(hours[1]) if hours else None)
+    if family in (Family.other, Family.urine_drug_test):
+        drug = _drug_reading(raw, family)
+        if drug is not None:
+            family, attributes, unread = drug
+            if family is Family.medication:  # its quantity is tablets or grams (attributes), never visits
+                visits = visits_min = None
+                freq = weeks = None
     return ParsedItem(
         family=family,
         visits=visits,
@@ -270,6 +277,19 @@ def _parse_plain(text: str) -> ParsedItem:
         codes=services.codes,
         unread=unread,
     )
+
+
+def _drug_reading(raw: str, family: Family) -> Optional[tuple[Family, dict, Optional[str]]]:
+    """A medication or urine drug test line, read by the medications kind (its own vocabularies)."""
+    from checker.kinds import medications  # the drug vocabularies load on first use only
+
+    if family is Family.urine_drug_test:
+        test = medications.parse_urine_drug_test(raw)
+        return (family, test.attributes(), None) if test is not None else None
+    if not medications.looks_like_medication(raw):
+        return None
+    med = medications.parse_medication(raw)
+    return (Family.medication, med.attributes(), None) if med is not None else None
 
 
 # ------------------------------------------------------------------ partial authorization
