@@ -214,3 +214,33 @@ def test_list_splitting(text, phrases):
 def test_no_list_where_none_is_introduced(sentence):
     assert diagnosis_phrases([sentence]) == []
 
+
+
+def test_case_summary_reader_finds_title_diagnoses_under_every_cue(codes):
+    """End to end: extract_facts reads a summary whose diagnosis list is written with any cue,
+    and each diagnosis it finds classifies into the category of the code it was written from."""
+    from checker.letters.facts import extract_facts
+
+    rng = random.Random(5)
+    members = category_codes(KB, codes)
+    for k, cue in enumerate(CUES):
+        for cat in sorted(members)[k::len(CUES)] + sorted(members)[:2]:
+            code = rng.choice(members[cat])
+            title = variant(rng.choice(("title", "lower", "side_removed", "encounter")), code, codes[code], rng)
+            facts = extract_facts("The injured worker is a 50 year old male. " + cue.format(title) + " He works.")
+            assert len(facts.diagnoses) == 1, (cue, title, facts.diagnoses)
+            assert cat in KB.classify_conditions(facts.diagnoses[0]), (cue, title, facts.diagnoses)
+
+
+def test_a_cache_file_of_another_shape_is_rebuilt(tmp_path, monkeypatch):
+    from checker.diagnosis import index as index_mod
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    path = index_mod._cache_file()
+    path.parent.mkdir(parents=True)
+    path.write_text('{"tokens": 1, "codes": [], "titles": [], "docs": [], "postings": [], "encounter": [], "kind": []}')
+    index_mod.default_index.cache_clear()
+    try:
+        assert index_mod.default_index().search("low back pain").best.code == "M54.5"
+    finally:
+        index_mod.default_index.cache_clear()

@@ -26,7 +26,6 @@ import heapq
 import json
 import math
 import os
-import time
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
@@ -299,15 +298,8 @@ def _load_or_build(reader: Reader) -> dict:
 def default_index() -> DiagnosisIndex:
     """The index over the installed ICD-10-CM release, loaded (or built) once per process."""
     reader = default_reader()
-    return DiagnosisIndex(_load_or_build(reader), reader)
-
-
-def timings() -> dict[str, float]:
-    """Seconds to build the index from the library, to load it from the cache (for bench/)."""
-    reader = default_reader()
-    t0 = time.perf_counter()
-    data = build_documents(reader)
-    t1 = time.perf_counter()
-    DiagnosisIndex(data, reader)
-    t2 = time.perf_counter()
-    return {"build_s": t1 - t0, "index_s": t2 - t1, "documents": len(data["docs"])}
+    try:
+        return DiagnosisIndex(_load_or_build(reader), reader)
+    except (KeyError, TypeError, IndexError, ValueError):  # a cache file of another shape: rebuild it
+        _cache_file().unlink(missing_ok=True)
+        return DiagnosisIndex(_load_or_build(reader), reader)

@@ -140,10 +140,6 @@ class Concept:
     alternatives: tuple[tuple[str, ...], ...]
     anatomy: bool  # names a place, a tissue or nothing specific ("other") only: no diagnosis alone
 
-    @property
-    def words(self) -> tuple[str, ...]:
-        return self.alternatives[0]
-
 
 @dataclass(frozen=True)
 class ParsedPhrase:
