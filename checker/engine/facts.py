@@ -62,6 +62,7 @@ def patient_conditions(request: TreatmentRequest, kb: KnowledgeBase) -> list[str
 def patient_regions(request: TreatmentRequest, kb: KnowledgeBase, conditions: list[str]) -> list[Region]:
     regions = set(request.patient.regions) | set(kb.implied_regions(conditions))
     for d in request.patient.diagnoses:
+        regions |= set(kb.diagnosis_regions(d.text, d.code))
         if d.text:
             regions |= set(detect_regions(d.text))
     return sorted(regions, key=lambda r: r.value)
