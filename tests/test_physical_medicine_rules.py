@@ -40,7 +40,7 @@ from checker.decide import decide
 from checker.engine.engine import Engine
 from checker.engine.facts import RANGE_END, build_fact, patient_context, pick_dates, requested_visits
 from checker.kb.load import default_kb
-from checker.normalize.item import NormalizedItem, normalize_item
+from checker.normalize.item import normalize_item
 from checker.normalize.item_text import detect_regions, parse_item
 from checker.report.rules_table import rules_table
 from checker.request.model import TreatmentRequest
@@ -103,7 +103,7 @@ PHASE_IDS = [f"{p}-{ph}-{r.value}" for p, ph, r in PHASE_CASES]
 
 @pytest.mark.parametrize("period, phase, region", PHASE_CASES, ids=PHASE_IDS)
 def test_the_guideline_that_governs_a_passive_modality(period, phase, region):
-    req = request({"text": "Electrical stimulation x 4", "family": "passive_modality", "regions": [region.value]},
+    req = request({"text": "Infrared heat x 4", "family": "passive_modality", "regions": [region.value]},
                   PERIODS[period], PHASE_DAYS[phase], adjunct_to_exercise="yes", home_exercise_program="yes")
     result = check_one(req)
     assert active_primaries(result) == PASSIVE_GOVERNS(period, phase, region), [f.rule for f in result.findings]
@@ -154,16 +154,11 @@ def test_phase_boundaries_select_the_2016_passive_therapy_line(phase, days):
 
 # ------------------------------------------------------------------ 2. passive modalities
 
-class ReadItem(NormalizedItem):
-    """A normalized item with the attributes the item-line reader gives (NormalizedItem.attributes)."""
-
-    attributes: dict = {}
-
-
 def judge_read(text: str, attributes: dict, region: Region, date: dt.date, injury_days: int, **history):
     req = request({"text": text, "family": "passive_modality", "regions": [region.value]}, date, injury_days,
                   **history)
-    item = ReadItem(**normalize_item(req.items[0]).model_dump(), attributes=attributes)
+    # the attributes as the item-line reader gives them (NormalizedItem.attributes)
+    item = normalize_item(req.items[0]).model_copy(update={"attributes": attributes})
     dates = pick_dates(req, None, date)
     fact = build_fact(req, item, KB, dates, patient_context(req, KB))
     return fact, decide(item, fact, ENGINE.evaluate(fact), ENGINE.checks, KB, date)

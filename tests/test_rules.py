@@ -394,7 +394,7 @@ FAMILY_CASES = [
                                                       return_to_work_goal="yes"),
                "odg.work_conditioning.course", course_limit),
     # a passive modality with active therapy and home exercise (2009 CPMTG, ACOEM Low Back): the six-visit trial
-    limit_case("passive_modality", lambda n: request({"text": f"Electrical stimulation x {n} for the low back",
+    limit_case("passive_modality", lambda n: request({"text": f"Infrared heat x {n} for the low back",
                                                       "family": "passive_modality"}, date="2016-03-01",
                                                      adjunct_to_exercise="yes", home_exercise_program="yes"),
                "odg.pt.six_visit_trial", lambda r: r.parameters.trial_visits),

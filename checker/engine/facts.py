@@ -78,6 +78,7 @@ def patient_conditions(request: TreatmentRequest, kb: KnowledgeBase) -> list[str
 def patient_regions(request: TreatmentRequest, kb: KnowledgeBase, conditions: list[str]) -> list[Region]:
     regions = set(request.patient.regions) | set(kb.implied_regions(conditions))
     for d in request.patient.diagnoses:
+        regions |= set(kb.diagnosis_regions(d.text, d.code))
         if d.text:
             regions |= set(detect_regions(d.text))
     return sorted(regions, key=lambda r: r.value)
@@ -113,7 +114,7 @@ def item_attributes(item: NormalizedItem, kb: KnowledgeBase) -> dict[str, list]:
     """The item attributes the rules test (applies_to.item), each as a list under item_<name>:
     the item's values (NormalizedItem.attributes, read from the item line by checker.normalize),
     or none, so that a rule naming an attribute the item lacks does not apply."""
-    given = getattr(item, "attributes", None) or {}
+    given = item.attributes
     out = {}
     for name in sorted({n for rule in kb.rules for n in rule.applies_to.item}):
         value = given.get(name)

@@ -86,9 +86,26 @@ class KnowledgeBase:
     def __post_init__(self):
         self._by_id = {r.id: r for r in self.rules}
         self._categories = {m.category.id: m.category for m in self.conditions + self.surgeries}
+        self._diagnoses = None
+
+    @property
+    def diagnoses(self):
+        """The condition classifier (checker.diagnosis.classify) over this base's categories."""
+        if self._diagnoses is None:
+            from checker.diagnosis.classify import CategorySpec, ConditionClassifier
+
+            self._diagnoses = ConditionClassifier(
+                [CategorySpec(m.category.id, tuple(m.category.icd10), m.pattern) for m in self.conditions])
+        return self._diagnoses
 
     def classify_conditions(self, text: str | None, code: str | None = None) -> list[str]:
-        return [m.category.id for m in self.conditions if m.matches(text, code)]
+        """Condition categories of a diagnosis: its code's prefixes, else the ICD-10-CM titles its
+        words match, plus synonyms where no title covers it (policy in checker.diagnosis.classify)."""
+        return self.diagnoses.classify(text, code)
+
+    def diagnosis_regions(self, text: str | None, code: str | None = None) -> list[Region]:
+        """Body regions the diagnosis's ICD-10-CM code names (S16.1 neck -> cervical, M75 -> shoulder)."""
+        return self.diagnoses.regions(text, code)
 
     def classify_surgery(self, procedure: str) -> list[str]:
         return [m.category.id for m in self.surgeries if m.matches(procedure, None)]
