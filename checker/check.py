@@ -12,6 +12,11 @@ from checker.request.model import RequestItem, TreatmentRequest
 from checker.vocab import Family
 
 
+def _dated(result: ItemResult, dates: Dates) -> ItemResult:
+    result.understood.date_basis = dates.basis
+    return result
+
+
 class Checker:
     """The rule base compiled once; check any number of requests with it (one thread)."""
 
@@ -27,10 +32,11 @@ class Checker:
         course = prior_course(request, normalized.family)
         prior = None if course is None else ("unknown number" if course.visits is None else str(course.visits))
         if normalized.family is Family.other:
-            return not_covered(normalized, fact, dates.guideline,
-                               "not a physical-medicine treatment the rule base covers", prior)
+            return _dated(not_covered(normalized, fact, dates.guideline,
+                                      "not a treatment the rule base recognizes", prior), dates)
         firings = self.engine.evaluate(fact)
-        return decide(normalized, fact, firings, self.engine.checks, self.kb, dates.guideline, prior)
+        result = decide(normalized, fact, firings, self.engine.checks, self.kb, dates.guideline, prior)
+        return _dated(result, dates)
 
     def check(self, request: TreatmentRequest, as_of: dt.date | None = None,
               today: dt.date | None = None) -> list[ItemResult]:

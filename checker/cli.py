@@ -72,6 +72,8 @@ def check(
     as_json: bool = typer.Option(False, "--json", help="print JSON instead of the report"),
     as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE",
                                         help="apply the guidelines in force on this date (YYYY-MM-DD)"),
+    packs: List[Path] = typer.Option([], "--rules", metavar="DIR",
+                                     help="add a rule pack (a directory of rule files); repeatable; also $IMR_RULE_PACKS"),
 ):
     """Precheck treatment requests: decision, certifiable quantity, cited reasons, missing documentation."""
     from checker.report.check_report import item_json, print_report
@@ -82,7 +84,7 @@ def check(
     except typer.BadParameter as e:  # one line, like every other input error (not click's usage block)
         report_error(f"--as-of: {e.message}")
         raise typer.Exit(EXIT_BAD_INPUT) from None
-    checker = _checker_or_exit()
+    checker = _checker_or_exit(packs)
     items, errors = [], []
     for path in files:
         try:
@@ -109,11 +111,12 @@ def check(
     raise typer.Exit(EXIT_BAD_INPUT if errors else 0)
 
 
-def _checker_or_exit():
+def _checker_or_exit(packs: List[Path] = ()):
     from checker.check import Checker
+    from checker.kb.load import default_kb
 
     try:
-        return Checker()
+        return Checker(default_kb(packs))
     except InputError as e:
         report_error(e)
         raise typer.Exit(EXIT_BAD_INPUT) from None
@@ -123,12 +126,20 @@ def _checker_or_exit():
 def rules(
     check_only: bool = typer.Option(False, "--check", help="validate the rule base and exit"),
     as_json: bool = typer.Option(False, "--json", help="print the rules as JSON"),
+    schema: bool = typer.Option(False, "--schema", help="print the JSON Schema of a rule file and exit"),
+    packs: List[Path] = typer.Option([], "--rules", metavar="DIR",
+                                     help="add a rule pack (a directory of rule files); repeatable; also $IMR_RULE_PACKS"),
 ):
-    """List the rule base as a table, or validate it (--check)."""
-    from checker.kb.load import load_kb
+    """List the rule base as a table, validate it (--check), or print the rule schema (--schema)."""
+    from checker.kb.load import load_kb, pack_dirs_from_env
 
+    if schema:
+        from checker.kb.schema import rule_file_json_schema
+
+        print_json(rule_file_json_schema())
+        return
     try:
-        kb = load_kb()
+        kb = load_kb(packs=[*pack_dirs_from_env(), *packs])
         if check_only:
             from checker.engine.engine import Engine
 
@@ -139,14 +150,16 @@ def rules(
         raise typer.Exit(EXIT_BAD_INPUT) from None
     if check_only:
         confirmed = sum(r.confidence.level == "confirmed" for r in kb.rules)
-        out.print(f"rule base OK: {len(kb.rules)} rules ({confirmed} confirmed against a real letter), "
+        pack_note = "".join(f"; pack {p.name}: {sum(v == p.name for v in kb.rule_packs.values())} rules" for p in kb.packs)
+        out.print(f"rule base OK: {len(kb.rules)} rules ({confirmed} confirmed against a real letter){pack_note}, "
                   f"{len(engine.checks)} checks compiled, {len(kb.sources)} sources, "
                   f"{len(kb.conditions)} condition and {len(kb.surgeries)} surgery categories in {kb.directory}", soft_wrap=True)
         return
     if as_json:
-        print_json([{**r.model_dump(mode="json", by_alias=True), "file": kb.rule_files[r.id]} for r in kb.rules])
+        print_json([{**r.model_dump(mode="json", by_alias=True, exclude_none=True), "file": kb.rule_files[r.id],
+                     "pack": kb.rule_packs.get(r.id)} for r in kb.rules])
         return
-    from checker.report.check_report import rules_table
+    from checker.report.rules_table import rules_table
 
     out.print(rules_table(kb))
 

@@ -7,12 +7,19 @@ Precedence, as reviewers apply the guidelines (8 CCR 9792.21.1; FACTS.md section
      Guidelines replace the nonsurgical courses and trials, and the Labor Code cap does
      not apply (Labor Code 4604.5(c)(1) exception).
   3. MTUS primary rules supersede ODG primary rules; ODG speaks only where the MTUS is
-     silent. General rules (trial size, continuation, cap, prerequisites) always apply.
-  4. Among rules of one kind that set the course (course, trial, postsurgical), the most
-     generous applicable line governs: the request is judged on the diagnosis that best
-     supports it. Every other rule is a constraint of its own.
+     silent (8 CCR 9792.21.1(a)(2)). A fallback line (the general course reviewers use
+     when no line names the condition) speaks only where no other primary rule does.
+     General rules (trial size, continuation, cap, prerequisites) always apply.
+  4. Among rules of one kind that set the course (course, trial, postsurgical, fallback),
+     the most generous applicable line governs: the request is judged on the diagnosis
+     that best supports it. Every other rule is a constraint of its own; a criteria rule
+     blocks unless its criteria are met (an undocumented criterion is not met, and the
+     documentation that would show it is listed).
   5. The certifiable quantity is the smallest any active rule allows; the item is
      certified when that covers the whole requested quantity and no active rule blocks it.
+  6. How sure: high when the deciding rules are MTUS (tier 1) and confirmed against a real
+     letter, medium when tier 1 but unconfirmed or tier 2 (ODG) and confirmed, low when
+     they rest on unconfirmed ODG numbers or on a fallback.
 """
 from __future__ import annotations
 
@@ -24,13 +31,12 @@ from pydantic import BaseModel, ConfigDict
 from checker.engine.checks import Check
 from checker.engine.engine import Firing
 from checker.kb.load import KnowledgeBase
-from checker.kb.schema import Rule, resolve_param
+from checker.kb.schema import TIER_OF_SOURCE, AllOf, Rule, resolve_param
 from checker.normalize.item import NormalizedItem
 from checker.vocab import Decision, Family
 
-SETS_COURSE = ("course", "trial", "postsurgical")  # ordered: reports list deciding rules in this order
-NONSURGICAL_ONLY = {"course", "trial", "cap"}
-TIER_ORDER = {"mtus": 0, "odg": 1}
+SETS_COURSE = ("course", "trial", "postsurgical", "fallback")  # ordered: reports list deciding rules in this order
+NONSURGICAL_ONLY = {"course", "trial", "cap", "fallback"}
 
 
 class Model(BaseModel):
@@ -45,6 +51,19 @@ class Citation(Model):
     pages: str
 
 
+class CriterionResult(Model):
+    """One criterion of a criteria rule, as the item's facts meet it."""
+
+    id: str
+    label: str
+    status: Literal["met", "not_met", "not_documented"]
+    counted_as: Literal["met", "not_met", "not_documented"]  # after the criterion's if_unknown
+    fact: str
+    value: object
+    citation: Citation
+    missing: Optional[str] = None
+
+
 class Finding(Model):
     rule: str
     check: str
@@ -53,9 +72,13 @@ class Finding(Model):
     message: str
     citation: Citation
     confidence: Literal["confirmed", "unconfirmed"]
+    tier: Literal[1, 2, 3]  # 1 MTUS (or statute), 2 another guideline under 9792.21.1, 3 fallback
+    tier_label: str  # what the tier is for this rule: MTUS, statute, regulation, non-MTUS guideline, fallback
     values: dict
     allows: Optional[int] = None  # quantity this rule alone would certify (None: no limit)
     superseded_by: Optional[str] = None
+    pack: Optional[str] = None  # the rule pack the rule came from (None: the bundled rule base)
+    criteria: list[CriterionResult] = []
 
 
 class Understood(Model):
@@ -71,6 +94,8 @@ class Understood(Model):
     prior_visits: Optional[str]
     functional_improvement: str
     guideline_date: dt.date
+    # what the guideline date is: the request's date, --as-of, or today (the request is not dated)
+    date_basis: Literal["request_date", "as_of", "today"] = "request_date"
 
 
 class ItemResult(Model):
@@ -88,6 +113,8 @@ class ItemResult(Model):
     not_covered_reason: Optional[str] = None
     # not covered because no line of the family is in force on the guideline date (another date may be)
     outside_encoded_dates: bool = False
+    confidence: Optional[Literal["high", "medium", "low"]] = None  # None: no prediction (not covered)
+    confidence_reason: Optional[str] = None
     understood: Understood
 
 
@@ -214,14 +241,80 @@ def _head(rule: Rule, kb: KnowledgeBase, day: dt.date, editions: dict | None = N
 
 
 def _finding(rule: Rule, check: Check, firing: Firing, fact: dict, kb: KnowledgeBase, day: dt.date,
-             superseded_by: Optional[str] = None, editions: dict | None = None) -> Finding:
+             superseded_by: Optional[str] = None, editions: dict | None = None,
+             criteria: list[CriterionResult] | None = None) -> Finding:
     cite, head = _head(rule, kb, day, editions)
+    sentence = _criteria_sentence(criteria) if criteria is not None else _check_sentence(rule, check, fact)
     return Finding(
         rule=rule.id, check=check.name, kind=rule.kind, effect=check.effect,
-        message=f"{head}: {_check_sentence(rule, check, fact)}.", citation=cite,
-        confidence=rule.confidence.level, values=firing.values, allows=_allows(check, fact),
-        superseded_by=superseded_by,
+        message=f"{head}: {sentence}.", citation=cite,
+        confidence=rule.confidence.level_on(day), tier=rule_tier(rule, kb), tier_label=_tier_label(rule, kb),
+        values=firing.values,
+        allows=_allows(check, fact), superseded_by=superseded_by, pack=kb.rule_packs.get(rule.id),
+        criteria=criteria or [],
     )
+
+
+_SOURCE_TIER_LABELS = {"mtus": "MTUS", "statute": "statute", "regulation": "regulation",
+                       "odg": "non-MTUS guideline", "other": "non-MTUS guideline"}
+
+
+def _tier_label(rule: Rule, kb: KnowledgeBase) -> str:
+    return "fallback" if rule.kind == "fallback" else _SOURCE_TIER_LABELS[kb.sources[rule.source].tier]
+
+
+def rule_tier(rule: Rule, kb: KnowledgeBase) -> int:
+    """1: the MTUS (or the statute/regulation it rests on); 2: another guideline under 9792.21.1; 3: a fallback."""
+    return 3 if rule.kind == "fallback" else TIER_OF_SOURCE[kb.sources[rule.source].tier]
+
+
+# ------------------------------------------------------------------ criteria rules
+
+_STATUS_WORDS = {"met": "met", "not_met": "not met", "not_documented": "not documented"}
+
+
+def _combine(req, status: dict[str, str]) -> str:
+    """Three-valued (Kleene) all/any over the criteria's outcomes."""
+    if isinstance(req, str):
+        return status[req]
+    parts = [_combine(p, status) for p in (req.all if isinstance(req, AllOf) else req.any)]
+    if isinstance(req, AllOf):
+        return "not_met" if "not_met" in parts else "met" if all(p == "met" for p in parts) else "not_documented"
+    return "met" if "met" in parts else "not_met" if all(p == "not_met" for p in parts) else "not_documented"
+
+
+def _criteria_outcome(rule: Rule, hits: list[tuple[Check, Firing]], kb: KnowledgeBase, day: dt.date,
+                      editions: dict) -> tuple[Check, Firing, list[CriterionResult]]:
+    """A criteria rule's outcome from its criteria's firings, as one check of the rule."""
+    by_criterion = {check.criterion: (check, firing) for check, firing in hits}
+    cite, _ = _head(rule, kb, day, editions)
+    results, counted, values = [], {}, {}
+    for c in rule.criteria:
+        if c.id not in by_criterion:  # every criterion of an applicable rule fires exactly one check
+            raise AssertionError(f"rule {rule.id}: criterion {c.id} fired no check")
+        check, firing = by_criterion[c.id]
+        status = check.name.rsplit(".", 1)[1]
+        counted[c.id] = c.if_unknown if status == "not_documented" else status
+        values.update(firing.values)
+        results.append(CriterionResult(
+            id=c.id, label=c.label, status=status, counted_as=counted[c.id], fact=c.fact,
+            value=firing.values.get(c.fact),
+            citation=Citation(source=cite.source, section=c.section or cite.section, pages=c.pages or cite.pages),
+            missing=c.missing,
+        ))
+    require = rule.require if rule.require is not None else AllOf(all=[c.id for c in rule.criteria])
+    outcome = _combine(require, counted)
+    # Not compiled: the rule's outcome is combined here from the compiled checks of its criteria.
+    check = Check(rule.id, outcome, condition=None, effect="ok" if outcome == "met" else "block")
+    return check, Firing(rule.id, outcome, values), results
+
+
+def _criteria_sentence(results: list[CriterionResult]) -> str:
+    groups: dict[str, list[str]] = {}
+    for r in results:
+        groups.setdefault(r.status, []).append(r.label)
+    return "; ".join(f"{_STATUS_WORDS[s]}: {', '.join(groups[s])}" for s in ("met", "not_met", "not_documented")
+                     if s in groups)
 
 
 class _TemplateParams(dict):
@@ -258,12 +351,21 @@ def decide(
     item: NormalizedItem, fact: dict, firings: list[Firing], checks: dict[str, Check],
     kb: KnowledgeBase, day: dt.date, prior: Optional[str] = None,
 ) -> ItemResult:
-    fired: dict[str, tuple[Rule, Check, Firing]] = {}
+    editions: dict = {}  # source -> edition in force on `day`, for this decision's findings
+    hits: dict[str, list[tuple[Check, Firing]]] = {}
     for firing in firings:
-        rule = kb.rule(firing.rule_id)
-        if rule.id in fired:  # checks of one rule are exclusive: two firing is an engine bug
-            raise AssertionError(f"rule {rule.id} fired twice: {fired[rule.id][1].name} and {firing.check}")
-        fired[rule.id] = (rule, checks[f"{rule.id}#{firing.check}"], firing)
+        hits.setdefault(firing.rule_id, []).append((checks[f"{firing.rule_id}#{firing.check}"], firing))
+    fired: dict[str, tuple[Rule, Check, Firing]] = {}
+    criteria: dict[str, list[CriterionResult]] = {}
+    for rule_id, rule_hits in hits.items():
+        rule = kb.rule(rule_id)
+        if rule.kind == "criteria":
+            check, firing, criteria[rule_id] = _criteria_outcome(rule, rule_hits, kb, day, editions)
+            fired[rule_id] = (rule, check, firing)
+        elif len(rule_hits) > 1:  # checks of one rule are exclusive: two firing is an engine bug
+            raise AssertionError(f"rule {rule_id} fired twice: {rule_hits[0][0].name} and {rule_hits[1][0].name}")
+        else:
+            fired[rule_id] = (rule, *rule_hits[0])
 
     if not any(rule.primary for rule, _, _ in fired.values()):
         reason, outside = _uncovered_reason(item, fact, kb, day)
@@ -275,17 +377,21 @@ def decide(
         for rule, _, _ in fired.values():
             if rule.kind in NONSURGICAL_ONLY:
                 superseded[rule.id] = postsurgical[0]
+    specific = [r.id for r, _, _ in fired.values() if r.primary and r.kind != "fallback" and r.id not in superseded]
+    if specific:  # a fallback speaks only where no other line does
+        for rule, _, _ in fired.values():
+            if rule.kind == "fallback":
+                superseded[rule.id] = specific[0]
     primaries = [r for r, _, _ in fired.values() if r.primary and r.id not in superseded]
-    tiers = [TIER_ORDER.get(kb.sources[r.source].tier, 9) for r in primaries]
+    tiers = [TIER_OF_SOURCE[kb.sources[r.source].tier] for r in primaries]
     top = min(tiers)
     leader = primaries[tiers.index(top)].id
     for rule, tier in zip(primaries, tiers):
         if tier > top:
             superseded[rule.id] = leader
 
-    editions: dict = {}  # source -> edition in force on `day`, for this decision's findings
     active = [(r, c, f) for r, c, f in fired.values() if r.id not in superseded]
-    findings = [_finding(r, c, f, fact, kb, day, editions=editions) for r, c, f in active]
+    findings = [_finding(r, c, f, fact, kb, day, editions=editions, criteria=criteria.get(r.id)) for r, c, f in active]
     by_rule = {f.rule: f for f in findings}
 
     # Most generous line per course-setting kind; every other rule constrains on its own.
@@ -317,11 +423,14 @@ def decide(
     missing: list[str] = []
     for rule, check, _ in active:
         notes = []
-        if check.effect in ("advise", "block", "limit") and rule.missing and check.name not in ("unspecified", "exceeds"):
+        if rule.kind == "criteria":
+            if check.effect == "block":
+                notes += [c.missing for c in criteria[rule.id] if c.counted_as == "not_documented" and c.missing]
+        elif check.effect in ("advise", "block", "limit") and rule.missing and check.name not in ("unspecified", "exceeds"):
             notes.append(rule.missing)
         if check.name == "unspecified":
             notes.append("the quantity requested (number of visits, or frequency per week and number of weeks)")
-        if rule.kind == "course" and check.name == "exceeds":
+        if rule.kind in ("course", "fallback") and check.name == "exceeds":
             notes.append("exceptional factors that justify visits beyond the guideline's numbers")
         if rule.kind == "cap" and check.name == "exceeds" and rule.missing:
             notes.append(rule.missing)
@@ -330,17 +439,62 @@ def decide(
     order = {rid: i for i, rid in enumerate(deciding)}
     findings.sort(key=lambda f: (order.get(f.rule, len(order)), f.effect == "ok"))
     superseded_findings = [
-        _finding(r, c, f, fact, kb, day, superseded[r.id], editions) for r, c, f in fired.values() if r.id in superseded
+        _finding(r, c, f, fact, kb, day, superseded[r.id], editions, criteria.get(r.id))
+        for r, c, f in fired.values() if r.id in superseded
     ]
     if certifiable is not None and requested is not None:
         certifiable = min(certifiable, requested)
+    level, why = _confidence([by_rule[r] for r in deciding], fact, kb, day)
     return ItemResult(
         item=item.text, family=item.family, decision=decision, imr_outcome=decision.imr_outcome,
         requested_quantity=requested, quantity_unit="days" if days else "visits",
         certifiable_quantity=requested if ok and certifiable is None else certifiable,
         deciding_rules=deciding, findings=findings, superseded=superseded_findings,
-        missing_documentation=missing, understood=_understood(item, fact, day, prior),
+        missing_documentation=missing, confidence=level, confidence_reason=why,
+        understood=_understood(item, fact, day, prior),
     )
+
+
+def _confidence(deciding: list[Finding], fact: dict, kb: KnowledgeBase, day: dt.date) -> tuple[str, str]:
+    """How sure the decision is, and why (policy 6 at the top of this module)."""
+    if not deciding:  # certified with no limit: every applicable rule was satisfied
+        return "medium", "no rule limits the request; it meets every applicable line"
+    fallback = [f.rule for f in deciding if f.tier == 3]
+    other = [f for f in deciding if f.tier == 2]
+    unconfirmed = [f.rule for f in deciding if f.confidence == "unconfirmed"]
+    mtus = governing_mtus(kb, fact, day) if fallback or other else []
+    silent = (f"the MTUS in force ({'; '.join(mtus)}) states no number for it in this rule base"
+              if mtus else "the MTUS in force has no line for it in this rule base")
+    if fallback:
+        return "low", (f"rests on the fallback line {', '.join(fallback)}: no line of the rule base names the "
+                       f"condition and {silent}, so the general course reviewers fall back on is used")
+    if other:
+        sources = sorted({f.citation.source for f in other})
+        why = f"{silent}; {', '.join(sources)} used under 8 CCR 9792.21.1(a)(2)"
+        if any(f.confidence == "unconfirmed" for f in other):
+            return "low", why + ", with numbers not confirmed against a real letter"
+        return "medium", why
+    if unconfirmed:
+        return "medium", f"rests on MTUS lines not yet confirmed against a real letter ({', '.join(unconfirmed)})"
+    return "high", "rests on MTUS lines confirmed against real IMR letters"
+
+
+def governing_mtus(kb: KnowledgeBase, fact: dict, day: dt.date) -> list[str]:
+    """The MTUS guidelines in force on `day` for the item's regions (and chronic pain when chronic)."""
+    regions = set(fact.get("regions", []))
+    chronic = fact.get("phase") == "chronic"
+    out = []
+    for src in kb.sources.values():
+        if src.tier != "mtus" or src.scope not in ("body_part", "chronic_pain"):
+            continue
+        if src.scope == "body_part" and not regions & {r.value for r in src.regions}:
+            continue
+        if src.scope == "chronic_pain" and not chronic:
+            continue
+        edition = src.edition_on(day)
+        if edition is not None:
+            out.append(f"{src.title}, {edition.label}")
+    return out
 
 
 def _uncovered_reason(item: NormalizedItem, fact: dict, kb: KnowledgeBase, day: dt.date) -> tuple[str, bool]:

@@ -25,10 +25,14 @@ def normalize(code: str) -> str:
     return code
 
 
-def _cache_file() -> Path:
+def cache_dir() -> Path:
+    """Where files derived from the ICD-10-CM library are kept ($XDG_CACHE_HOME/imr-checker)."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    version = metadata.version("simple-icd-10-cm")
-    return Path(base) / "imr-checker" / f"icd10cm-codes-{version}.txt"
+    return Path(base) / "imr-checker"
+
+
+def _cache_file() -> Path:
+    return cache_dir() / f"icd10cm-codes-{metadata.version('simple-icd-10-cm')}.txt"
 
 
 @lru_cache(maxsize=1)

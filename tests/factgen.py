@@ -1,7 +1,8 @@
 """Facts for engine tests: a neutral base fact, and one that satisfies a rule's applicability."""
 from __future__ import annotations
 
-from checker.engine.checks import DAYS_PER_MONTH
+from checker.engine.checks import DAYS_PER_MONTH, item_field
+from checker.kb.load import default_kb
 from checker.kb.schema import Rule
 
 TRI_FIELDS = (
@@ -18,9 +19,11 @@ def base_fact(**overrides) -> dict:
         "quantity_specified": True, "requested": 6, "authorized": 0, "has_prior": False, "prior_known": True,
         "prior_min": 0, "fi": "not_stated", "before": 0, "total": 6, "cap_before": 0, "cap_total": 6,
         "surgeries": [], "days_since_surgery": -1, "recurrence": False, "postoperative": False, "maintenance": False,
-        "mode": "unspecified", "duration_days": -1,
+        "mode": "unspecified", "duration_days": -1, "days_since_injury": -1, "phase": "unknown",
     }
     fact.update({name: "not_stated" for name in TRI_FIELDS})
+    # item attributes the rule base tests (applies_to.item): none, as for an item that names none
+    fact.update({item_field(n): [] for r in default_kb().rules for n in r.applies_to.item})
     fact.update(overrides)
     return fact
 
@@ -46,6 +49,11 @@ def fact_for(rule: Rule, **overrides) -> dict:
         fact.update(has_prior=True, prior_min=1)
     if a.postoperative is not None:
         fact["postoperative"] = a.postoperative
+    if a.phase:
+        fact["phase"] = a.phase[0]
+        fact["days_since_injury"] = {"acute": 14, "subacute": 45, "chronic": 200}[a.phase[0]]
+    for name, values in a.item.items():
+        fact[item_field(name)] = [values[0]]
     fact.update(overrides)
     return fact
 

@@ -158,32 +158,42 @@ def test_python_dash_m_checker_is_the_same_program():
 
 
 def test_as_of_overrides_the_request_date(tmp_path):
-    # an injury of 2016 requested in 2019, when no physical medicine line is encoded; --as-of
-    # may go back to any day after the injury (before it, it is an error: test_hostile_request.py)
-    sample = ROOT / "samples" / "requests" / "not_covered_examples.yaml"
-    path = tmp_path / "after_2017.yaml"
-    path.write_text(sample.read_text(encoding="utf-8").replace("injury_date: 2018-11-01", "injury_date: 2016-01-04"),
+    # --as-of may go back to any day after the injury (before it, it is an error: test_hostile_request.py)
+    sample = ROOT / "samples" / "requests" / "today_physical_medicine.yaml"
+    path = tmp_path / "injured_in_2016.yaml"
+    path.write_text(sample.read_text(encoding="utf-8").replace("injury_date: 2026-08-03", "injury_date: 2016-01-04"),
                     encoding="utf-8")
     plain = json.loads(imr_check("check", path, "--json").stdout)["items"]
     dated = json.loads(imr_check("check", path, "--json", "--as-of", "2016-06-01").stdout)["items"]
     pt = [i for i in plain if i["family"] == "physical_therapy"][0]
     pt_dated = [i for i in dated if i["family"] == "physical_therapy"][0]
-    assert pt["decision"] == "not-covered"
+    assert pt["understood"]["date_basis"] == "request_date" and pt_dated["understood"]["date_basis"] == "as_of"
+    cpmtg = KB.sources["mtus_cpmtg"]
+    assert not any(f["citation"]["source"].startswith(cpmtg.title) for f in pt["findings"])
     assert pt_dated["decision"] in ("certify", "non-certify") and pt_dated["findings"]
     assert pt_dated["understood"]["guideline_date"] == "2016-06-01"
-    cpmtg = KB.sources["mtus_cpmtg"]
     edition = cpmtg.edition_on(dt.date(2016, 6, 1)).label
     assert any(f["citation"]["source"].startswith(f"{cpmtg.title} ({edition})") for f in pt_dated["findings"])
+
+
+def test_a_request_written_today_gets_a_decision_with_its_tier_and_confidence_for_every_item():
+    path = ROOT / "samples" / "requests" / "today_physical_medicine.yaml"
+    items = json.loads(imr_check("check", path, "--json").stdout)["items"]
+    assert {i["decision"] for i in items} <= {"certify", "non-certify"}
+    for item in items:
+        assert item["confidence"] in ("high", "medium", "low") and item["confidence_reason"]
+        assert all(f["tier"] in (1, 2, 3) and f["tier_label"] for f in item["findings"])
+    report = " ".join(imr_check("check", path, COLUMNS="200").stdout.split())
+    assert report.count("How sure:") == len(items)
 
 
 def test_report_suggests_as_of_only_for_an_item_outside_the_encoded_dates():
     path = ROOT / "samples" / "requests" / "not_covered_examples.yaml"
     items = json.loads(imr_check("check", path, "--json").stdout)["items"]
-    outside = [i["outside_encoded_dates"] for i in items]
-    assert [i["family"] for i in items] == ["other", "physical_therapy", "chiropractic"]
-    assert outside == [False, True, True]  # an MRI is outside the rule base on any date
+    assert [i["family"] for i in items] == ["physical_therapy", "other"]
+    assert [i["outside_encoded_dates"] for i in items] == [True, False]  # hypnotherapy is not covered on any date
     report = " ".join(imr_check("check", path, COLUMNS="200").stdout.split())
-    assert report.count("use --as-of") == 2
+    assert report.count("use --as-of") == 1
 
 
 # ------------------------------------------------------------------ bad input

@@ -53,6 +53,8 @@ ITEM_WORDS = {
     Family.aquatic_therapy: ["Aquatic therapy"],
     Family.work_conditioning: ["Work conditioning", "Work hardening"],
     Family.tens: ["TENS unit"],
+    Family.passive_modality: ["Electrical stimulation", "Ultrasound therapy", "Mechanical traction", "Hot/cold packs",
+                              "Infrared", "Iontophoresis"],
 }
 REGION_WORDS = ["for the lumbar spine", "low back", "for the neck", "right knee", "left shoulder", "both wrists", ""]
 

@@ -136,11 +136,13 @@ def test_the_reported_case_shoulder_and_low_back_after_a_meniscectomy():
 
 
 def test_a_procedure_naming_its_region_narrows_a_spine_category():
-    rule = KB.rule("ptg.spinal_fusion")
-    assert rule.id in postsurgical_rules_used(judge(rule, "spinal_fusion", rule.family[0], Region.lumbar, "L4-5 lumbar fusion"))
-    assert rule.id not in postsurgical_rules_used(judge(rule, "spinal_fusion", rule.family[0], Region.cervical, "L4-5 lumbar fusion"))
-    # naming no level, a fusion is anywhere on the spine
-    assert rule.id in postsurgical_rules_used(judge(rule, "spinal_fusion", rule.family[0], Region.cervical, "spinal fusion"))
+    rule = KB.rule("ptg.lumbar_discectomy")  # discectomy/laminectomy: any level of the spine
+    assert {Region.cervical, Region.lumbar} <= set(CATEGORY["lumbar_discectomy"].regions)
+    family = rule.family[0]
+    assert rule.id in postsurgical_rules_used(judge(rule, "lumbar_discectomy", family, Region.lumbar, "L4-5 microdiscectomy"))
+    assert rule.id not in postsurgical_rules_used(judge(rule, "lumbar_discectomy", family, Region.cervical, "L4-5 microdiscectomy"))
+    # naming no level, a discectomy is anywhere on the spine
+    assert rule.id in postsurgical_rules_used(judge(rule, "lumbar_discectomy", family, Region.cervical, "discectomy"))
 
 
 def test_a_procedure_contradicting_a_category_drops_it():

@@ -34,7 +34,7 @@ from tests.factgen import fact_for
 KB = default_kb()
 ENGINE = Engine(KB)
 CHECKER = Checker(KB)
-LIMITING = ("course", "trial", "cap", "postsurgical", "device_trial")
+LIMITING = ("course", "fallback", "trial", "cap", "postsurgical", "device_trial")
 
 
 def rules_of(*kinds: str) -> list[Rule]:
@@ -115,7 +115,7 @@ def course_limit(rule: Rule) -> int:
     return int(rule.parameters.visits.max)
 
 
-@pytest.mark.parametrize("rule", rules_of("course"), ids=ids(rules_of("course")))
+@pytest.mark.parametrize("rule", rules_of("course", "fallback"), ids=ids(rules_of("course", "fallback")))
 def test_course_rule_at_its_limit(rule):
     limit = course_limit(rule)
     fact = fact_for(rule)
@@ -222,7 +222,9 @@ def test_device_purchase_needs_a_trial_with_benefit(rule):
 def test_every_kind_that_sets_a_number_has_its_boundary_test():
     # The tests above cover every rule of the LIMITING kinds; the other kinds set no number
     # (they block, advise or ask for documentation). A new kind must be placed in one or the other.
-    assert set(get_args(Kind)) == set(LIMITING) | {"continuation", "not_recommended", "prerequisite", "advice"}
+    # Criteria rules set no number: each criterion is tested at its boundary in tests/test_criteria.py.
+    assert set(get_args(Kind)) == set(LIMITING) | {"continuation", "not_recommended", "prerequisite", "advice",
+                                                   "criteria"}
     assert all(rules_of(kind) for kind in LIMITING)
 
 
@@ -289,25 +291,25 @@ def test_a_line_only_the_2016_edition_has():
     trial = KB.rule("mtus.pm.trial.2016").parameters.trial_visits
     req = lambda date: request(f"Physical therapy x {trial} for the hip", date=date,  # noqa: E731
                                diagnoses=["osteoarthritis of the right hip"])
-    before = check_one(req("2016-07-28"))
-    assert before.decision is Decision.not_covered
-    assert "osteoarthritis" in before.not_covered_reason
+    before = check_one(req("2016-07-28"))  # no 2009 line names arthritis: the general course decides
+    assert before.deciding_rules == ["mtus.pm.general"] and before.confidence == "low"
+    assert "fallback" in before.confidence_reason
     after = check_one(req("2016-07-29"))
     assert after.decision is Decision.certify
     assert arthritis.id in after.deciding_rules
+    assert any(f.rule == "mtus.pm.general" and f.superseded_by for f in after.superseded)
 
 
-def test_physical_therapy_after_2017_12_01_is_not_covered_and_says_why():
+def test_physical_therapy_from_2017_12_01_rests_on_odg_with_lower_confidence():
     last = check_one(request("Physical therapy x 6 for the lumbar spine", date="2017-11-30"))
     assert last.decision is Decision.certify
-    result = check_one(request("Physical therapy x 6 for the lumbar spine", date="2017-12-01"))
-    assert result.decision is Decision.not_covered
-    assert result.findings == [] and result.certifiable_quantity is None
-    reason = result.not_covered_reason
-    assert "2017-12-01" in reason and "not encoded" in reason and result.outside_encoded_dates
-    # the reason names no option of a command: compare shows it too, and has no --as-of
-    assert "--as-of" not in reason
-    assert not check_one(request("Physical therapy x 6 for the lumbar spine", date="2017-11-30")).outside_encoded_dates
+    assert any(f.citation.source.startswith(KB.sources["mtus_cpmtg"].title) for f in last.findings)
+    first = check_one(request("Physical therapy x 6 for the lumbar spine", date="2017-12-01"))
+    assert first.decision is Decision.certify and not first.outside_encoded_dates
+    assert all(f.tier == 2 for f in first.findings if f.rule in first.deciding_rules)
+    assert not any(f.citation.source.startswith(KB.sources["mtus_cpmtg"].title) for f in first.findings)
+    assert first.confidence == "low"
+    assert "Low Back Disorders" in first.confidence_reason and "9792.21.1(a)(2)" in first.confidence_reason
 
 
 def test_acupuncture_after_2017_12_01_is_still_covered_by_its_own_regulation():
@@ -319,13 +321,25 @@ def test_acupuncture_after_2017_12_01_is_still_covered_by_its_own_regulation():
 
 def test_as_of_overrides_the_request_date():
     req = request("Physical therapy x 6 for the lumbar spine", date="2019-03-01", injury="2018-11-01")
-    assert check_one(req).decision is Decision.not_covered
+    today = check_one(req)
+    assert today.understood.guideline_date == dt.date(2019, 3, 1)
+    assert not any("Chronic Pain Medical Treatment" in f.citation.source for f in today.findings)
     result = check_one(req, as_of="2016-09-01")
     assert result.decision is Decision.certify
     assert result.understood.guideline_date == dt.date(2016, 9, 1)
     assert "(2016)" in finding(result, "mtus.pm.myalgia").citation.source
     back = check_one(request("Physical therapy x 6 for the lumbar spine", date="2016-09-01"), as_of="2019-03-01")
-    assert back.decision is Decision.not_covered and "2019-03-01" in back.not_covered_reason
+    assert back.understood.guideline_date == dt.date(2019, 3, 1)
+    assert not any(f.rule.startswith("mtus.pm.") for f in back.findings)
+
+
+def test_a_family_before_its_first_encoded_line_is_not_covered_and_says_why():
+    result = check_one(request("Physical therapy x 6 for the lumbar spine", date="2008-06-01", injury="2008-01-02"))
+    assert result.decision is Decision.not_covered and result.outside_encoded_dates
+    assert result.findings == [] and result.certifiable_quantity is None
+    assert "2008-06-01" in result.not_covered_reason
+    # the reason names no option of a command: compare shows it too, and has no --as-of
+    assert "--as-of" not in result.not_covered_reason
 
 
 def test_as_of_chooses_the_edition_but_intervals_run_to_the_request_date():
@@ -379,6 +393,11 @@ FAMILY_CASES = [
     limit_case("work_conditioning", lambda n: request(f"Work conditioning x {n}", plateau_after_therapy="yes",
                                                       return_to_work_goal="yes"),
                "odg.work_conditioning.course", course_limit),
+    # a passive modality with active therapy and home exercise (2009 CPMTG, ACOEM Low Back): the six-visit trial
+    limit_case("passive_modality", lambda n: request({"text": f"Infrared heat x {n} for the low back",
+                                                      "family": "passive_modality"}, date="2016-03-01",
+                                                     adjunct_to_exercise="yes", home_exercise_program="yes"),
+               "odg.pt.six_visit_trial", lambda r: r.parameters.trial_visits),
     limit_case("tens", lambda n: request(f"TENS unit {n} day rental", date="2016-09-20", injury="2015-04-01",
                                          other_modalities_failed="yes", adjunct_to_exercise="yes"),
                "mtus.tens.trial", lambda r: r.parameters.rental_days),

@@ -117,12 +117,13 @@ def _families(values: Optional[List[str]]) -> Optional[list[str]]:
 
 def _run(paths, jobs, json_file, jsonl_file, resume, csv_file, html_file, family, both_formats, undated) -> int:
     from .collect import collect_letters, file_key
-    from .export import check_writable, comparison_json, write_csv, write_html, write_json
+    from .export import check_writable, comparison_json, write_csv, write_json
     from .journal import Journal, letter_digest, read_journal, run_header
     from .predict import LetterOutcome
     from .report import report
     from .run import Run, default_jobs
     from .score import summarize
+    from .view import build_view, run_info
 
     families = _families(family)
     if resume and not jsonl_file:
@@ -195,7 +196,8 @@ def _run(paths, jobs, json_file, jsonl_file, resume, csv_file, html_file, family
         records += [r for r in outcome.records if families is None or r["family"] in families]
     summary = summarize(records, letters=compared, errors=len(errors), family_filter=families)
 
-    parts = report(records, summary, errors)
+    view = build_view(records, summary, errors)
+    parts = report(view)
     if json_file != "-":
         for part in parts:
             out.print(part)
@@ -204,7 +206,9 @@ def _run(paths, jobs, json_file, jsonl_file, resume, csv_file, html_file, family
     if csv_file:
         write_csv(csv_file, records)
     if html_file:
-        write_html(html_file, parts)
+        from .html import write_html
+
+        write_html(html_file, view, run_info(paths, families, day, undated is not None, both_formats))
     return 0 if compared and not errors else EXIT_BAD_INPUT
 
 

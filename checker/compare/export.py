@@ -1,4 +1,4 @@
-"""The comparison written to files: JSON (everything), CSV (the item rows), HTML (the report)."""
+"""The comparison written to files: JSON (everything), CSV (the item rows); the HTML page is checker.compare.html."""
 from __future__ import annotations
 
 import csv
@@ -7,15 +7,11 @@ import json
 import os
 import sys
 
-from rich.console import Console, RenderableType
-from rich.terminal_theme import DEFAULT_TERMINAL_THEME
-
 from checker.errors import InputError
 
 CSV_COLUMNS = ("file", "case_number", "format", "item_no", "item", "family", "actual", "predicted", "agree",
                "rules", "decision", "requested_quantity", "certifiable_quantity", "quantity_unit",
                "guideline_date", "undated", "not_covered_reason")
-HTML_WIDTH = 160
 
 
 def comparison_json(summary: dict, records: list[dict], errors: list[dict]) -> dict:
@@ -54,18 +50,6 @@ def csv_text(records: list[dict]) -> str:
 
 def write_csv(path: str, records: list[dict]) -> None:
     _write(path, csv_text(records), "CSV file")
-
-
-def html_text(parts: list[RenderableType], title: str = "imr-check compare") -> str:
-    console = Console(record=True, file=io.StringIO(), width=HTML_WIDTH, force_terminal=True, color_system="truecolor")
-    for part in parts:
-        console.print(part)
-    return console.export_html(theme=DEFAULT_TERMINAL_THEME, inline_styles=False).replace(
-        "<head>", f"<head>\n<title>{title}</title>", 1)
-
-
-def write_html(path: str, parts: list[RenderableType]) -> None:
-    _write(path, html_text(parts), "HTML file")
 
 
 def check_writable(path: str | None, what: str) -> None:

@@ -3,7 +3,7 @@
 One JSON object per line:
 
 * first, ``{"type": "run", ...}``: what produced the records -- the imr-check version, a
-  fingerprint of its code and of the rule base files, and ``undated``, the one option that
+  fingerprint of its code and of the rule base files (rule packs included), and ``undated``, the one option that
   changes a prediction (``--family`` filters the report, not the records, and
   ``--both-formats`` chooses files, not what a file gives);
 * ``{"type": "item", ...record, "sha256"}`` for every item of a compared letter (every item,
@@ -66,14 +66,26 @@ def _tree_digest(root: Path, pattern: str) -> str:
     return digest.hexdigest()[:16]
 
 
+def _rules_digest() -> str:
+    """The rule base the run's Checker loads: every YAML file of the bundled rules (vocabularies
+    too) and of the rule packs of $IMR_RULE_PACKS."""
+    from checker.kb.load import default_kb, rules_dir
+
+    bundled = rules_dir().resolve()
+    digest = hashlib.sha256(_tree_digest(bundled, "*.yaml").encode())
+    for path in sorted({Path(f).resolve() for f in default_kb().files}):
+        if bundled not in path.parents:
+            digest.update(str(path).encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:16]
+
+
 def run_header(undated: dt.date) -> dict:
     """What produced a run's records: the version and code of imr-check, its rule base, --undated."""
     from checker import __version__
-    from checker.kb.load import rules_dir
 
     package = Path(__file__).resolve().parent.parent
     return {"type": "run", "checker": __version__, "code": _tree_digest(package, "*.py"),
-            "rules": _tree_digest(rules_dir(), "*.yaml"), "undated": undated.isoformat()}
+            "rules": _rules_digest(), "undated": undated.isoformat()}
 
 
 def outcome_lines(outcome: LetterOutcome) -> str:

@@ -1,21 +1,30 @@
-"""The rich report of a comparison: items, summary, per family, then each disagreement.
+"""The terminal report of a comparison: items, summary, per family and kind, then each disagreement.
 
-Built as a list of renderables so the terminal and the HTML page show the same thing.
+1. Rule ids, case numbers and dates are never split across lines; item texts and messages
+   wrap between words.
+2. The item list is a table when the terminal leaves the item column room for the longest
+   deciding rule id; on a narrower terminal (80 columns, the width whenever output is piped)
+   each item is two lines: case, number, family and outcomes, then the item and its rules.
+3. A panel title keeps the case, the item number and the file name; a long path loses the
+   start of its directory part (checker.report.titles).
 """
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Optional
 
 from rich import box
 from rich.cells import cell_len
-from rich.console import Group, RenderableType
-from rich.panel import Panel
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from checker.report.titles import FileTitledPanel
+from checker.vocab import Kind
+
 from .metrics import CLASSES
-from .score import NOT_COVERED, PHYSICAL_MEDICINE, PREDICTIONS
+from .score import NOT_COVERED, PREDICTIONS
+from .view import ALL, ComparisonView, Group as ItemGroup, build_view, case_label, citation_text
 
 OUTCOME_STYLE = {"Upheld": "red", "Overturned": "green", NOT_COVERED: "yellow"}
 EFFECT_MARK = {"ok": ("✓", "green"), "advise": ("!", "yellow"), "limit": ("▼", "red"), "block": ("✗", "red")}
@@ -30,19 +39,18 @@ def num(x: Optional[float]) -> str:
 
 
 SHORT_FAMILY = {"physical_therapy": "PT", "chiropractic": "chiro", "acupuncture": "acu", "massage": "massage",
-                "aquatic_therapy": "aquatic", "work_conditioning": "WC/WH", "tens": "TENS", "other": "other",
-                PHYSICAL_MEDICINE: "phys. med.", "all families": "all"}
+                "aquatic_therapy": "aquatic", "work_conditioning": "WC/WH", "tens": "TENS",
+                "passive_modality": "passive", "imaging": "imaging", "electrodiagnostic": "EDx",
+                "injection": "inject.", "surgery": "surgery", "surgical_service": "surg.svc", "medication": "drug",
+                "urine_drug_test": "UDT", "dme": "DME", "consultation": "consult", "home_care": "home",
+                "facility_care": "facility", "transportation": "transport", "other": "other"}
+SHORT_KIND = {Kind.physical_medicine.value: "phys. med.", Kind.electrodiagnostics.value: "EDx",
+              Kind.medications.value: "drugs", ALL: "all"}
 CASE_WIDTH = 13
+ITEM_MIN_WIDTH = 24  # the least width of the item column before the items are stacked instead
 # Two spaces between columns (padding and the box's blank divider), none at the edges: the
 # tables fit 80 columns.
 TABLE = dict(box=box.SIMPLE_HEAD, padding=(0, 1, 0, 0), pad_edge=False, show_edge=False)
-
-
-def case_label(r: dict, width: int | None = None) -> str:
-    name = r["case_number"] or Path(r["file"]).stem
-    if width and len(name) > width:
-        name = name[: width - 1] + "…"
-    return f"{name} {r['format']}" if r.get("_show_format") else name
 
 
 def predicted_cell(r: dict) -> Text:
@@ -52,29 +60,63 @@ def predicted_cell(r: dict) -> Text:
     return text
 
 
-def items_table(records: list[dict]) -> Table:
-    # Every column but the item's gets a fixed width, so rich need not measure each cell of
-    # a long table (that measuring costs more than comparing the letters).
-    rows = []
-    for r in records:
+class ItemsView:
+    """Every item: a table on a wide terminal, two lines per item on a narrow one."""
+
+    COLUMNS = (("case", {}), ("#", {"justify": "right"}), ("family", {}), ("IMR", {}), ("predicted", {}))
+
+    def __init__(self, records: list[dict]):
+        self.records = records
+        # Every column but the item's gets a fixed width, so rich need not measure each cell
+        # of a long table (that measuring costs more than comparing the letters).
+        self.rows = [(case_label(r, CASE_WIDTH), str(r["item_no"]), SHORT_FAMILY.get(r["family"], r["family"]),
+                      Text(r["actual"], style=OUTCOME_STYLE[r["actual"]]), predicted_cell(r)) for r in records]
+        self.widths = [max([cell_len(str(row[k])) for row in self.rows] + [cell_len(name)])
+                       for k, (name, _) in enumerate(self.COLUMNS)]
+        self.longest_rule = max((cell_len(rule) for r in records for rule in r["rules"]), default=0)
+
+    def title(self) -> Text:
+        return Text(f"Items ({len(self.records)}): ✓ agrees with IMR, ✗ disagrees", style="italic")
+
+    def item_text(self, r: dict, separator: str) -> Text:
         item = Text(r["item"])
-        rules = ", ".join(r["rules"])
-        if rules:
-            item.append(f"\n{rules}", style="cyan")
-        rows.append((case_label(r, CASE_WIDTH), str(r["item_no"]), item, SHORT_FAMILY.get(r["family"], r["family"]),
-                     Text(r["actual"], style=OUTCOME_STYLE[r["actual"]]), predicted_cell(r)))
-    table = Table(title=f"Items ({len(records)}): ✓ agrees with IMR, ✗ disagrees", title_justify="left",
-                  **TABLE)
-    for k, (name, kw) in enumerate((("case", {}), ("#", {"justify": "right"}), ("family", {}), ("IMR", {}),
-                                    ("predicted", {}))):
-        col = (0, 1, 3, 4, 5)[k]
-        width = max([cell_len(str(row[col])) for row in rows] + [cell_len(name)])
-        table.add_column(name, width=width, no_wrap=True, **kw)
-        if name == "#":
-            table.add_column("item, deciding rule", ratio=1, overflow="fold")
-    for row in rows:
-        table.add_row(*row)
-    return table
+        if r["rules"]:
+            item.append(separator)
+            item.append(", ".join(r["rules"]), style="cyan")
+        return item
+
+    def fits_table(self, width: int) -> bool:
+        item_width = width - sum(self.widths) - 2 * len(self.widths)
+        return item_width >= max(self.longest_rule, ITEM_MIN_WIDTH)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.title()
+        if self.fits_table(options.max_width):
+            yield self.table()
+        else:
+            yield from self.stacked()
+
+    def table(self) -> Table:
+        table = Table(**TABLE)
+        for k, (name, kw) in enumerate(self.COLUMNS):
+            table.add_column(name, width=self.widths[k], no_wrap=True, **kw)
+            if name == "#":
+                table.add_column("item, deciding rule", ratio=1, overflow="fold")
+        for r, row in zip(self.records, self.rows):
+            table.add_row(*row[:2], self.item_text(r, "\n"), *row[2:])
+        return table
+
+    def stacked(self):
+        case_w, no_w, family_w, actual_w, _ = self.widths
+        for r, (case, no, family, actual, predicted) in zip(self.records, self.rows):
+            head = Text(f"{case:<{case_w}}  {no:>{no_w}}  {family:<{family_w}}  ")
+            head.append("IMR ", style="dim")
+            head.append_text(actual)
+            head.append(" " * (actual_w - actual.cell_len) + "  ")
+            head.append("predicted ", style="dim")
+            head.append_text(predicted)
+            yield head
+            yield Padding(self.item_text(r, " · "), (0, 0, 0, 4))
 
 
 VIEWS = (("covered_items", "covered items"), ("all_items", "all items *"))
@@ -97,7 +139,9 @@ LEGEND = ("* Not covered counted as Upheld. base: the same items predicted Uphel
           "or one class throughout).")
 
 
-def summary_panel(summary: dict) -> Panel:
+def summary_panel(summary: dict):
+    from rich.panel import Panel
+
     s = summary
     head = Text()
     head.append(f"{s['letters']} letters compared", style="bold")
@@ -127,43 +171,40 @@ def confusion_table(matrix: dict) -> Table:
     return table
 
 
-def family_table(summary: dict) -> Table:
-    table = Table(title="Per family (acc cov: accuracy on covered items; the rest on all items *)",
-                  title_justify="left", caption="base: accuracy of always Upheld; its recall is 0 and its κ 0 "
-                  "(or —) by construction.", caption_justify="left",
-                  **TABLE)
-    table.add_column("family", no_wrap=True)
+def group_table(title: str, groups: list[ItemGroup], total: ItemGroup, short: dict, caption: str = "") -> Table:
+    table = Table(title=title, title_justify="left", caption=caption or None, caption_justify="left", **TABLE)
+    table.add_column("", no_wrap=True)
     for col in ("items", "covered", "IMR Ov", "acc cov", "acc all", "base", "recall", "prec", "κ"):
         table.add_column(col, justify="right", no_wrap=True)
 
-    def row(name: str, g: dict, style: str = "") -> None:
-        c, a = g["scores"]["covered_items"], g["scores"]["all_items"]
+    def row(g: ItemGroup, style: str = "") -> None:
+        c, a = g.stats["scores"]["covered_items"], g.stats["scores"]["all_items"]
         table.add_row(
-            SHORT_FAMILY.get(name, name), str(g["items"]), f"{g['covered']} {pct(g['coverage'])}",
-            str(g["actual_overturned"]), pct(c["model"]["accuracy"]),
+            short.get(g.key, g.key), str(g.items), f"{g.stats['covered']} {pct(g.stats['coverage'])}",
+            str(g.stats["actual_overturned"]), pct(c["model"]["accuracy"]),
             pct(a["model"]["accuracy"]), pct(a["baseline"]["accuracy"]),
             pct(a["model"]["overturned_recall"]), pct(a["model"]["overturned_precision"]), num(a["model"]["kappa"]),
             style=style,
         )
 
-    for name, g in summary["by_family"].items():
-        row(name, g)
+    for g in groups:
+        row(g)
     table.add_section()
-    row(PHYSICAL_MEDICINE, summary[PHYSICAL_MEDICINE], "bold")
-    row("all families", summary, "bold")
+    row(total, "bold")
     return table
 
 
-def _citation_text(c: dict) -> str:
-    parts = [c.get("source") or c.get("guideline") or ""]
-    if c.get("section"):
-        parts.append(c["section"])
-    if c.get("pages"):
-        parts.append(f"p. {c['pages']}")
-    return ", ".join(p for p in parts if p)
+def finding_line(f: dict) -> Text:
+    sym, style = EFFECT_MARK.get(f["effect"], ("•", ""))
+    line = Text(f"{sym} ", style=style)
+    line.append(f"[{f['rule']}] ", style="cyan")
+    line.append(f["message"])
+    if f["citation"]["source"] not in f["message"]:
+        line.append(f"  ({citation_text(f['citation'])})", style="dim")
+    return line
 
 
-def disagreement_panel(r: dict) -> Panel:
+def disagreement_panel(r: dict) -> FileTitledPanel:
     body: list[RenderableType] = [Text(r["item"], style="bold")]
     verdict = Text("Predicted ")
     verdict.append(r["predicted"], style=OUTCOME_STYLE[r["predicted"]])
@@ -175,35 +216,30 @@ def disagreement_panel(r: dict) -> Panel:
                        f"{r['quantity_unit']})", style="dim")
     body.append(verdict)
     body.append(Text("What the rules found", style="bold underline"))
-    for f in r["findings"]:
-        sym, style = EFFECT_MARK.get(f["effect"], ("•", ""))
-        line = Text(f"{sym} ", style=style)
-        line.append(f"[{f['rule']}] ", style="cyan")
-        line.append(f["message"])
-        if f["citation"]["source"] not in f["message"]:
-            line.append(f"  ({_citation_text(f['citation'])})", style="dim")
-        body.append(line)
+    body.extend(finding_line(f) for f in r["findings"])
     if r.get("missing_documentation"):
         body.append(Text("Missing documentation: " + "; ".join(r["missing_documentation"]), style="dim"))
     body.append(Text("What the reviewer cited", style="bold underline"))
     cites = r.get("reviewer_citations") or []
-    body.extend(Text(f"• {_citation_text(c)}") for c in cites)
+    body.extend(Text(f"• {citation_text(c)}") for c in cites)
     if not cites:
         body.append(Text("• no MAXIMUS guideline citation in the letter", style="dim"))
     if r.get("rationale_excerpt"):
         body.append(Text(f"“{r['rationale_excerpt']}”", style="italic"))
-    return Panel(Group(*body), title=f"{case_label(r)} · item {r['item_no']} · {r['file']}", title_align="left",
-                 border_style="red")
+    return FileTitledPanel(Group(*body), r["file"], before=f"{case_label(r)} · item {r['item_no']} · ",
+                           border_style="red")
 
 
-def missed_text(missed: list[dict]) -> Text:
+def missed_list(missed: list[dict]) -> Group:
     """Overturned items no rule decided: wrong under the all-items scoring (Not covered = Upheld)."""
-    text = Text(f"Overturned by IMR but Not covered ({len(missed)}):", style="bold")
+    lines: list[RenderableType] = [Text(f"Overturned by IMR but Not covered ({len(missed)}):", style="bold")]
     for r in missed:
-        text.append(f"\n  {case_label(r)} item {r['item_no']}: {r['item']}")
+        text = Text(f"{case_label(r)} item {r['item_no']}: ", style="bold")
+        text.append(r["item"], style="")
         if r.get("not_covered_reason"):
             text.append(f" — {r['not_covered_reason']}", style="dim")
-    return text
+        lines.append(Padding(text, (0, 0, 0, 2)))
+    return Group(*lines)
 
 
 def format_pairs_text(pairs: dict) -> Text:
@@ -223,30 +259,29 @@ def format_pairs_text(pairs: dict) -> Text:
     return text
 
 
-def report(records: list[dict], summary: dict, errors: list[dict]) -> list[RenderableType]:
-    """Everything the report shows, in order."""
-    formats = {}
-    for r in records:
-        formats.setdefault(r["case_number"] or r["file"], set()).add(r["format"])
-    both = any(len(v) > 1 for v in formats.values())
-    shown = [{**r, "_show_format": both} for r in records]
+def report(records: list[dict] | ComparisonView, summary: dict | None = None,
+           errors: list[dict] | None = None) -> list[RenderableType]:
+    """Everything the report shows, in order (from a view, or from records, summary and errors)."""
+    view = records if isinstance(records, ComparisonView) else build_view(records, summary, errors or [])
     parts: list[RenderableType] = []
-    if shown:
-        parts.append(items_table(shown))
-    parts.append(summary_panel(summary))
-    if summary["by_family"]:
-        parts.append(family_table(summary))
-    wrong = [r for r in shown if r["agree"] is False]
-    parts.append(Text(f"Disagreements ({len(wrong)}): items a rule decided otherwise than IMR",
+    if view.items:
+        parts.append(ItemsView(view.items))
+    parts.append(summary_panel(view.summary))
+    if view.families:
+        parts.append(group_table("Per family (acc cov: accuracy on covered items; the rest on all items *)",
+                                 view.families, view.overall, {**SHORT_FAMILY, ALL: "all"}))
+        parts.append(group_table("Per kind of service", view.kinds, view.overall, SHORT_KIND,
+                                 caption="base: accuracy of always Upheld; its recall is 0 and its κ 0 (or —) by "
+                                         "construction."))
+    parts.append(Text(f"Disagreements ({len(view.disagreements)}): items a rule decided otherwise than IMR",
                       style="bold"))
-    parts.extend(disagreement_panel(r) for r in wrong)
-    missed = [r for r in shown if r["actual"] == "Overturned" and r["predicted"] == NOT_COVERED]
-    if missed:
-        parts.append(missed_text(missed))
-    pairs = summary["format_pairs"]
+    parts.extend(disagreement_panel(r) for r in view.disagreements)
+    if view.missed:
+        parts.append(missed_list(view.missed))
+    pairs = view.summary["format_pairs"]
     if pairs["cases"]:
         parts.append(format_pairs_text(pairs))
-    if errors:
-        parts.append(Text(f"Not compared ({len(errors)})", style="bold red"))
-        parts.extend(Text(e["error"], style="red") for e in errors)
+    if view.errors:
+        parts.append(Text(f"Not compared ({len(view.errors)})", style="bold red"))
+        parts.extend(Text(e["error"], style="red") for e in view.errors)
     return parts

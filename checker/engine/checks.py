@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Literal, Optional
 
+from checker.engine import fact_fields
 from checker.engine.conditions import AnyOf, Cmp, Cond, all_of, either
 from checker.kb.schema import Rule
 
@@ -31,6 +32,7 @@ class Check:
     effect: Effect
     limit: Optional[int] = None  # the guideline number a "limit" effect counts against
     counted: Optional[str] = "before"  # the fact field holding what already counts against `limit`
+    criterion: Optional[str] = None  # criteria rules: the criterion this check tests
 
     @property
     def key(self) -> str:
@@ -64,7 +66,16 @@ def applicability(rule: Rule) -> Cond:
         parts.append(Cmp("has_prior", "==", a.with_prior))
     if a.postoperative is not None:
         parts.append(Cmp("postoperative", "==", a.postoperative))
+    if a.phase:
+        parts.append(either(*(Cmp("phase", "==", p) for p in a.phase)))
+    for name, values in a.item.items():  # item attributes travel as lists: item_<name>
+        parts.append(AnyOf(item_field(name), tuple(values)))
     return all_of(*parts)
+
+
+def item_field(name: str) -> str:
+    """The fact field of an item attribute (checker.kinds): always a list of plain values."""
+    return f"item_{name}"
 
 
 def _quantity_checks(rule: Rule, base: Cond, ceiling: int) -> list[Check]:
@@ -79,6 +90,42 @@ def _quantity_checks(rule: Rule, base: Cond, ceiling: int) -> list[Check]:
 
 def _course(rule: Rule, base: Cond) -> list[Check]:
     return _quantity_checks(rule, base, int(rule.parameters.visits.max))
+
+
+def _fallback(rule: Rule, base: Cond) -> list[Check]:
+    return _quantity_checks(rule, base, int(rule.parameters.visits.max))
+
+
+def _criteria(rule: Rule, base: Cond) -> list[Check]:
+    """Three exclusive checks per criterion: met, not met, not documented (the fact unknown).
+
+    How the criteria combine (`require`) is decided from the firings (checker.decide), so each
+    criterion's own outcome is recorded and reported."""
+    out: list[Check] = []
+    for c in rule.criteria:
+        kind = fact_fields.field(c.fact)
+        if c.is_ is not None:
+            if kind is not None and kind.type == "bool":
+                want = c.is_ == "yes"
+                met, not_met, unknown = Cmp(c.fact, "==", want), Cmp(c.fact, "==", not want), None
+            else:
+                other = "no" if c.is_ == "yes" else "yes"
+                met, not_met = Cmp(c.fact, "==", c.is_), Cmp(c.fact, "==", other)
+                unknown = all_of(Cmp(c.fact, "!=", "yes"), Cmp(c.fact, "!=", "no"))
+        else:
+            known = Cmp(c.fact, ">=", 0)
+            inside = [known] + ([Cmp(c.fact, ">=", c.at_least)] if c.at_least is not None else []) \
+                + ([Cmp(c.fact, "<=", c.at_most)] if c.at_most is not None else [])
+            outside = [Cmp(c.fact, "<", c.at_least)] if c.at_least is not None else []
+            outside += [Cmp(c.fact, ">", c.at_most)] if c.at_most is not None else []
+            met = all_of(*inside)
+            not_met = all_of(known, either(*outside))
+            unknown = Cmp(c.fact, "<", 0)
+        out.append(Check(rule.id, f"{c.id}.met", all_of(base, met), "ok", criterion=c.id))
+        out.append(Check(rule.id, f"{c.id}.not_met", all_of(base, not_met), "block", criterion=c.id))
+        if unknown is not None:
+            out.append(Check(rule.id, f"{c.id}.not_documented", all_of(base, unknown), "advise", criterion=c.id))
+    return out
 
 
 def _trial(rule: Rule, base: Cond) -> list[Check]:
@@ -173,6 +220,8 @@ _KINDS: dict[str, Callable[[Rule, Cond], list[Check]]] = {
     "prerequisite": _prerequisite,
     "postsurgical": _postsurgical,
     "device_trial": _device_trial,
+    "fallback": _fallback,
+    "criteria": _criteria,
 }
 
 

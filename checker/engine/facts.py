@@ -1,14 +1,20 @@
 """Build the flat fact the rules are evaluated on, for one item of one request.
 
-Every field is a plain JSON value (durable-rules matches on JSON). Counts that are only
-known as a range use the lower bound: a limit is exceeded only when it is certainly exceeded.
+Every field is a plain JSON value (durable-rules matches on JSON). Counts of earlier care that
+are only known as a range use the lower bound: a limit is exceeded only when it is certainly
+exceeded. A requested range is judged by its high end (RANGE_END below).
+
+An item written as "additional", "continued", "further" or "more" therapy was preceded by a
+course of its family: when the case records none, the fact says there was one of unknown size
+(has_prior true, prior_known false), so the rules on continuing treatment apply.
 
 Surgery facts are the item's own (a knee meniscectomy says nothing about therapy for the
 shoulder), so every postsurgical rule stays in its region:
   1. A surgery's regions are, per surgery category it falls in, the category's regions
-     (rules/_categories.yaml), narrowed to the regions its procedure text names; a category
-     the text contradicts ("arthroscopic debridement of the knee" also reads as shoulder
-     arthroscopy) is dropped. A procedure in no category has the regions its text names.
+     (rules/_categories.yaml), narrowed to the regions the rest of its procedure text names
+     (not the words that put it in the category: "radial head ORIF"); a category the text
+     contradicts ("arthroscopic debridement of the knee" also reads as shoulder arthroscopy)
+     is dropped. A procedure in no category has the regions its text names.
   2. An item's regions are those it names, else the patient's (request_regions). A surgery
      concerns the item when their regions meet (an extremity holds its joints), or when
      either side's regions are unknown, or when the item is post-operative and names none.
@@ -19,8 +25,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Literal
 
+from checker.engine.checks import item_field
 from checker.kb.load import KnowledgeBase
 from checker.normalize.item import NormalizedItem
 from checker.normalize.item_text import detect_regions
@@ -33,7 +40,8 @@ HISTORY_TRI = (
     "reduced_weight_bearing_needed", "returned_to_work", "other_modalities_failed", "return_to_work_goal",
     "plateau_after_therapy", "indication_documented",
 )
-CHRONIC_DAYS = 90  # 9792.20: pain lasting three or more months
+CHRONIC_DAYS = 90  # 8 CCR 9792.20(b): pain lasting three or more months
+ACUTE_DAYS = 28  # MTUS Opioids TG 2016 section 1: acute pain, up to four weeks after injury
 WORK_CONDITIONING_DAYS = 730  # no more than 2 years past the date of injury
 RECENT_SURGERY_DAYS = 365
 # An extremity named as a whole holds its joints: "PT for the right leg" after knee surgery.
@@ -42,16 +50,34 @@ EXTREMITY_PARTS = {
     Region.lower_extremity: frozenset({Region.hip, Region.knee, Region.ankle_foot}),
 }
 
+# How a requested range ("1-2 times a week for 4 weeks" = 4 to 8 visits, "8-12 visits") is
+# judged: by its high end, all that certifying it would authorize. The dev letters' reviewers
+# read a range the guideline gives as an allowance up to its high end ("9-10 visits" as "up to
+# 10 sessions", CM17-0013754 and CM17-0018279; "3 to 6 treatments" as "an initial trial of 6",
+# CM17-0007857 and CM16-0249536) and measure a request by all it asks for ("2 times a week for 6
+# weeks" as "12 additional PT sessions", CM17-0018279); none of them disputes a requested range.
+# checker.decide reads the item's requested quantity as its high end too (NormalizedItem.visits).
+RANGE_END: Literal["high", "low"] = "high"
+
 
 @dataclass(frozen=True)
 class Dates:
     guideline: dt.date  # selects the rules in force (--as-of, else the request date, else today)
     clinical: dt.date  # measures intervals: days since injury and surgery
+    basis: str = "request_date"  # what `guideline` is: request_date, as_of or today
 
 
 def pick_dates(request: TreatmentRequest, as_of: dt.date | None, today: dt.date) -> Dates:
     clinical = request.request_date or as_of or today
-    return Dates(guideline=as_of or request.request_date or today, clinical=clinical)
+    basis = "as_of" if as_of else "request_date" if request.request_date else "today"
+    return Dates(guideline=as_of or request.request_date or today, clinical=clinical, basis=basis)
+
+
+def phase(injury_days: int | None) -> str:
+    """acute (up to 4 weeks), subacute (to 3 months), chronic (3 months or more), or unknown."""
+    if injury_days is None or injury_days < 0:
+        return "unknown"
+    return "acute" if injury_days <= ACUTE_DAYS else "subacute" if injury_days < CHRONIC_DAYS else "chronic"
 
 
 def _tri(known: bool, true: bool) -> str:
@@ -70,6 +96,7 @@ def patient_conditions(request: TreatmentRequest, kb: KnowledgeBase) -> list[str
 def patient_regions(request: TreatmentRequest, kb: KnowledgeBase, conditions: list[str]) -> list[Region]:
     regions = set(request.patient.regions) | set(kb.implied_regions(conditions))
     for d in request.patient.diagnoses:
+        regions |= set(kb.diagnosis_regions(d.text, d.code))
         if d.text:
             regions |= set(detect_regions(d.text))
     return sorted(regions, key=lambda r: r.value)
@@ -92,6 +119,25 @@ def prior_course(request: TreatmentRequest, family: Family) -> PriorCourse | Non
     marks = {c.functional_improvement for c in courses}
     fi = Tri.no if Tri.no in marks else Tri.yes if marks == {Tri.yes} else Tri.not_stated
     return PriorCourse(visits=visits, functional_improvement=fi)
+
+
+def requested_visits(item: NormalizedItem) -> int:
+    """The visits the rules judge a request by: the RANGE_END of a range (0 when none are stated)."""
+    if RANGE_END == "low" and item.visits_min is not None:
+        return item.visits_min
+    return item.visits or 0
+
+
+def item_attributes(item: NormalizedItem, kb: KnowledgeBase) -> dict[str, list]:
+    """The item attributes the rules test (applies_to.item), each as a list under item_<name>:
+    the item's values (NormalizedItem.attributes, read from the item line by checker.normalize),
+    or none, so that a rule naming an attribute the item lacks does not apply."""
+    given = item.attributes
+    out = {}
+    for name in sorted({n for rule in kb.rules for n in rule.applies_to.item}):
+        value = given.get(name)
+        out[item_field(name)] = [] if value is None else list(value) if isinstance(value, (list, tuple)) else [value]
+    return out
 
 
 def _prior_min(course: PriorCourse | None) -> int:
@@ -132,17 +178,20 @@ def regions_meet(a: Iterable[Region], b: Iterable[Region]) -> bool:
 def surgery_sites(procedure: str, kb: KnowledgeBase) -> dict[str, frozenset[Region]]:
     """Each surgery category of `procedure` with its regions (empty: unknown), point 1 above;
     a procedure in no category is keyed "" with the regions its text names."""
-    named = set(detect_regions(procedure))
     sites: dict[str, frozenset[Region]] = {}
-    for category in kb.classify_surgery(procedure):
-        regions = set(kb.implied_regions([category]))
+    for matcher in kb.surgeries:
+        if not matcher.matches(procedure, None):
+            continue
+        regions = set(matcher.category.regions)
+        # Only words beside the category's own name it: "radial head ORIF" is no surgery of the head.
+        named = set(detect_regions(matcher.pattern.sub(" ", procedure))) if matcher.pattern else set()
         if regions and named:
             regions = {r for r in regions if regions_meet([r], named)}
             if not regions:
                 continue  # the procedure names another part of the body
-        sites[category] = frozenset(regions)
+        sites[matcher.category.id] = frozenset(regions)
     if not sites:  # in no category (or only in ones its text contradicts)
-        sites[""] = frozenset(named)
+        sites[""] = frozenset(detect_regions(procedure))
     return sites
 
 
@@ -173,10 +222,14 @@ def build_fact(request: TreatmentRequest, item: NormalizedItem, kb: KnowledgeBas
     conditions = patient.conditions
     regions = item.regions or request_regions(item, patient)
     prior = prior_course(request, item.family)
-    # "no prior chiropractic" is recorded as 0 visits: a family mentioned with 0 visits was not given
-    has_prior = prior is not None and (prior.visits is None or prior.visits.max is None or prior.visits.max > 0)
+    # "Additional PT" when the case records no earlier course of the family: one of unknown size.
+    # "no prior chiropractic" is recorded as 0 visits: a family mentioned with 0 visits was not
+    # given, and the case's word for it stands against the item line's.
+    implied = item.additional and prior is None
+    has_prior = implied or (
+        prior is not None and (prior.visits is None or prior.visits.max is None or prior.visits.max > 0))
     prior_min = _prior_min(prior)
-    requested = item.visits or 0
+    requested = requested_visits(item)
     before = prior_min + item.authorized_visits
 
     group = CAP_GROUP.get(item.family)
@@ -206,7 +259,7 @@ def build_fact(request: TreatmentRequest, item: NormalizedItem, kb: KnowledgeBas
         "requested": requested,
         "authorized": item.authorized_visits,
         "has_prior": has_prior,
-        "prior_known": prior is None or prior.visits is not None,
+        "prior_known": not implied and (prior is None or prior.visits is not None),
         "prior_min": prior_min,
         "fi": (prior.functional_improvement if prior else Tri.not_stated).value,
         "before": before,
@@ -223,8 +276,11 @@ def build_fact(request: TreatmentRequest, item: NormalizedItem, kb: KnowledgeBas
         "mode": item.mode or "unspecified",
         "duration_days": item.duration_days if item.duration_days is not None else -1,
         "chronic_pain": _tri(injury_days is not None, (injury_days or 0) >= CHRONIC_DAYS),
+        "days_since_injury": injury_days if injury_days is not None and injury_days >= 0 else -1,
+        "phase": phase(injury_days),
         "within_two_years_of_injury": _tri(injury_days is not None, (injury_days or 0) <= WORK_CONDITIONING_DAYS),
     }
     for name in HISTORY_TRI:
         fact[name] = getattr(history, name).value
+    fact.update(item_attributes(item, kb))
     return fact

@@ -3,6 +3,13 @@
 Errors name the file, the rule id and the field: `rules/x.yaml: rule pt.a: pages: required field is missing`.
 The rule base is found in $IMR_RULES_DIR, else inside the installed package
 (checker/_rules, put there by the wheel build), else at the repository's rules/.
+
+Rule packs (`--rules DIR`, or $IMR_RULE_PACKS, directories separated by the path separator)
+add rule files to the bundled base: a pack holds rule files (*.yaml) and may add sources
+(_sources.yaml) and categories (_categories.yaml) of its own, and name itself in _pack.yaml.
+A pack rule with the id and edition (effective from) of a bundled rule replaces it; the
+same id with another edition is an error, so a pack never shadows a rule by accident.
+Packs are validated by the same schema, with the same one-line errors.
 """
 from __future__ import annotations
 
@@ -13,8 +20,11 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from pydantic import ValidationError
+from typing import Optional
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from checker.engine import fact_fields
 from checker.errors import InputError, from_validation_error
 from checker.files import BadFile, read_bounded
 from checker.kb.schema import CategoriesFile, Category, Rule, RuleFile, Source, SourcesFile
@@ -28,6 +38,8 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
 SOURCES_FILE = "_sources.yaml"
 CATEGORIES_FILE = "_categories.yaml"
 MAX_RULE_FILE_BYTES = 20_000_000  # read from a regular file, checked before reading (checker.files)
+PACK_FILE = "_pack.yaml"
+PACKS_ENV = "IMR_RULE_PACKS"
 
 
 def rules_dir() -> Path:
@@ -66,6 +78,9 @@ class KnowledgeBase:
     surgeries: list[CategoryMatcher]
     rules: list[Rule]
     rule_files: dict[str, str] = field(default_factory=dict)  # rule id -> file name
+    rule_packs: dict[str, str] = field(default_factory=dict)  # rule id -> pack name (pack rules only)
+    packs: list["Pack"] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)  # every file read, for fingerprints
 
     def rule(self, rule_id: str) -> Rule:
         return self._by_id[rule_id]
@@ -73,9 +88,26 @@ class KnowledgeBase:
     def __post_init__(self):
         self._by_id = {r.id: r for r in self.rules}
         self._categories = {m.category.id: m.category for m in self.conditions + self.surgeries}
+        self._diagnoses = None
+
+    @property
+    def diagnoses(self):
+        """The condition classifier (checker.diagnosis.classify) over this base's categories."""
+        if self._diagnoses is None:
+            from checker.diagnosis.classify import CategorySpec, ConditionClassifier
+
+            self._diagnoses = ConditionClassifier(
+                [CategorySpec(m.category.id, tuple(m.category.icd10), m.pattern) for m in self.conditions])
+        return self._diagnoses
 
     def classify_conditions(self, text: str | None, code: str | None = None) -> list[str]:
-        return [m.category.id for m in self.conditions if m.matches(text, code)]
+        """Condition categories of a diagnosis: its code's prefixes, else the ICD-10-CM titles its
+        words match, plus synonyms where no title covers it (policy in checker.diagnosis.classify)."""
+        return self.diagnoses.classify(text, code)
+
+    def diagnosis_regions(self, text: str | None, code: str | None = None) -> list[Region]:
+        """Body regions the diagnosis's ICD-10-CM code names (S16.1 neck -> cervical, M75 -> shoulder)."""
+        return self.diagnoses.regions(text, code)
 
     def classify_surgery(self, procedure: str) -> list[str]:
         return [m.category.id for m in self.surgeries if m.matches(procedure, None)]
@@ -153,6 +185,16 @@ def _check_references(path: Path, rule: Rule, sources: dict, conditions: set, su
     for s in rule.applies_to.surgeries:
         if s not in surgeries:
             raise InputError(path, f"{where}: applies_to.surgeries", f"unknown surgery category {s!r}")
+    for i, c in enumerate(rule.criteria):
+        known = fact_fields.field(c.fact)
+        place = f"{where}: criteria[{i}].fact"
+        if known is None:
+            names = sorted(n for n, f in fact_fields.all_fields().items() if f.type in ("tri", "bool", "number"))
+            raise InputError(path, place, f"unknown fact {c.fact!r}; expected one of {', '.join(names)}")
+        if c.is_ is not None and known.type not in ("tri", "bool"):
+            raise InputError(path, place, f"{c.fact} is a {known.type} fact; 'is: yes/no' tests a yes/no fact")
+        if c.is_ is None and known.type != "number":
+            raise InputError(path, place, f"{c.fact} is a {known.type} fact; at_least/at_most test a number")
     src = sources[rule.source]
     if not any(
         e.start <= (rule.effective.end or e.start) and (e.end is None or rule.effective.start <= e.end)
@@ -161,44 +203,117 @@ def _check_references(path: Path, rule: Rule, sources: dict, conditions: set, su
         raise InputError(path, f"{where}: effective", f"no edition of {rule.source} is in force in that period")
 
 
-def load_kb(directory: Path | str | None = None) -> KnowledgeBase:
+class PackInfo(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    description: Optional[str] = None
+    licence: Optional[str] = None  # e.g. whose licensed guideline text the rules encode
+
+
+@dataclass(frozen=True)
+class Pack:
+    name: str
+    directory: Path
+    description: Optional[str] = None
+
+
+def pack_dirs_from_env() -> list[Path]:
+    value = os.environ.get(PACKS_ENV, "")
+    return [Path(p) for p in value.split(os.pathsep) if p.strip()]
+
+
+def _load_pack_info(directory: Path) -> Pack:
+    path = directory / PACK_FILE
+    if not path.exists():
+        return Pack(directory.name, directory)
+    info = _validate(PackInfo, path, _read_yaml(path))
+    return Pack(info.name, directory, info.description)
+
+
+def load_kb(directory: Path | str | None = None, packs: list[Path | str] | tuple = ()) -> KnowledgeBase:
     directory = Path(directory) if directory else rules_dir()
     if not directory.is_dir():
         raise InputError(directory, None, "rule base directory not found; expected rules/*.yaml")
-    sources = _validate(SourcesFile, directory / SOURCES_FILE, _read_yaml(directory / SOURCES_FILE)).sources
-    cats = _validate_categories(directory / CATEGORIES_FILE, _read_yaml(directory / CATEGORIES_FILE))
-    for group in (cats.conditions, cats.surgeries):
+    files = [directory / SOURCES_FILE, directory / CATEGORIES_FILE]
+    sources = dict(_validate(SourcesFile, files[0], _read_yaml(files[0])).sources)
+    cats = _validate_categories(files[1], _read_yaml(files[1]))
+    conditions, surgeries = list(cats.conditions), list(cats.surgeries)
+
+    pack_list: list[Pack] = []
+    for pack_dir in map(Path, packs):
+        if not pack_dir.is_dir():
+            raise InputError(pack_dir, None, "rule pack directory not found; expected a directory of rule files")
+        pack = _load_pack_info(pack_dir)
+        if any(p.name == pack.name for p in pack_list):
+            raise InputError(pack_dir, None, f"a rule pack named {pack.name!r} is already loaded")
+        pack_list.append(pack)
+        if (pack_dir / SOURCES_FILE).exists():
+            path = pack_dir / SOURCES_FILE
+            files.append(path)
+            for sid, src in _validate(SourcesFile, path, _read_yaml(path)).sources.items():
+                if sid in sources:
+                    raise InputError(path, f"sources.{sid}", "already defined by the rule base; give the pack's source a new id")
+                sources[sid] = src
+        if (pack_dir / CATEGORIES_FILE).exists():
+            path = pack_dir / CATEGORIES_FILE
+            files.append(path)
+            more = _validate_categories(path, _read_yaml(path))
+            conditions += more.conditions
+            surgeries += more.surgeries
+
+    for group in (conditions, surgeries):
         seen = set()
         for c in group:
             if c.id in seen:
                 raise InputError(directory / CATEGORIES_FILE, f"category {c.id}", "duplicate category id")
             seen.add(c.id)
-    condition_ids = {c.id for c in cats.conditions}
-    surgery_ids = {c.id for c in cats.surgeries}
+    condition_ids = {c.id for c in conditions}
+    surgery_ids = {c.id for c in surgeries}
 
-    rules: list[Rule] = []
+    rules: dict[str, Rule] = {}
     origin: dict[str, str] = {}
-    for path in sorted(directory.glob("*.yaml")):
-        if path.name.startswith("_"):
-            continue
+    from_pack: dict[str, str] = {}
+    bundled = [(None, p) for p in sorted(directory.glob("*.yaml")) if not p.name.startswith("_")]
+    packed = [(pack, p) for pack in pack_list for p in sorted(pack.directory.glob("*.yaml")) if not p.name.startswith("_")]
+    for pack, path in bundled + packed:
+        files.append(path)
         for rule in load_rule_file(path):
-            if rule.id in origin:
-                raise InputError(path, f"rule {rule.id}", f"duplicate rule id (first defined in {origin[rule.id]})")
             _check_references(path, rule, sources, condition_ids, surgery_ids)
-            origin[rule.id] = path.name
-            rules.append(rule)
+            label = path.name if pack is None else f"{pack.name}:{path.name}"
+            if rule.id in rules:
+                first = rules[rule.id]
+                if pack is None or rule.id in from_pack:
+                    raise InputError(path, f"rule {rule.id}", f"duplicate rule id (first defined in {origin[rule.id]})")
+                if first.effective.start != rule.effective.start:
+                    raise InputError(path, f"rule {rule.id}: effective", (
+                        f"the bundled rule {rule.id} is the edition in force from {first.effective.start}; a pack "
+                        f"rule replaces it only for the same edition (from {first.effective.start}); give a new "
+                        "edition a new id"))
+            rules[rule.id] = rule
+            origin[rule.id] = label
+            if pack is not None:
+                from_pack[rule.id] = pack.name
     if not rules:
         raise InputError(directory, None, "no rule files (*.yaml) found")
     return KnowledgeBase(
         directory=directory,
         sources=sources,
-        conditions=[_matcher(c) for c in cats.conditions],
-        surgeries=[_matcher(c) for c in cats.surgeries],
-        rules=rules,
+        conditions=[_matcher(c) for c in conditions],
+        surgeries=[_matcher(c) for c in surgeries],
+        rules=list(rules.values()),
         rule_files=origin,
+        rule_packs=from_pack,
+        packs=pack_list,
+        files=files,
     )
 
 
 @lru_cache(maxsize=4)
-def default_kb() -> KnowledgeBase:
-    return load_kb()
+def _kb(packs: tuple[str, ...]) -> KnowledgeBase:
+    return load_kb(packs=[Path(p) for p in packs])
+
+
+def default_kb(packs: list[Path | str] | tuple = ()) -> KnowledgeBase:
+    """The bundled rule base with the packs given and those of $IMR_RULE_PACKS, loaded once."""
+    return _kb(tuple(str(p) for p in [*pack_dirs_from_env(), *packs]))

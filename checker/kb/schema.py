@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from string import Formatter
-from typing import Literal, Optional
+from typing import Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -46,10 +46,21 @@ class Edition(Effective):
     note: Optional[str] = None
 
 
+SourceTier = Literal["mtus", "statute", "regulation", "odg", "other"]
+# Evidence tier of a source (8 CCR 9792.21.1 medical evidence search sequence): the MTUS and the
+# statutes and regulations it stands on are tier 1; another evidence-based guideline consulted
+# where the MTUS in force is silent (ODG, ACOEM outside the MTUS ...) is tier 2.
+TIER_OF_SOURCE = {"mtus": 1, "statute": 1, "regulation": 1, "odg": 2, "other": 2}
+
+
 class Source(Strict):
     title: str = Field(min_length=1)
-    tier: Literal["mtus", "odg", "statute", "regulation"]
+    tier: SourceTier
     reference: Optional[str] = None  # e.g. "8 CCR 9792.24.2"
+    # What the source governs in the MTUS: the body regions of a body-part guideline, or chronic
+    # pain (the Chronic Pain guidelines apply to pain of three or more months, 8 CCR 9792.20(b)).
+    regions: list[Region] = Field(default_factory=list)
+    scope: Optional[Literal["body_part", "chronic_pain", "treatment", "general"]] = None
     editions: list[Edition] = Field(min_length=1)
 
     def edition_on(self, day: dt.date) -> Optional[Edition]:
@@ -112,6 +123,8 @@ Kind = Literal[
     "advice",  # documentation the guideline asks for, without changing the decision
     "postsurgical",  # postsurgical treatment: initial course, general course, period from surgery
     "device_trial",  # device (TENS): rental trial before purchase
+    "fallback",  # a general course line used only where no condition-specific line applies
+    "criteria",  # clinical criteria the request must meet (findings, time, history), each met/not met/not documented
 ]
 
 # Facts a prerequisite or advice may name: the yes/no/not-stated facts of a request's
@@ -171,6 +184,11 @@ class AppliesTo(Strict):
     maintenance: Optional[bool] = None  # true: only elective/maintenance care
     with_prior: Optional[bool] = None  # true: only when the family was already given for this injury
     postoperative: Optional[bool] = None  # true: only items requested as post-operative therapy
+    # phase of the condition on the request date (checker.engine.facts: acute < 1 month <= subacute
+    # < 3 months <= chronic, 8 CCR 9792.20(b)); empty: any. An unknown phase matches no phase rule.
+    phase: list[Literal["acute", "subacute", "chronic"]] = Field(default_factory=list)
+    # item attributes of the family's kind, e.g. {modality: [mri, ct]} (checker.kinds); empty: any
+    item: dict[str, list[Union[str, int, bool]]] = Field(default_factory=dict)
 
 
 class Prerequisite(Strict):
@@ -178,9 +196,80 @@ class Prerequisite(Strict):
     when_not_stated: Literal["advise", "block"] = "advise"
 
 
+Requirement = Union[str, "AllOf", "AnyOf"]
+
+
+class AllOf(Strict):
+    all: list[Requirement] = Field(min_length=1)
+
+
+class AnyOf(Strict):
+    any: list[Requirement] = Field(min_length=1)
+
+
+class Criterion(Strict):
+    """One clinical criterion of a criteria rule, tested on one fact of the item.
+
+    Its outcome is met, not met, or not documented (the fact is unknown). `if_unknown` says
+    how an unknown fact counts when the guideline presumes it (e.g. "no earlier study" when the
+    record mentions none); the report still says it was not documented.
+    """
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    fact: str = Field(min_length=1)  # a fact field (checker.engine.fact_fields)
+    is_: Optional[Union[bool, str]] = Field(default=None, alias="is")  # tri facts: yes / no
+    at_least: Optional[float] = None  # number facts
+    at_most: Optional[float] = None
+    if_unknown: Literal["not_documented", "met", "not_met"] = "not_documented"
+    label: str = Field(min_length=1)  # the criterion in words, as the guideline states it
+    missing: Optional[str] = None  # the documentation that shows it
+    section: Optional[str] = None  # where the criterion is stated, when not the rule's own section
+    pages: Optional[str] = None
+    quote: Optional[str] = None
+
+    @field_validator("is_", mode="before")
+    @classmethod
+    def _tri_word(cls, v):
+        if isinstance(v, bool):
+            return "yes" if v else "no"
+        return v
+
+    @field_validator("pages", mode="before")
+    @classmethod
+    def _pages_text(cls, v):
+        return str(v) if isinstance(v, int) else v
+
+    @model_validator(mode="after")
+    def _one_test(self):
+        if self.is_ is not None and (self.at_least is not None or self.at_most is not None):
+            raise ValueError("a criterion tests its fact one way: is (yes/no facts), or at_least and/or at_most (numbers)")
+        if self.is_ is None and self.at_least is None and self.at_most is None:
+            raise ValueError("a criterion needs a test: is, at_least or at_most")
+        if self.is_ is not None and self.is_ not in ("yes", "no"):
+            raise ValueError(f"is: expected yes or no, got {self.is_!r}")
+        return self
+
+
+AllOf.model_rebuild()
+AnyOf.model_rebuild()
+
+
+def requirement_ids(req: Requirement) -> list[str]:
+    if isinstance(req, str):
+        return [req]
+    parts = req.all if isinstance(req, AllOf) else req.any
+    return [i for p in parts for i in requirement_ids(p)]
+
+
 class Confidence(Strict):
     level: Literal["confirmed", "unconfirmed"]
     note: str = Field(min_length=1)
+    # A confirmation holds for the edition the letter quoted: for requests after `until` (a
+    # later edition, e.g. ODG after 2017) the rule counts as unconfirmed.
+    until: Optional[dt.date] = None
+
+    def level_on(self, day: dt.date) -> str:
+        return "unconfirmed" if self.until is not None and day > self.until else self.level
 
 
 class Rule(Strict):
@@ -195,6 +284,8 @@ class Rule(Strict):
     applies_to: AppliesTo = Field(default_factory=AppliesTo)
     parameters: Parameters = Field(default_factory=Parameters)
     prerequisite: Optional[Prerequisite] = None
+    criteria: list[Criterion] = Field(default_factory=list)
+    require: Optional[Requirement] = None  # criteria: how they combine (default: all of them)
     rationale: str = Field(min_length=1)
     missing: Optional[str] = None  # the documentation to supply when this rule blocks or advises
     quote: Optional[str] = None
@@ -222,6 +313,7 @@ class Rule(Strict):
         p = self.parameters
         need = {
             "course": ("visits",),
+            "fallback": ("visits",),
             "trial": ("trial_visits",),
             "cap": ("cap_visits",),
             "postsurgical": ("visits", "period_months"),
@@ -236,6 +328,19 @@ class Rule(Strict):
             raise ValueError("applies_to.surgeries: a postsurgical rule needs surgery categories")
         if self.kind in ("prerequisite", "advice", "continuation") and not self.missing:
             raise ValueError(f"missing: a {self.kind} rule must say what documentation is missing")
+        if self.kind == "criteria":
+            if not self.criteria:
+                raise ValueError("criteria: a criteria rule needs at least one criterion")
+            ids = [c.id for c in self.criteria]
+            if len(set(ids)) != len(ids):
+                raise ValueError(f"criteria: duplicate criterion id {sorted(i for i in ids if ids.count(i) > 1)[0]!r}")
+            for ref in requirement_ids(self.require) if self.require is not None else []:
+                if ref not in ids:
+                    raise ValueError(f"require: {ref!r} is not a criterion of this rule; expected one of {ids}")
+        elif self.criteria or self.require is not None:
+            raise ValueError("criteria: only a criteria rule has criteria")
+        if self.kind == "fallback" and not self.primary:
+            raise ValueError("primary: a fallback rule sets the course where nothing else does, so it is primary")
         for name in template_fields(self.rationale):
             if resolve_param(self.parameters, name) is None:
                 raise ValueError(f"rationale: placeholder {{{name}}} is not a parameter of this rule")
@@ -272,3 +377,27 @@ class RuleFile(Strict):
         if unknown:
             raise ValueError(f"unknown field {sorted(unknown)[0]!r} in defaults")
         return v
+
+
+def rule_file_json_schema() -> dict:
+    """The JSON Schema of a rule file (`imr-check rules --schema`): `defaults` and `rules`, each rule a Rule."""
+    rule = Rule.model_json_schema(by_alias=True)
+    defs = rule.pop("$defs", {})
+    # In a file, a rule's required fields may come from the file's defaults: an entry requires none.
+    entry = {k: v for k, v in rule.items() if k != "required"}
+    entry["description"] = "a rule as written in the file: its fields overlay the file's defaults"
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "imr-checker rule file",
+        "description": ("One guideline section: `defaults` shared by its rules, then `rules`. Each rule is its "
+                        "defaults overlaid with its own fields. Cross-references (source ids, categories, facts) "
+                        "are checked when the rule base is loaded: `imr-check rules --check --rules DIR`."),
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["rules"],
+        "properties": {
+            "defaults": {"$ref": "#/$defs/RuleEntry"},
+            "rules": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/RuleEntry"}},
+        },
+        "$defs": {**defs, "Rule": rule, "RuleEntry": entry},
+    }

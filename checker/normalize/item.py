@@ -3,11 +3,12 @@ by whatever structured fields the request gives."""
 from __future__ import annotations
 
 import math
-from typing import Literal, Optional
+from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict
 
 from checker.normalize.item_text import parse_item
+from checker.normalize.services import NO_SERVICE
 from checker.request.model import RequestItem
 from checker.vocab import Family, Region
 
@@ -30,6 +31,11 @@ class NormalizedItem(BaseModel):
     maintenance: bool
     evaluation_only: bool
     postoperative: bool
+    additional: bool = False  # "additional", "continued", "further", "more" ... therapy: a course was given before
+    associated_surgery: bool = False  # a service of a surgery ("Associated surgical service: X", pre-/post-op X)
+    attributes: dict[str, Any] = {}  # what the kind's rules test (modality, contrast, studies, type, device ...)
+    codes: list[str] = []  # CPT/HCPCS codes found on the item line
+    unread: Optional[str] = None  # "could not read the service" / "could not read the quantity"
 
 
 def _describe(item: RequestItem) -> str:
@@ -66,6 +72,11 @@ def normalize_item(item: RequestItem) -> NormalizedItem:
     mode = item.mode if "mode" in given else parsed.mode
     family = item.family if item.family is not None else parsed.family
     specified = visits is not None if family is not Family.tens else mode is not None
+    unread = parsed.unread
+    if unread == NO_SERVICE and item.family is not None:
+        unread = None  # the request names the family
+    elif unread and unread != NO_SERVICE and visits is not None:
+        unread = None  # the request's own quantity fields
     return NormalizedItem(
         text=text,
         family=family,
@@ -82,4 +93,9 @@ def normalize_item(item: RequestItem) -> NormalizedItem:
         maintenance=item.maintenance or parsed.maintenance,
         evaluation_only=evaluation_only,
         postoperative=parsed.postoperative,
+        additional=parsed.additional,
+        associated_surgery=parsed.associated_surgery,
+        attributes=parsed.attributes,
+        codes=parsed.codes,
+        unread=unread,
     )

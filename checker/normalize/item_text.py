@@ -1,24 +1,35 @@
 """Read a requested item, written as offices and IMR letters write it, into structured fields.
 
 "PHYSICAL THERAPY 2 X 6 FOR THE CERVICAL SPINE" -> physical therapy, 2/week for 6 weeks =
-12 visits, cervical. Item text is untrusted: every pattern runs on whitespace-collapsed text
-and has only bounded backtracking, so parsing stays linear in the input.
+12 visits, cervical. The service comes from the vocabularies (checker.normalize.services: CPT/HCPCS
+codes and the words offices use, rules/vocab/services.yaml), the regions from regions.yaml, the
+attributes each kind's rules test from checker.normalize.item_attributes; the quantities from the
+patterns below. Item text is untrusted: every pattern runs on whitespace-collapsed text and has only
+bounded backtracking, and the word scan is linear, so parsing stays linear in the input.
+
+Policy for what cannot be read: a line that names no known service is family `other` with
+`unread` saying so; a quantity larger than any real request (more than MAX_QUANTITY) is "could not
+read the quantity", not "no quantity stated".
 """
 from __future__ import annotations
 
 import math
 import re
 from functools import lru_cache
-from typing import Literal, Optional
+from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict
 
-from checker.normalize.regions import detect_regions
-from checker.vocab import Family, Region
+from checker.normalize.item_attributes import read_attributes
+from checker.normalize.lexicon import tokenize
+from checker.normalize.regions import detect_regions, read_regions
+from checker.normalize.services import read_services
+from checker.vocab import PHYSICAL_MEDICINE, Family, Kind, Region
 
 __all__ = ["ParsedItem", "parse_item", "detect_family", "detect_regions"]
 
 MAX_CHARS = 4000  # an item line, or an IMR "original request" heading, is far shorter
+MAX_QUANTITY = 999  # no request asks for more visits, units or days; a longer number is not read as one
 
 
 class ParsedItem(BaseModel):
@@ -39,60 +50,18 @@ class ParsedItem(BaseModel):
     evaluation_only: bool = False
     postoperative: bool = False
     additional: bool = False
+    associated_surgery: bool = False  # a service of a surgery ("Associated surgical service: X", pre-/post-op X)
+    attributes: dict[str, Any] = {}  # what the kind's rules test (checker.normalize.item_attributes)
+    codes: list[str] = []  # the CPT/HCPCS codes of the table found on the line
+    unread: Optional[str] = None  # "could not read ..." when the service or the quantity cannot be read
 
 
 # ------------------------------------------------------------------ family
 
-# Services that wrap a therapy term but are not outpatient physical medicine, wherever they appear.
-_ALWAYS_OTHER = re.compile(
-    r"(?=(?i:[fhimsu]))(?:"  # the first letters of the alternatives (saves scanning words)
-    r"(?i:\b(?:inpatient|skilled\s+nursing|home\s+(?:health|aide|care)|under\s+(?:general\s+)?anesthesia"
-    r"|functional\s+capacity|fce)\b)|\b(?:SNF|MUA)\b"
-    r")"
-)
-# Candidate terms; the leftmost decides (the service is named first: "MRI ... prior to PT" is an MRI).
-# PT, OT and TENS count in upper case, or in lower case only before a quantity ("pt 2x4"): in
-# running text "pt" is usually "patient".
-_FAMILY_TERMS = re.compile(
-    # Where a term can start: after a non-letter (every alternative but "transcutaneous" begins
-    # with \b or (?<![A-Za-z])), or at "transcutaneous". The same matches: the lookbehind only
-    # spares re trying every alternative inside words, most of the work of reading an item line.
-    r"(?:(?<![A-Za-z])|(?=(?i:transcutaneous)))(?:"
-    r"(?P<other>(?i:\b(?:mri|magnetic\s+resonance|x-?rays?|radiographs?|ct\s+(?:scan|of)|cat\s+scan|emg|ncv|ncs"
-    r"|nerve\s+conduction|electromyogra\w*|injections?|epidural|electrical\s+(?:muscle\s+)?stimulation|e-?stim"
-    r"|nmes|interferential|h-?wave|traction|spinolator|shock\s?wave|eswt|ice|heat|hot/cold"
-    r"|cold\s+(?:therapy|compression|packs?)|cryotherapy|paraffin|infrared|ultrasound|durable\s+medical|dme"
-    r"|braces?|orthotics?|office\s+visits?)\b))"
-    r"|(?P<tens>\bTENS\b|(?i:\btens(?=\s*(?:unit|device|machine))|transcutaneous\s+electrical\s+(?:nerve\s+)?stim))"
-    r"|(?P<chiropractic>(?i:\b(?:chiro\w*|(?:spinal\s+|joint\s+|osteopathic\s+)?manipulat\w*"
-    r"|(?:spinal|chiropractic)\s+adjustments?|manual\s+therapy)))"
-    r"|(?P<acupuncture>(?i:\b(?:(?:electro-?)?acupunct\w*|acu\b)))"
-    r"|(?P<massage>(?i:\b(?:massage|myofascial\s+release)))"
-    r"|(?P<aquatic_therapy>(?i:\b(?:aquatic\w*|aqua[-\s]?therap\w*|pool\s+(?:therapy|exercise)|water\s+therapy)))"
-    r"|(?P<work_conditioning>(?i:\bwork\s+(?:conditioning|hardening)))"
-    r"|(?P<physical_therapy>(?i:\b(?:physical\s+(?:therap\w*|medicine)|physio\w*|occupational\s+therap\w*"
-    r"|hand\s+therap\w*|p\.t\.))"
-    r"|(?<![A-Za-z])(?:PT|OT)(?:(?![A-Za-z])|(?=x\d))"
-    r"|(?<![A-Za-z])(?i:pt|ot)(?=\s*(?:x?\s*\d|visits?\b|sessions?\b|eval|/\s*[op]t\b|treatments?\b)))"
-    r")"
-)
-# Kinds of physical therapy with their own rules: "physical therapy, aquatic" is aquatic therapy.
-_SPECIALIZED_PT = (Family.aquatic_therapy, Family.work_conditioning)
-
-
 def detect_family(text: str) -> Family:
     """The treatment family an item line (or a treatment mention) names."""
-    text = (text or "")[:MAX_CHARS]
-    if _ALWAYS_OTHER.search(text):
-        return Family.other
-    found = [Family(m.lastgroup) for m in _FAMILY_TERMS.finditer(text)]
-    if not found:
-        return Family.other
-    if found[0] is Family.physical_therapy:
-        for family in _SPECIALIZED_PT:
-            if family in found:
-                return family
-    return found[0]
+    text = " ".join((text or "")[:MAX_CHARS].split())
+    return read_services(text, tokenize(text)).family
 
 
 # ------------------------------------------------------------------ numbers
@@ -160,6 +129,14 @@ _COUNT = re.compile(
     + r")"
 )
 _UNSPECIFIED = re.compile(r"\b(?:unspecified|unknown|unstated|not\s+specified)\s+(?:quantity|number|amount)\b")
+# A count written with more digits than any request has ("x 99999999"): not a quantity to read.
+_HUGE = re.compile(
+    r"(?=[x×t#qvsa]|\d)(?:(?:(?<![a-z])x|×|\btimes|#|\bqty|\bquantity|\b" + _UNIT + r")\s*:?\s*(?:of\s+)?\d{4,}"
+    r"|(?<![\d.])\d{4,}\s*(?:" + _UNIT + r"|times)\b)"
+)
+_HOURS_PER_DAY = re.compile(  # "6 hours per day", "4 hrs/day", "8 hours daily"
+    r"(?<![\d.])(\d{1,2}(?:\.\d)?)\s*-?\s*(?:hours?|hrs?)\s*(?:(?:a|per|each|every|/)\s*day|daily)\b"
+)
 
 
 def _bounds(m: re.Match, name: str) -> tuple[int, int]:
@@ -181,6 +158,16 @@ def _whole(visits: float) -> int:
     return math.ceil(visits - 1e-9)  # 1 a month for 5 weeks is 2 visits; float noise is not
 
 
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
 def _blank(text: str, start: int, end: int) -> str:
     """Take a span out of play for the patterns that run after it."""
     return text[:start] + " ~ " + text[end:]
@@ -190,7 +177,6 @@ def _blank(text: str, start: int, end: int) -> str:
 
 _EVALUATION = re.compile(r"\b(?:eval\w*|re-?eval\w*|consult\w*|re-?exam\w*|examination|assessment)\b")
 _TREATMENT = re.compile(rf"\b(?:treat\w*|{_UNIT}|(?:and|with|plus|then|&)\s+(?:therapy|care|manipulation))\b")
-_POSTOP = re.compile(r"\b(?:post[-\s]?op\w*|post[-\s]?surg\w*|(?:after|following)\s+(?:the\s+)?surgery)\b")
 _MAINTENANCE = re.compile(r"\b(?:maintenance|elective)\b")
 _ADDITIONAL = re.compile(r"\b(?:additional|continu\w*|more|extra|further|another|ongoing)\b")
 _MODE = re.compile(r"\b(?:(?P<rental>rent(?:al|ed)?|lease)|(?P<purchase>purchase\w*|buy))\b")
@@ -199,9 +185,16 @@ _MODE = re.compile(r"\b(?:(?P<rental>rent(?:al|ed)?|lease)|(?P<purchase>purchase
 def _parse_plain(text: str) -> ParsedItem:
     """One item line with no partial-authorization heading."""
     raw = " ".join(text[:MAX_CHARS].split())
-    t = _NUMBER_WORD_RE.sub(lambda m: _NUMBER_WORDS[m[0]], raw.lower())
+    tokens = tokenize(raw)
+    services = read_services(raw, tokens)
+    where = read_regions(raw, tokens)
+    unblanked = raw
+    for start, end in reversed(_merged(services.code_spans)):  # a code is never a count ("97110 x 4")
+        unblanked = unblanked[:start] + " ~ " + unblanked[end:]
+    t = _NUMBER_WORD_RE.sub(lambda m: _NUMBER_WORDS[m[0]], unblanked.lower())
     if "(" in t:  # most lines have none: no need to scan them
         t = _SPELLED_TWICE.sub(r"\1", t)
+    hours = _HOURS_PER_DAY.search(t)
     t = _NOT_VISITS.sub(" ~ ", t)
 
     freq = weeks = None
@@ -228,33 +221,75 @@ def _parse_plain(text: str) -> ParsedItem:
         t = _blank(t, d.start(), d.end())
 
     visits = visits_min = None
+    unread = services.unread
     if _UNSPECIFIED.search(t):
         pass
     elif c := _COUNT.search(t):
         visits_min, visits = _first_range(c, "abce")
     elif freq and weeks:
         visits_min, visits = _whole(freq[0] * weeks[0]), _whole(freq[1] * weeks[1])
+    if visits is None and unread is None and _HUGE.search(t):
+        unread = f"could not read the quantity: more than {MAX_QUANTITY} is not a request"
 
     lowered = raw.lower()
+    family = services.family
+    coded_evaluation = bool(services.coded) and all(e.attributes.get("evaluation") for e in services.coded
+                                                     if e.family in PHYSICAL_MEDICINE)
     evaluation_only = bool(
-        _EVALUATION.search(lowered) and not _TREATMENT.search(lowered) and freq is None and (visits or 0) <= 1
+        (_EVALUATION.search(lowered) or coded_evaluation) and not _TREATMENT.search(lowered) and freq is None
+        and (visits or 0) <= 1
     )
     mode = _MODE.search(lowered)
+    mode = mode.lastgroup if mode else None
+    associated = bool(services.cue("associated_surgery") or services.cue("preoperative")
+                      or services.cue("postoperative") or family is Family.surgical_service)
+    postoperative = bool(services.cue("postoperative") or family.kind is Kind.physical_medicine and (
+        services.cue("associated_surgery")  # "Associated surgical service: Physical therapy x 12"
+        or services.cue("surgery_relation") and any(e.family is Family.surgery for e in services.services)))
+    regions = where.regions
+    if not regions and services.entry is not None and services.entry.attributes.get("region"):
+        regions = [Region(services.entry.attributes["region"])]  # the code's region ("72148": lumbar)
+    attributes = read_attributes(services, where, raw, mode=mode, duration_days=duration_days, visits=visits,
+                                 hours_per_day=float(hours[1]) if hours else None)
+    if family in (Family.other, Family.urine_drug_test):
+        drug = _drug_reading(raw, family)
+        if drug is not None:
+            family, attributes, unread = drug
+            if family is Family.medication:  # its quantity is tablets or grams (attributes), never visits
+                visits = visits_min = None
+                freq = weeks = None
     return ParsedItem(
-        family=detect_family(raw),
+        family=family,
         visits=visits,
         visits_min=visits_min,
         frequency_per_week=float(freq[1]) if freq else None,
         weeks=float(weeks[1]) if weeks else None,
-        regions=detect_regions(raw),
+        regions=regions,
         quantity_specified=visits is not None,
-        mode=mode.lastgroup if mode else None,
+        mode=mode,
         duration_days=duration_days,
         maintenance=bool(_MAINTENANCE.search(lowered)),
         evaluation_only=evaluation_only,
-        postoperative=bool(_POSTOP.search(lowered)),
+        postoperative=postoperative,
         additional=bool(_ADDITIONAL.search(lowered)),
+        associated_surgery=associated,
+        attributes=attributes,
+        codes=services.codes,
+        unread=unread,
     )
+
+
+def _drug_reading(raw: str, family: Family) -> Optional[tuple[Family, dict, Optional[str]]]:
+    """A medication or urine drug test line, read by the medications kind (its own vocabularies)."""
+    from checker.kinds import medications  # the drug vocabularies load on first use only
+
+    if family is Family.urine_drug_test:
+        test = medications.parse_urine_drug_test(raw)
+        return (family, test.attributes(), None) if test is not None else None
+    if not medications.looks_like_medication(raw):
+        return None
+    med = medications.parse_medication(raw)
+    return (Family.medication, med.attributes(), None) if med is not None else None
 
 
 # ------------------------------------------------------------------ partial authorization
@@ -318,8 +353,13 @@ def parse_item(text: str) -> ParsedItem:
     if remaining_text is None and not _WHOLE_ELIGIBLE.search(text) and original.visits and authorized:
         if original.visits > authorized:
             visits = visits_min = original.visits - authorized
+    described = disputed if disputed.family is not Family.other else original
     return disputed.model_copy(update={
         "family": family,
+        "attributes": described.attributes,
+        "codes": described.codes,
+        "unread": described.unread,
+        "associated_surgery": disputed.associated_surgery or original.associated_surgery,
         "visits": visits,
         "visits_min": visits_min,
         "quantity_specified": visits is not None,

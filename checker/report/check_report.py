@@ -5,10 +5,10 @@ import datetime as dt
 
 from rich.console import Console, Group
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 
 from checker.decide import Finding, ItemResult
+from checker.report.titles import FileTitledPanel
 from checker.request.model import VisitCount
 from checker.vocab import Decision
 
@@ -56,7 +56,8 @@ def _understood(result: ItemResult) -> Text:
         parts.append(("Already authorized ", f"{u.authorized_visits} visits"))
     parts.append(("Prior ", f"{u.prior_visits} visits" if u.prior_visits else "none documented"))
     parts.append(("Functional improvement ", u.functional_improvement.replace("_", " ")))
-    parts.append(("Guidelines as of ", u.guideline_date.isoformat()))
+    basis = {"request_date": "the request date", "as_of": "--as-of", "today": "today: the request is not dated"}
+    parts.append(("Guidelines as of ", f"{u.guideline_date.isoformat()} ({basis[u.date_basis]})"))
     text = Text()
     for i, (label, value) in enumerate(parts):
         text.append(label, style="dim")
@@ -65,14 +66,30 @@ def _understood(result: ItemResult) -> Text:
     return text
 
 
-def _finding_line(f: Finding) -> Text:
+CONFIDENCE_STYLE = {"high": "green", "medium": "yellow", "low": "red"}
+CRITERION_MARK = {"met": ("✓", "green"), "not_met": ("✗", "red"), "not_documented": ("?", "yellow")}
+
+
+def _finding_line(f: Finding) -> Group | Text:
     mark, style = EFFECT_MARK[f.effect]
     line = Text(f"{mark} ", style=style)
     line.append(f"[{f.rule}] ", style="cyan")
+    line.append(f"({f.tier_label}{', pack ' + f.pack if f.pack else ''}) ", style="dim")
     line.append(f.message)
     if f.confidence == "unconfirmed":
         line.append(" (rule not yet confirmed against a real letter)", style="dim italic")
-    return line
+    if not f.criteria:
+        return line
+    rows = [line]
+    for c in f.criteria:
+        cmark, cstyle = CRITERION_MARK[c.status]
+        row = Text(f"    {cmark} ", style=cstyle)
+        row.append(f"{c.label}: {c.status.replace('_', ' ')}")
+        if c.counted_as != c.status:
+            row.append(f" (counted as {c.counted_as.replace('_', ' ')})", style="dim")
+        row.append(f" [{c.citation.section}, {c.citation.pages}]", style="dim")
+        rows.append(row)
+    return Group(*rows)
 
 
 def item_panel(file: str, index: int, result: ItemResult) -> Panel:
@@ -80,6 +97,11 @@ def item_panel(file: str, index: int, result: ItemResult) -> Panel:
     verdict = Text(f"{result.decision.value.upper()}", style=STYLE[result.decision])
     verdict.append(f"  (IMR would {'overturn a denial' if result.decision is Decision.certify else 'uphold a denial' if result.decision is Decision.non_certify else 'not be predicted'}: {result.imr_outcome})", style="dim")
     body.append(verdict)
+    if result.confidence:
+        sure = Text("How sure: ", style="dim")
+        sure.append(result.confidence, style=f"bold {CONFIDENCE_STYLE[result.confidence]}")
+        sure.append(f" — {result.confidence_reason}")
+        body.append(sure)
     if result.decision is Decision.not_covered:
         hint = " (use --as-of to check against the guidelines of another date)" if result.outside_encoded_dates else ""
         body.append(Text(f"Not covered: {result.not_covered_reason}{hint}", style="yellow"))
@@ -96,31 +118,10 @@ def item_panel(file: str, index: int, result: ItemResult) -> Panel:
     if result.missing_documentation:
         body.append(Text("Missing documentation", style="bold underline"))
         body.extend(Text(f"• {m}") for m in result.missing_documentation)
-    return Panel(Group(*body), title=f"{file} · item {index}", title_align="left",
-                 border_style=STYLE[result.decision].split()[-1])
+    return FileTitledPanel(Group(*body), file, after=f" · item {index}", border_style=STYLE[result.decision].split()[-1])
 
 
 def print_report(console: Console, file: str, results: list[ItemResult]) -> None:
     for i, result in enumerate(results, 1):
         console.print(item_panel(file, i, result))
 
-
-def rules_table(kb) -> Table:
-    table = Table(title=f"Rule base: {len(kb.rules)} rules from {kb.directory}", show_lines=False)
-    for col in ("id", "kind", "family", "applies to", "parameters", "source", "pages", "in force", "confirmed"):
-        table.add_column(col, overflow="fold")
-    for r in kb.rules:
-        applies = []
-        if r.applies_to.conditions:
-            applies.append(",".join(r.applies_to.conditions))
-        if r.applies_to.regions:
-            applies.append(",".join(x.value for x in r.applies_to.regions))
-        if r.applies_to.surgeries:
-            applies.append(",".join(r.applies_to.surgeries))
-        params = ", ".join(f"{k}={v}" for k, v in r.parameters if v is not None)
-        table.add_row(
-            r.id, r.kind + ("" if r.primary else " (general)"), ",".join(f.value for f in r.family),
-            "; ".join(applies) or "any", params, kb.sources[r.source].title, r.pages,
-            f"{r.effective.start}..{r.effective.end or ''}", "yes" if r.confidence.level == "confirmed" else "no",
-        )
-    return table

@@ -1,0 +1,305 @@
+"""An index of the ICD-10-CM code titles: a diagnosis phrase -> the codes whose titles say it.
+
+Policy (what `DiagnosisIndex.search` ranks, in this order):
+1. Coverage: the share of the phrase's concepts, weighted by their rarity among titles
+   (idf), that a title holds. A word no title knows weighs as the rarest word, so a phrase
+   that says more than any title matches only partly.
+2. Generality: among titles that cover the phrase equally, the one with the fewest words
+   the phrase does not say ("Low back pain" before "Low back pain, unspecified"), a
+   qualifier ("congenital", "recurrent" ...) counting as QUALIFIER_WEIGHT words, then the
+   shorter code (the parent before its children: M25.51 before M25.511).
+   A phrase that states an encounter ("initial encounter") names an injury code: titles of
+   codes that take a 7th (encounter) character come first.
+3. A title matched only on body-part words names a place, not a diagnosis: no match.
+
+The documents are every ICD-10-CM code up to its 6th character (the 7th character of an
+injury code is its encounter, read apart), its title and its inclusion terms, as
+simple-icd-10-cm gives them, plus the ICD-10-CM Index entries of diagnosis_words.yaml.
+Building takes seconds (the library parses its XML); the built index is cached on disk,
+keyed by the library version, this module's format and the vocabulary files, and loaded
+in tens of milliseconds on first use.
+"""
+from __future__ import annotations
+
+import gc
+import heapq
+import json
+import math
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Optional
+
+from checker import icd10
+from checker.diagnosis.words import CODE_IN_TEXT, Concept, ParsedPhrase, Reader, default_reader, vocabulary_fingerprint
+
+FORMAT = 4  # bump when the cached layout or the tokenizer changes
+PARTIAL_MIN = 0.6  # a title must hold at least this share of a phrase's weight to be a candidate
+QUALIFIER_WEIGHT = 3
+TITLE, INCLUSION_TERM, INDEX_TERM = 0, 1, 2  # what a document's text is
+
+
+@dataclass(frozen=True)
+class Match:
+    code: str
+    title: str
+    coverage: float  # share of the phrase's weight the title holds (1.0: all of it)
+    extra: int  # title words the phrase does not say (a qualifier counts QUALIFIER_WEIGHT)
+    extra_anatomy: bool = False  # the title names a body part the phrase does not
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """What a phrase says: the codes written in it and the titles that match it, best first."""
+
+    phrase: ParsedPhrase
+    matches: tuple[Match, ...]
+
+    @property
+    def codes_written(self) -> tuple[str, ...]:
+        return self.phrase.codes
+
+    @property
+    def best(self) -> Optional[Match]:
+        return self.matches[0] if self.matches else None
+
+    @property
+    def covered(self) -> bool:
+        """A title says all the phrase says."""
+        return bool(self.matches) and self.matches[0].coverage >= 0.999
+
+
+def _cache_file() -> Path:
+    return icd10.cache_dir() / f"icd10cm-index-{metadata.version('simple-icd-10-cm')}-f{FORMAT}-{vocabulary_fingerprint()}.json"
+
+
+def build_documents(reader: Reader) -> dict:
+    """The index's documents and postings, from the ICD-10-CM library (slow: seconds).
+
+    Documents whose words are the same keep only the most general code (the shortest):
+    the ranking would always prefer it (policy 2), so the others could never come first.
+    """
+    import simple_icd_10_cm as icd  # noqa: PLC0415 - parses a 10 MB XML file on import
+
+    vocab: dict[str, int] = {}
+    encounter_codes: set[str] = set()  # codes whose subtree takes a 7th character
+    best: dict[tuple[int, ...], tuple[str, str, list[int], int]] = {}
+
+    def add(code: str, text: str, kind: int) -> None:
+        toks = [vocab.setdefault(t, len(vocab)) for t in reader.title_tokens(text)]
+        if not toks:
+            return
+        key = tuple(sorted(toks))
+        old = best.get(key)
+        if old is None or (len(code), code, kind) < (len(old[0]), old[0], old[3]):
+            best[key] = (code, text, toks, kind)
+
+    all_codes = icd.get_all_codes(with_dots=True)
+    for code in all_codes:
+        if len(code.replace(".", "")) == 7 and not (icd.is_chapter(code) or icd.is_block(code)):
+            for n in range(3, len(code)):
+                encounter_codes.add(code[:n].rstrip("."))
+    for code in all_codes:
+        if icd.is_chapter(code) or icd.is_block(code) or len(code.replace(".", "")) > 6:
+            continue
+        add(code, icd.get_description(code), TITLE)
+        for term in icd.get_inclusion_term(code):
+            add(code, term, INCLUSION_TERM)
+    for entry in reader.words.index_terms:
+        add(entry.code, entry.term, INDEX_TERM)
+    docs = sorted(best.values(), key=lambda d: (d[0], d[1]))
+    postings: list[list[int]] = [[] for _ in vocab]
+    for i, (_, _, toks, _) in enumerate(docs):
+        for t in toks:
+            postings[t].append(i)
+    return {
+        "tokens": list(vocab),
+        "codes": [d[0] for d in docs],
+        "titles": [d[1] for d in docs],
+        "docs": [d[2] for d in docs],
+        "postings": postings,
+        "encounter": [int(d[0] in encounter_codes) for d in docs],
+        "kind": [d[3] for d in docs],
+    }
+
+
+class DiagnosisIndex:
+    def __init__(self, data: dict, reader: Reader):
+        self.reader = reader
+        self.tokens: list[str] = data["tokens"]
+        self.token_id = {t: i for i, t in enumerate(self.tokens)}
+        self.codes: list[str] = data["codes"]
+        self.titles: list[str] = data["titles"]
+        self.doc_tokens: list[list[int]] = data["docs"]
+        self.postings: list[list[int]] = data["postings"]
+        self.takes_encounter: list[int] = data["encounter"]
+        self.kind: list[int] = data["kind"]
+        q = reader.qualifiers
+        self.qualifier_ids = frozenset(i for i, t in enumerate(self.tokens) if t in q)
+        self.place_ids = frozenset(i for i, t in enumerate(self.tokens) if t in reader.places)
+        n = len(self.codes)
+        self.idf = [math.log(n / len(p)) if p else 0.0 for p in self.postings]
+        self.unknown_weight = math.log(n)
+        self._code_title: Optional[dict[str, str]] = None
+        self._matching = lru_cache(maxsize=4096)(self._matching_docs)
+
+    def title(self, code: str) -> Optional[str]:
+        """The ICD-10-CM title of a code, when the index kept it (a code whose title says
+        what its parent's says was merged into the parent), else None."""
+        if self._code_title is None:
+            self._code_title = {c: t for c, t, k in zip(self.codes, self.titles, self.kind) if k == TITLE}
+        return self._code_title.get(code)
+
+    # ---- search
+
+    def _matching_docs(self, alternatives: tuple[tuple[str, ...], ...]) -> tuple[frozenset[int], float]:
+        """The documents holding any alternative of a concept, and the concept's weight."""
+        docs: set[int] = set()
+        weight = 0.0
+        for a in alternatives:
+            ids = [self.token_id.get(w) for w in a]
+            if None in ids:
+                continue
+            ids.sort(key=lambda t: len(self.postings[t]))
+            found = set(self.postings[ids[0]])
+            for t in ids[1:]:
+                found.intersection_update(self.postings[t])
+            docs |= found
+            weight = max(weight, sum(self.idf[i] for i in ids) / len(ids))
+        return frozenset(docs), (weight if docs else self.unknown_weight)
+
+    def search(self, text: str, limit: int = 5) -> Lookup:
+        codes, rest = split_codes(text)
+        phrase = self.reader.parse(rest, codes)
+        return Lookup(phrase, tuple(self._rank(phrase.concepts, limit, phrase.encounter is not None)))
+
+    def _alt_ids(self, c: Concept) -> tuple[tuple[int, ...], ...]:
+        """The concept's alternatives as token ids (those whose words the index knows)."""
+        out = []
+        for a in c.alternatives:
+            ids = [self.token_id.get(x) for x in a]
+            if None not in ids:
+                out.append(tuple(ids))
+        return tuple(out)
+
+    def _extra(self, d: int, held: list[tuple[int, ...]]) -> tuple[int, bool]:
+        """The weight of document d's words the phrase does not say (a qualifier counts
+        QUALIFIER_WEIGHT), and whether one of them is a place."""
+        toks = self.doc_tokens[d]
+        used: set[int] = set()
+        for alts in held:  # every member of a concept's group the title holds is explained
+            for ids in alts:
+                if all(i in toks for i in ids):
+                    used.update(ids)
+        extra = [t for t in toks if t not in used]
+        weight = len(extra) + (QUALIFIER_WEIGHT - 1) * sum(t in self.qualifier_ids for t in extra)
+        return weight, any(t in self.place_ids for t in extra)
+
+    def _rank(self, concepts: tuple[Concept, ...], limit: int, injury: bool = False) -> list[Match]:
+        if not concepts or all(c.anatomy for c in concepts):
+            return []
+        parts = [(c, *self._matching(c.alternatives)) for c in concepts]
+        total = sum(w for _, _, w in parts)
+        known = sorted((p for p in parts if p[1]), key=lambda p: len(p[1]))
+        if not known:
+            return []
+        # Fast path: the documents that hold every concept (set intersections, in C).
+        candidates = set(known[0][1]) if len(known) == len(parts) else set()
+        for _, docs, _ in known[1:]:
+            if not candidates:
+                break
+            candidates &= docs
+        if not candidates:
+            # Partial coverage: a document that holds none of the heaviest concepts cannot
+            # reach PARTIAL_MIN (max-score pruning), so only their documents are scored.
+            rest = sum(w for _, _, w in known)
+            for _, docs, w in sorted(known, key=lambda p: -p[2]):
+                if rest < PARTIAL_MIN * total:
+                    break
+                candidates |= docs
+                rest -= w
+        # Coverage first (set lookups only); the words a title adds are counted only for the
+        # titles whose coverage can still rank (within 0.1 of the best).
+        alt_ids = [self._alt_ids(c) for c, _, _ in parts]
+        covered = []
+        for d in candidates:
+            got, place_only, held = 0.0, True, []
+            for (c, docs, w), alts in zip(parts, alt_ids):
+                if d in docs:
+                    got += w
+                    place_only = place_only and c.anatomy
+                    held.append(alts)
+            if not place_only and got >= PARTIAL_MIN * total:
+                covered.append((got / total, d, held))
+        if not covered:
+            return []
+        top = max(cv for cv, _, _ in covered)
+        scored = []
+        for cover, d, held in covered:
+            if cover < top - 0.1:
+                continue
+            extra, other_place = self._extra(d, held)
+            not_injury = int(injury and not self.takes_encounter[d])
+            scored.append((-round(cover, 6), not_injury, extra, len(self.codes[d]), self.codes[d], d, cover, other_place))
+        out: list[Match] = []
+        seen: set[str] = set()
+        for _, _, extra, _, code, d, cover, other_place in heapq.nsmallest(limit * 3, scored):
+            if code not in seen:
+                seen.add(code)
+                out.append(Match(code, self.titles[d], cover, extra, other_place))
+        return out[:limit]
+
+
+def split_codes(text: str) -> tuple[tuple[str, ...], str]:
+    """The valid ICD-10-CM codes written in ``text`` and the text without them."""
+    codes: list[str] = []
+
+    def take(m) -> str:
+        code = icd10.normalize(m.group(1))
+        if icd10.is_valid(code):
+            codes.append(code)
+            return " "
+        return m.group(0)
+
+    if not any(ch.isdigit() for ch in text):
+        return (), text
+    rest = CODE_IN_TEXT.sub(take, text)
+    return tuple(codes), rest
+
+
+def _load_or_build(reader: Reader) -> dict:
+    path = _cache_file()
+    enabled = gc.isenabled()
+    gc.disable()  # a million small lists: the collector would triple the load time
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+        if isinstance(data, dict) and {"tokens", "codes", "titles", "docs", "postings", "encounter", "kind"} <= data.keys():
+            return data
+    except (OSError, ValueError):
+        pass
+    finally:
+        if enabled:
+            gc.enable()
+    data = build_documents(reader)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+        tmp.replace(path)
+    except OSError:
+        pass  # a read-only cache directory only costs speed
+    return data
+
+
+@lru_cache(maxsize=1)
+def default_index() -> DiagnosisIndex:
+    """The index over the installed ICD-10-CM release, loaded (or built) once per process."""
+    reader = default_reader()
+    try:
+        return DiagnosisIndex(_load_or_build(reader), reader)
+    except (KeyError, TypeError, IndexError, ValueError):  # a cache file of another shape: rebuild it
+        _cache_file().unlink(missing_ok=True)
+        return DiagnosisIndex(_load_or_build(reader), reader)
