@@ -42,7 +42,7 @@ def _valid_codes() -> frozenset[str]:
         return frozenset(path.read_text(encoding="ascii").split())
     except OSError:
         pass
-    import simple_icd_10_cm as icd  # slow import: only on a cache miss
+    icd = icd10cm()  # slow import: only on a cache miss
 
     codes = frozenset(
         code
@@ -57,6 +57,18 @@ def _valid_codes() -> frozenset[str]:
     except OSError:
         pass  # a read-only home only costs speed
     return codes
+
+
+def icd10cm():
+    """The simple-icd-10-cm module. Its import parses the code tables through importlib.resources
+    calls that Python deprecates (read_text, open_text): those warnings are silenced for that
+    import only, since they are the library's and say nothing to our users."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import simple_icd_10_cm
+    return simple_icd_10_cm
 
 
 def is_valid(code: str) -> bool:

@@ -24,8 +24,9 @@ _REGION_NAMES = [("neck", "cervical"), ("cervical spine", "neck"), ("lower back"
 @lru_cache(maxsize=1)
 def base_codes() -> dict[str, str]:
     """Every ICD-10-CM code up to its 6th character -> its title (slow: parses the library)."""
-    import simple_icd_10_cm as icd
+    from checker.icd10 import icd10cm
 
+    icd = icd10cm()
     return {c: icd.get_description(c) for c in icd.get_all_codes(with_dots=True)
             if not (icd.is_chapter(c) or icd.is_block(c)) and len(c.replace(".", "")) <= 6}
 

@@ -81,7 +81,7 @@ def build_documents(reader: Reader) -> dict:
     Documents whose words are the same keep only the most general code (the shortest):
     the ranking would always prefer it (policy 2), so the others could never come first.
     """
-    import simple_icd_10_cm as icd  # noqa: PLC0415 - parses a 10 MB XML file on import
+    icd = icd10.icd10cm()  # parses a 10 MB XML file on import
 
     vocab: dict[str, int] = {}
     encounter_codes: set[str] = set()  # codes whose subtree takes a 7th character
