@@ -31,9 +31,9 @@ class Checker:
         fact = build_fact(request, normalized, self.kb, dates, patient)
         course = prior_course(request, normalized.family)
         prior = None if course is None else ("unknown number" if course.visits is None else str(course.visits))
-        if normalized.family is Family.other:
-            return _dated(not_covered(normalized, fact, dates.guideline,
-                                      "not a treatment the rule base recognizes", prior), dates)
+        if normalized.unread or normalized.family is Family.other:  # said, never guessed
+            reason = normalized.unread or "not a treatment the rule base recognizes"
+            return _dated(not_covered(normalized, fact, dates.guideline, reason, prior), dates)
         firings = self.engine.evaluate(fact)
         result = decide(normalized, fact, firings, self.engine.checks, self.kb, dates.guideline, prior)
         return _dated(result, dates)

@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict
 from checker.engine.checks import Check
 from checker.engine.engine import Firing
 from checker.kb.load import KnowledgeBase
+from checker.kinds.registry import kind_of
 from checker.kb.schema import TIER_OF_SOURCE, AllOf, Rule, resolve_param
 from checker.normalize.item import NormalizedItem
 from checker.vocab import Decision, Family
@@ -104,7 +105,7 @@ class ItemResult(Model):
     decision: Decision
     imr_outcome: str
     requested_quantity: Optional[int]
-    quantity_unit: Literal["visits", "days"]
+    quantity_unit: str  # visits, days, tablets, studies ... (the kind's unit)
     certifiable_quantity: Optional[int]
     deciding_rules: list[str]
     findings: list[Finding]
@@ -338,10 +339,11 @@ def _understood(item: NormalizedItem, fact: dict, day: dt.date, prior: Optional[
 
 def not_covered(item: NormalizedItem, fact: dict, day: dt.date, reason: str, prior: Optional[str],
                 outside_encoded_dates: bool = False) -> ItemResult:
+    requested, unit, _ = kind_of(item.family).quantity(item)
     return ItemResult(
         item=item.text, family=item.family, decision=Decision.not_covered,
-        imr_outcome=Decision.not_covered.imr_outcome, requested_quantity=item.visits,
-        quantity_unit="visits", certifiable_quantity=None, deciding_rules=[], findings=[], superseded=[],
+        imr_outcome=Decision.not_covered.imr_outcome, requested_quantity=requested, quantity_unit=unit,
+        certifiable_quantity=None, deciding_rules=[], findings=[], superseded=[],
         missing_documentation=[], not_covered_reason=reason, outside_encoded_dates=outside_encoded_dates,
         understood=_understood(item, fact, day, prior),
     )
@@ -407,12 +409,11 @@ def decide(
     limits = [c for c in constraints if c[0] is not None]
     certifiable = min((c[0] for c in limits), default=None)
 
-    days = item.family is Family.tens and item.mode == "rental" and item.duration_days is not None
-    requested = item.duration_days if days else item.visits
-    if item.family is Family.tens:
-        ok = certifiable is None or (requested is not None and certifiable >= requested)
-    else:
-        ok = item.quantity_specified and (certifiable is None or certifiable >= (item.visits or 0))
+    requested, unit, specified = kind_of(item.family).quantity(item)
+    if certifiable is None:
+        ok = specified
+    else:  # a limit applies: it must cover everything requested
+        ok = specified and requested is not None and certifiable >= requested
     ok = ok and not any(check.effect == "block" for _, check, _ in active)  # even for a request of 0 visits
     decision = Decision.certify if ok else Decision.non_certify
     if ok:
@@ -447,7 +448,7 @@ def decide(
     level, why = _confidence([by_rule[r] for r in deciding], fact, kb, day)
     return ItemResult(
         item=item.text, family=item.family, decision=decision, imr_outcome=decision.imr_outcome,
-        requested_quantity=requested, quantity_unit="days" if days else "visits",
+        requested_quantity=requested, quantity_unit=unit,
         certifiable_quantity=requested if ok and certifiable is None else certifiable,
         deciding_rules=deciding, findings=findings, superseded=superseded_findings,
         missing_documentation=missing, confidence=level, confidence_reason=why,

@@ -71,3 +71,17 @@ def test_a_flare_up_after_earlier_care_of_the_family_is_a_recurrence():
     assert {"mtus.manipulation.flare_up", "mtus.manipulation.flare_up.return_to_work"} <= fired
     assert "mtus.manipulation.low_back.trial" not in fired
     assert result.decision is Decision.non_certify  # more than the 1-2 visits every 4-6 months
+
+
+def test_an_item_whose_quantity_cannot_be_read_is_not_covered_and_says_so():
+    from checker.check import Checker
+    from checker.request.model import TreatmentRequest
+    from checker.vocab import Decision
+
+    req = TreatmentRequest.model_validate({
+        "request_date": "2016-09-20", "patient": {"injury_date": "2016-01-04", "diagnoses": ["lumbar strain"]},
+        "items": ["Physical therapy x 99999999999999999999999999", "Something unheard of x 6"],
+    })
+    quantity, service = Checker().check(req)
+    assert quantity.decision is Decision.not_covered and quantity.not_covered_reason.startswith("could not read the quantity")
+    assert service.decision is Decision.not_covered and service.not_covered_reason.startswith("could not read the service")

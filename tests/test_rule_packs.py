@@ -99,6 +99,7 @@ def test_two_packs_may_not_both_define_a_rule(tmp_path):
     ({"source": "acoem_secret"}, "source"),
     ({"unknown_key": 1}, "unknown_key"),
     ({"applies_to": {"conditions": ["no_such_category"]}}, "applies_to.conditions"),
+    ({"applies_to": {"item": {"colour": ["red"]}}}, "applies_to.item.colour"),
 ])
 def test_a_broken_pack_is_one_error_line_naming_file_rule_and_field(tmp_path, change, field):
     rule = bundled_rule("odg.massage.course") | {"id": "org.broken"} | change

@@ -25,6 +25,7 @@ from typing import Optional
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from checker.engine import fact_fields
+from checker.kinds.registry import kind_of
 from checker.errors import InputError, from_validation_error
 from checker.files import BadFile, read_bounded
 from checker.kb.schema import CategoriesFile, Category, Rule, RuleFile, Source, SourcesFile
@@ -185,6 +186,18 @@ def _check_references(path: Path, rule: Rule, sources: dict, conditions: set, su
     for s in rule.applies_to.surgeries:
         if s not in surgeries:
             raise InputError(path, f"{where}: applies_to.surgeries", f"unknown surgery category {s!r}")
+    for name, values in rule.applies_to.item.items():
+        for family in rule.family:
+            kind = kind_of(family)
+            attribute = kind.attribute(name)
+            if attribute is None:
+                known = ", ".join(a.name for a in kind.attributes) or "none"
+                raise InputError(path, f"{where}: applies_to.item.{name}",
+                                 f"{family.value} items have no attribute {name!r}; expected one of: {known}")
+            if attribute.values is not None and not set(values) <= set(attribute.values):
+                bad = sorted(map(str, set(values) - set(attribute.values)))[0]
+                raise InputError(path, f"{where}: applies_to.item.{name}",
+                                 f"unknown value {bad!r}; expected one of {', '.join(map(str, attribute.values))}")
     for i, c in enumerate(rule.criteria):
         known = fact_fields.field(c.fact)
         place = f"{where}: criteria[{i}].fact"
