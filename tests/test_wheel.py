@@ -61,7 +61,7 @@ def isolated(installed, tmp_path):
 
 def test_the_wheel_carries_the_rule_base_and_no_tests(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    rule_files = {p.name for p in (ROOT / "rules").glob("*.yaml")}
+    rule_files = {p.relative_to(ROOT / "rules").as_posix() for p in (ROOT / "rules").rglob("*.yaml")}  # with vocab/
     assert {n.removeprefix("checker/_rules/") for n in names if n.startswith("checker/_rules/")} == rule_files
     assert {"checker/__init__.py", "checker/__main__.py", "checker/cli.py"} <= names
     assert not any(n.startswith(("tests/", "samples/", "bench/")) for n in names)

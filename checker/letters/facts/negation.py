@@ -18,47 +18,36 @@ ConText in bench/negation_compare.py):
   pseudo-negations ("whether or not", "non-certified", "not medically necessary", "not
   only") are not cues.
 
-Everything is a handful of linear regexes over one sentence.
+The cues are data, in rules/vocab/negation_cues.yaml (each with its source: the NegEx and
+ConText trigger lists, medspacy's rules, or our own reading); the scopes are the code
+below. Everything is a handful of linear regexes over one sentence.
 """
 from __future__ import annotations
 
 import re
 from typing import NamedTuple, Optional
 
-_EVIDENTIAL_NOUN = (
-    r"(?:(?:clear|objective|adequate|sufficient|any|further|specific|clinical|medical|documented|provided|reported"
-    r"|recent|submitted|quantified|measurable|significant)\s)*"
-    r"(?:documentation|evidence|mention|indication|record|records|report|notes?|data|rationale|proof|details?"
-    r"|objective|provided|quantif\w+|measurable|significant)"
-)
+from checker.kb.data import vocabulary
 
-# pseudo-negations first (they are consumed, so their words do not act as cues)
-_CUES = re.compile(
-    r"\b(?=[wnitlapdfucrh])(?:"  # first-letter gate
-    r"(?P<pseudo>\bwhether or not\b|\bnot only\b|\bnot necessarily\b|\bnon-\s?\w+|\bnot medically necessary\b"
-    r"|\bno longer\b|\bnot certain\b|\bno sooner\b|\bnot\s(?:be\s)?ruled out\b|\bif not\b)"
-    r"|(?P<evid>\b(?:there\s(?:is|was|were|are|has been|have been)\s)?no\s" + _EVIDENTIAL_NOUN + r"\b"
-    r"|\bwithout\s(?:any\s)?(?:documentation|evidence|mention|indication|record)\b"
-    r"|\b(?:lack|lacks|lacking|absence|paucity)\sof\b"
-    r"|\b(?:did|does|do)\snot\s(?:document|provide|indicate|include|show|demonstrate|mention|describe|state|specify|report)\b"
-    r"|\bfailed\sto\s(?:document|provide|indicate|show|demonstrate|mention|describe|state|specify|report)\b)"
-    r"|(?P<determiner>\bno\b|\bnever\b|\bwithout\b|\bnone\sof\b|\bneither\b|\bnor\b|\bnegative\b(?!\s(?:impact|effect|direction)))"
-    r"|(?P<verbal>\bnot\s(?:be\s|been\s)?able\sto\b|\bnot\b|\bn't\b|\bfail(?:s|ed)?\sto\b|\bfailed\b|\bunable\sto\b|\bdenie[sd]\b|\bdenying\b"
-    r"|\bdeny\b|\bcannot\b|\brule\sout\b|\bruled\sout\b)"
-    r"|(?P<post>\b(?:was|were|is|are|has\sbeen|have\sbeen)\snot\s(?:\w+\s)?(?:documented|provided|performed|done"
-    r"|tried|attempted|completed|attended|received|described|noted|given|available)\b"
-    r"|\b(?:was|were|is|are)\s(?:unknown|unclear|not\sknown|absent|unavailable)\b"
-    r"|\b(?:was|were|is|are)\s(?:\w+\s)?negative\b))",
-    re.I,
-)
+from .cues import CueFile, gated
+
+# The cues are data (rules/vocab/negation_cues.yaml); the groups of one regex, in this order:
+# pseudo-negations first (they are consumed, so their words do not act as cues), then the
+# negations by scope.
+CONTEXT = vocabulary("negation_cues", CueFile)
+
+
+def _cue_regex(vocab: CueFile) -> re.Pattern:
+    groups = [f"(?P<pseudo>{vocab.alternatives(vocab.select('negated_existence', 'pseudo'))})"]
+    for scope in ("evidential", "determiner", "verbal", "post"):
+        groups.append(f"(?P<{scope}>{vocab.alternatives(vocab.select('negated_existence', scope=scope))})")
+    return gated("|".join(groups))
+
+
+_CUES = _cue_regex(CONTEXT)
 # clause terminators: end any scope
-_TERMINATOR = re.compile(
-    r"[;:()]|\s-\s|,\s(?=(?:it|there|he|she|they|this|the\spatient|the\sinjured\sworker|the\sapplicant)\s(?:was|is|were|are|has|had|have)\b)|\b(?:but|however|although|though|except|whereas|while|which|who|because|since|given|yet"
-    r"|due\sto|aside\sfrom|apart\sfrom|other\sthan|instead)\b"
-    r"|\bas\b(?!\s(?:to|well|such|of|per|regards?|a\sresult|noted|documented|described|needed|an?\b))"
-    r"|\bwith\s(?:the\s)?exception\b",
-    re.I,
-)
+_TERMINATOR = CONTEXT.compile(CONTEXT.select("negated_existence", "terminate"))
+
 # the end of a verb phrase: "failed to respond favorably | to earlier treatment"
 _VP_END = re.compile(r"\b(?:to|with|from|after|following|despite|over|during|since)\b", re.I)
 # the end of a determiner's noun phrase; a disjunctive list ("no A, B or C") is negated whole
@@ -69,13 +58,13 @@ _AND = re.compile(r"\band\b", re.I)
 # ", and a home exercise program", ", and 6 sessions of ...": a new list item with its own determiner
 _COMMA_AND = re.compile(r",\sand\s(?=(?:a|an|his|her|their|\d+|#)\s?\b)", re.I)
 
-_MAX_WORDS = {"evid": 22, "determiner": 6, "verbal": 7, "post": 8}
+_MAX_WORDS = {scope: CONTEXT.parameters[f"{scope}_words"] for scope in ("evidential", "determiner", "verbal", "post")}
 
 
 class Cue(NamedTuple):
     start: int
     end: int
-    kind: str  # evid | determiner | verbal | post
+    kind: str  # evidential | determiner | verbal | post
     text: str
 
 
@@ -112,7 +101,7 @@ def _forward_scope(sentence: str, cue: Cue) -> tuple[int, int]:
     t = _TERMINATOR.search(sentence, start, limit)
     if t:
         end = t.start()
-    if cue.kind == "evid" and cue.text[:1] in "wW":
+    if cue.kind == "evidential" and cue.text[:1] in "wW":
         # "without documentation of improvement, and a home exercise program": the
         # prepositional phrase modifies one item of a list; ", and" starts the next item
         c = _COMMA_AND.search(sentence, start, end)
@@ -176,7 +165,7 @@ def negating_cue(sentence: str, start: int, end: int, found: Optional[list[Scope
     """The cue whose scope covers ``sentence[start:end]``, or None if it is affirmed."""
     for cue, b, e in (found if found is not None else scopes(sentence)):
         if cue.start <= start < cue.end:  # the target is (part of) the cue phrase itself
-            if cue.kind == "evid" and not sentence[start:end].lower().startswith(("no", "without", "lack", "there")):
+            if cue.kind == "evidential" and not sentence[start:end].lower().startswith(("no", "without", "lack", "there")):
                 return cue  # "no objective improvement": target inside the evidential phrase
             continue
         if cue.kind == "post":
@@ -192,23 +181,21 @@ def is_negated(sentence: str, start: int, end: int) -> bool:
     return negating_cue(sentence, start, end) is not None
 
 
-# Phrases that say a treatment did not help without a syntactic negation. The lookahead for
-# the first letters of the alternatives only saves re from trying them at every position.
-LIMITED_BENEFIT = re.compile(
-    r"(?=[dfilmnpqstuw])(?:"
-    r"\b(?:minimal|minimum|limited|little|slight|temporary|transient|short[- ]lived|short[- ]term|marginal|questionable)"
-    r"(?:\sto\s(?:minimal|temporary|transient|limited|no|moderate))?\s(?:benefit|relief|improvement|response|gains?)"
-    r"|\b(?:ineffective|unhelpful|unsuccessful|did\snot\shelp|no\shelp|without\s(?:any\s)?(?:benefit|relief|improvement|help))\b"
-    r"|\bplateau(?:ed|ing)?\b|\bfailed\s(?:to\s(?:improve|help|respond|benefit)|(?:physical\stherapy|chiropractic|acupuncture|therapy|treatment|conservative))"
-    r")",
-    re.I,
-)
+# Phrases that say a treatment did not help without a syntactic negation (rules/vocab/benefit_phrases.yaml).
+BENEFIT = vocabulary("benefit_phrases", CueFile)
+LIMITED_BENEFIT = BENEFIT.compile(BENEFIT.select("limited_benefit"))
+
+
+def _hypothetical(vocab: CueFile) -> re.Pattern:
+    """A cue of a possibility, condition or goal, at most its window of words before the end of the text."""
+    lists = {name: vocab.list_regex(name) for name in vocab.lists}
+    default = vocab.parameters["hypothetical_window"]
+    return gated("|".join(
+        rf"(?:{c.regex(lists)})\s(?:\w+\s){{0,{default if c.window is None else c.window}}}$"
+        for c in vocab.select("hypothetical", "forward")
+    ))
 
 
 # A statement that is only a possibility, a goal or a condition: the words before it
 # ("if", "would", "goal is to", "to") — "to see if therapy improves function".
-HYPOTHETICAL = re.compile(
-    r"\b(?:if|whether|to\ssee|should|would|could|may|might|goals?|expected|hopes?|hoped|order\sto)\s(?:\w+\s){0,3}$"
-    r"|(?<!failed\s)(?<!unable\s)(?<!able\s)\bto\s$",
-    re.I,
-)
+HYPOTHETICAL = _hypothetical(CONTEXT)

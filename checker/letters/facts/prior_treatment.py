@@ -18,8 +18,8 @@ from typing import Optional
 from checker.request.model import PriorCourse, VisitCount
 from checker.vocab import Family, Tri
 
-from .negation import HYPOTHETICAL, LIMITED_BENEFIT
-from .sentences import Out, Sent, gated
+from .negation import BENEFIT, HYPOTHETICAL, LIMITED_BENEFIT
+from .sentences import Out, Sent
 from .terms import Mention
 from .text import NUM, to_int
 
@@ -158,28 +158,9 @@ def prior(sents: list[Sent], out: Out, ctx: dict) -> None:
 
 # ---------------------------------------------------------------- functional improvement
 
-_OBJ_AREA = (
-    r"(?:range\sof\smotion|ROM|mobility|strength|function\w*|flexibility|ADLs?|activities\sof\sdaily\sliving|endurance"
-    r"|motion|gait|tolerance|ability|capacity|ambulation|work\scapacity|grip|posture|balance)"
-)
-_OBJ_GAIN = gated("abcdefgilmnopqrstw",
-    r"\b(?:improv\w*|increas\w*|better|gain\w*|restor\w*|progress\w*|normaliz\w*|enhanc\w*)\s(?:in\s|of\s|with\s)?"
-    r"(?:the\s|his\s|her\s|their\s|overall\s)?(?:pain\sand\s|pain,\s|symptoms\sand\s)?(?:(?:lumbar|cervical|thoracic|shoulder|knee|hip|wrist|elbow|ankle|spine|spinal"
-    r"|joint|active|passive|physical|functional|grip|muscle|motor|walking|sitting|standing|lifting|carrying|bending"
-    r"|kneeling|reaching|activity|exercise|work|daily)\s){0,2}" + _OBJ_AREA +
-    r"|\b" + _OBJ_AREA + r"\s(?:has\s|had\s|have\s|was\s|were\s|is\s)?(?:\w+\s)?(?:improved|increased|better|restored|normalized)"
-    r"|\b(?:decreas\w*|reduc\w*|less|lessened|resolution\sof|resolved)\s(?:in\s)?(?:the\s)?(?:tenderness|spasms?|swelling|stiffness"
-    r"|work\srestrictions|restrictions|guarding)"
-    r"|\b(?:reduc\w*|decreas\w*|less|lower)\s(?:in\s|of\s)?(?:the\s|his\s|her\s)?(?:\w+\s)?(?:medications?|opioids?|narcotics?"
-    r"|analgesics?|pain\smedications?)\s?(?:use|intake|consumption|requirements?|needs?)"
-    r"|\b(?:objective|measurable|quantifiable|functional|documented)\s(?:functional\s)?(?:improvement|gains?|progress|benefit|change)"
-    r"|\bfunctional\simprovements?|\bimprovement\sin\sfunction\w*|\bquantifiable\sclinical\schange",
-)
-_SUBJ_GAIN = gated("bdeghilprsw",
-    r"\b(?:improv(?:ed|ement|ements|ing)|benefi\w*|help(?:ed|ing|ful|s)?|relief|better|respond\w*\sfavorably"
-    r"|(?:decreas|reduc|lessen)\w*\s(?:his\s|her\s|the\s)?(?:\w+\s)?pain|effective|success\w*|progress(?:ed|ing)?"
-    r"|gains?|worked|responded)\b",
-)
+# rules/vocab/benefit_phrases.yaml: objective gains (MTUS functional improvement), reported benefit
+_OBJ_GAIN = BENEFIT.compile(BENEFIT.select("objective_gain"))
+_SUBJ_GAIN = BENEFIT.compile(BENEFIT.select("subjective_gain"))
 
 
 _PREP_AFTER = re.compile(r"\b(?:with|from|after|since|following|of|to|by|due\sto|using)\s", re.I)
@@ -193,12 +174,7 @@ _GENERIC_TX = re.compile(
 _FI_RANK = {"strong_no": 3, "yes": 2, "weak_no": 1}
 
 
-_BENEFIT_STEMS = (
-    "improv", "increas", "better", "gain", "restor", "progress", "normaliz", "enhanc", "decreas", "reduc", "less",
-    "resol", "lower", "benefi", "help", "relief", "respond", "effective", "success", "worked", "objective",
-    "measurable", "quantifiable", "functional", "minimal", "minimum", "limited", "little", "slight", "temporary",
-    "transient", "short", "marginal", "questionable", "plateau", "failed", "unsuccessful",
-)
+_BENEFIT_STEMS = tuple(BENEFIT.keywords)  # a sentence without one holds no benefit phrase
 
 
 def _benefit_phrases(st: Sent) -> list[tuple[int, int, str]]:

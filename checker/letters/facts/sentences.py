@@ -11,7 +11,7 @@ import re
 
 from checker.request.model import Evidence
 
-from .negation import negating_cue, scopes as negation_scopes
+from .negation import CONTEXT, negating_cue, scopes as negation_scopes
 from .terms import Mention, drug_mentions, family_mentions
 from .text import DateHit, Sentence, find_dates, normalize_paragraphs, sentences
 
@@ -31,26 +31,11 @@ BOILERPLATE = re.compile(
     r" review of the case file, including all medical records:?\s*",
     re.I,
 )
-# "prior review", "previously denied" ... are about utilization review, not prior treatment
-UR_PRIOR = re.compile(
-    r"\b(?:prior|previous|original|earlier)\s(?:utilization\s)?(?:review|determination|denial|decision|UR|request)\w*"
-    r"|\bpreviously\s(?:been\s)?(?:denied|modified|non-?\s?certified|certified|reviewed|deemed|authorized|approved|requested)"
-    r"|\bprior\sto\b|\bhad\sbeen\spreviously\b",
-    re.I,
-)
-HIST = gated("abcehinprstuw",
-    r"\bto\sdate\b|\bthus\sfar\b|\bso\sfar\b|\bprior\b|\bprevious(?:ly)?\b|\bpast\b|\bearlier\b|\bhistory\sof\b"
-    r"|\btreatments?\s(?:(?!plan\b|recommend\w*|request\w*)[\w-]+\s){0,3}?(?:has\s|have\s|had\s)?(?:included|includes|include|consisted|rendered)\b"
-    r"|\b(?:has|have|had)\s(?:also\s)?(?:had|completed|attended|tried|received|undergone|participated|used|done"
-    r"|been\s(?:treated|receiving|doing|getting|attending|undergoing|through|in))\b"
-    r"|\b(?:underwent|completed|attended|tried|trialed)\b"
-    r"|\b(?:was|is|were|are|has\sbeen)\s(?:currently\s|still\s)?(?:doing|receiving|getting|attending|undergoing|participating|using)\b"
-    r"|\buses\b|\btreated\swith\b|\bstatus\spost\b|\bs/p\b|\bcourse\sof\b"
-    r"|\b(?:has|have|had)\s(?:not\s)?(?:helped|decreased|improved|provided|proven|resulted|failed)\b"
-    r"|\b(?:has|have|had)\s(?:not|never)\s(?:yet\s)?(?:had|received|tried|undergone|attended|started|begun)\b"
-    r"|\bnever\s(?:had|received|tried|undergone|attended)\b"
-    r"|\b(?:helped|helping|benefit\w*|improvement|improved|relief)\b",
-)
+# History cues (rules/vocab/negation_cues.yaml): "has had", "to date", "status post" ...; the
+# pseudo ones ("prior review", "previously denied", "prior to") speak of utilization review or
+# time, and are blanked out before the history cues are looked for.
+UR_PRIOR = CONTEXT.compile(CONTEXT.select("historical", "pseudo"))
+HIST = CONTEXT.compile(CONTEXT.select("historical", "forward"))
 REQUEST_SENT = re.compile(
     r"\b(?=[racundmi])(?:request\w*|\bRFA\b|\bauthori[sz]\w*|utilization\sreview|\bUR\b|\bnon-?\s?certif\w*|\bcertif\w*|\bdenied\b"
     r"|\bmodified\b|\bmodification\b|\bdetermination\b|\bappeal\w*|\bIMR\b|\bclaims\sadministrator\b)",
