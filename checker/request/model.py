@@ -12,6 +12,7 @@ from typing import Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from checker import icd10
+from checker.request.clinical import Clinical
 from checker.vocab import Family, Region, Tri
 
 
@@ -195,6 +196,7 @@ class TreatmentRequest(Strict):
     patient: Patient = Field(default_factory=Patient)
     history: History = Field(default_factory=History)
     items: list[RequestItem] = Field(min_length=1)
+    clinical: Clinical = Field(default_factory=Clinical)
     source: Optional[str] = Field(default=None, description="where this request came from, e.g. a letter")
     evidence: list[Evidence] = Field(default_factory=list, description="facts read from a letter, with sentences")
 

@@ -3,7 +3,10 @@
 ``extract_facts(summary)`` reads only the case-summary text (``Letter.summary``) and returns
 a :class:`CaseFacts`: patient, injury, diagnoses, regions, surgeries, prior treatment per
 family (visit counts and objective functional improvement), work status, medications,
-the request / utilization-review dates and what UR already authorized. Every fact comes
+the request / utilization-review dates and what UR already authorized, and the clinical
+facts imaging, nerve-study, injection and surgery rules ask (``CaseFacts.clinical``:
+findings, red flags, conservative care, prior studies and injections, plans, comorbidities;
+checker.request.clinical). Every fact comes
 with an :class:`Evidence` whose sentence is a substring of the whitespace-normalized
 summary (``" ".join(summary.split())``).
 
@@ -15,8 +18,11 @@ Extractors are independent and guarded, so a surprise in one never loses the oth
 ``extract_facts`` never raises: a failed extractor is named, on one line, in
 ``CaseFacts.problems`` (a bug to report; the tests require it empty on every letter).
 
-The order of the steps matters in two places: regions read the diagnoses' evidence, and
-functional improvement and the prior courses share the courses ``prior`` found.
+The order of the steps matters: regions read the diagnoses' evidence; functional improvement
+and the prior courses share the courses ``prior`` found; conservative care reads the prior
+courses, the home-exercise flag, the work status and the medications; surgery planned reads
+the surgeries; the clinical extractors leave their fields in ``ctx["clinical"]`` and the last
+step assembles them into one validated ``Clinical``.
 """
 from __future__ import annotations
 
@@ -25,12 +31,17 @@ from typing import Callable, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from checker.request.clinical import Clinical
 from checker.request.model import Evidence, PriorCourse, Surgery
 from checker.vocab import Family, Region, Tri
 
+from .clinical import emit_clinical as _emit_clinical
+from .comorbidities import comorbidities as _comorbidities
+from .conservative_care import conservative_care as _conservative_care
 from .dates import dates as _dates
 from .demographics import demographics as _demographics
 from .diagnoses import diagnoses as _diagnoses
+from .findings import findings as _findings
 from .history_flags import adjunct as _adjunct
 from .history_flags import flare as _flare
 from .history_flags import home_exercise as _home_exercise
@@ -38,9 +49,14 @@ from .history_flags import indication as _indication
 from .history_flags import medication_flag as _medication_flag
 from .injury import injury_date as _injury_date
 from .medications import medications as _medications
+from .plans import invasive_procedure_planned as _invasive_procedure_planned
+from .plans import surgery_planned as _surgery_planned
+from .prior_injections import prior_injections as _prior_injections
 from .prior_treatment import emit_prior as _emit_prior
 from .prior_treatment import functional_improvement as _functional_improvement
+from .prior_studies import prior_studies as _prior_studies
 from .prior_treatment import prior as _prior
+from .red_flags import red_flags as _red_flags
 from .regions import regions as _regions
 from .sentences import Out, summary_sentences
 from .surgeries import surgeries as _surgeries
@@ -74,6 +90,7 @@ class CaseFacts(BaseModel):
     ur_date: Optional[dt.date] = None
     latest_date: Optional[dt.date] = None  # the latest day-precise date the summary mentions
     ur_authorized: dict[Family, int] = Field(default_factory=dict)
+    clinical: Clinical = Field(default_factory=Clinical)  # findings, red flags, care, studies, injections, plans
     evidence: list[Evidence] = Field(default_factory=list)
     # extractors that failed on this summary, one line each: their facts are missing
     problems: list[str] = Field(default_factory=list)
@@ -105,6 +122,15 @@ def extract_facts(summary: str) -> CaseFacts:
         ("indication", lambda: _indication(sents, out)),
         ("dates", lambda: _dates(sents, out)),
         ("ur_authorized", lambda: _ur_authorized(sents, out)),
+        ("findings", lambda: _findings(sents, out, ctx)),
+        ("red_flags", lambda: _red_flags(sents, out, ctx)),
+        ("conservative_care", lambda: _conservative_care(sents, out, ctx)),
+        ("prior_studies", lambda: _prior_studies(sents, out, ctx)),
+        ("prior_injections", lambda: _prior_injections(sents, out, ctx)),
+        ("surgery_planned", lambda: _surgery_planned(sents, out, ctx)),
+        ("invasive_procedure_planned", lambda: _invasive_procedure_planned(sents, out, ctx)),
+        ("comorbidities", lambda: _comorbidities(sents, out, ctx)),
+        ("clinical", lambda: _emit_clinical(out, ctx)),
     ]
     problems: list[str] = []
     for name, step in steps:

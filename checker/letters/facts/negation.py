@@ -199,3 +199,10 @@ def _hypothetical(vocab: CueFile) -> re.Pattern:
 # A statement that is only a possibility, a goal or a condition: the words before it
 # ("if", "would", "goal is to", "to") — "to see if therapy improves function".
 HYPOTHETICAL = _hypothetical(CONTEXT)
+
+
+# A condition clause before a statement ("If symptoms persist, an MRI would be considered"): the
+# text before the statement holds a conditional cue and, after it, the comma that ends the condition.
+CONDITIONAL = re.compile(
+    "(?:" + CONTEXT.alternatives(CONTEXT.select("conditional")) + r")[^.;]*,\s[^.;]*$", re.I
+)

@@ -11,8 +11,9 @@ import re
 
 from checker.request.model import Evidence
 
+from .cues import WORDS
 from .negation import CONTEXT, negating_cue, scopes as negation_scopes
-from .terms import Mention, drug_mentions, family_mentions
+from .terms import Mention, drug_mentions, family_mentions, region_mentions
 from .text import DateHit, Sentence, find_dates, normalize_paragraphs, sentences
 
 
@@ -55,19 +56,19 @@ NON_PM_TX = re.compile(r"\b(?:medications?|opioids?|injections?|epidural|surgery
 class Sent:
     """One sentence with what several extractors need, computed lazily."""
 
-    __slots__ = ("s", "text", "low", "_mentions", "_cues", "_dates", "_drugs", "_hist", "_req", "_other_tx", "_non_pm")
+    __slots__ = ("s", "text", "low", "_mentions", "_cues", "_dates", "_drugs", "_hist", "_req", "_other_tx", "_non_pm",
+                 "_regions", "_words", "_matchers")
 
     def __init__(self, s: Sentence):
         self.s = s
         self.text = s.text
         self._mentions = self._cues = self._dates = self._drugs = None
-        self._hist = self._req = self._other_tx = self._non_pm = None
+        self._hist = self._req = self._other_tx = self._non_pm = self._regions = self._words = self._matchers = None
         self.low = s.text.lower()
 
     def has(self, stems: tuple[str, ...]) -> bool:
         """Cheap pre-filter: does the sentence contain any of these lower-case substrings?"""
-        low = self.low
-        return any(k in low for k in stems)
+        return any(map(self.low.__contains__, stems))  # map: no generator frame per stem
 
     @property
     def mentions(self) -> list[Mention]:
@@ -86,6 +87,27 @@ class Sent:
         if self._dates is None:
             self._dates = find_dates(self.text)
         return self._dates
+
+    @property
+    def words(self) -> set[str]:
+        """The required words of the clinical vocabularies that the sentence holds (cues.WORDS)."""
+        if self._words is None:
+            self._words = WORDS.find(self.low)
+        return self._words
+
+    @property
+    def matchers(self) -> set[int]:
+        """The term matchers (cues.TermMatcher.id) that may find something in the sentence."""
+        if self._matchers is None:
+            self._matchers = WORDS.matchers_for(self.words)
+        return self._matchers
+
+    @property
+    def regions(self):
+        """(start, end, regions) of the sentence's region words (terms.region_mentions)."""
+        if self._regions is None:
+            self._regions = region_mentions(self.text)
+        return self._regions
 
     @property
     def drugs(self):

@@ -130,51 +130,71 @@ _REGION_STEMS: tuple[tuple[str, Region], ...] = (
     ("epicondyl", _R.elbow), ("phalan", _R.wrist_hand), ("trochanter", _R.hip), ("menisc", _R.knee),
     ("patell", _R.knee), ("calcane", _R.ankle_foot), ("metatars", _R.ankle_foot), ("rotator", _R.shoulder),
 )
+_STEMS = tuple(stem for stem, _ in _REGION_STEMS)
+_SPECIAL_WORDS = frozenset(("back", "extremity", "extremities", "head", "arm", "arms"))
 _REGION_TOKEN = re.compile(r"(?<![A-Za-z])[CTLS]\d{1,2}(?!\d)|[A-Za-z]+")
 _LEVEL = {"c": _R.cervical, "t": _R.thoracic, "l": _R.lumbar, "s": _R.lumbar}
 _BACK_NOUN = frozenset("pain pains strain strains sprain sprains spasm spasms ache injury injuries".split())
 _NOT_HEAD_BEFORE = frozenset("radius radial femoral humeral fibular".split())
 
 
+def region_mentions(text: str) -> list[tuple[int, int, tuple[Region, ...]]]:
+    """(start, end, regions) of each region word in ``text``: the word scan of scan_regions, with places
+    ("thoracolumbar" names two regions)."""
+    toks = [(m.start(), m.end(), m.group(0).lower()) for m in _REGION_TOKEN.finditer(text)]
+    out: list[tuple[int, int, tuple[Region, ...]]] = []
+    for i, (a, b, w) in enumerate(toks):
+        if not _maybe_region(w):
+            continue
+        prev = toks[i - 1][2] if i else ""
+        nxt = toks[i + 1][2] if i + 1 < len(toks) else ""
+        got = _regions_of(w, prev, nxt)
+        if got:
+            out.append((a, b, got))
+    return out
+
+
+def _maybe_region(w: str) -> bool:
+    """Can _regions_of name a region for this word? (a quick test that spares most words the rest)"""
+    return (w in _REGION_WORDS or w in _SPECIAL_WORDS or (w[0] in "ctls" and len(w) > 1 and w[1].isdigit())
+            or (len(w) > 5 and w.startswith(_STEMS)))
+
+
+def _regions_of(w: str, prev: str, nxt: str) -> tuple[Region, ...]:
+    """The regions word ``w`` names between words ``prev`` and ``nxt`` (none: ())."""
+    if w[0] in "ctls" and len(w) > 1 and w[1].isdigit():
+        return (_LEVEL[w[0]],)
+    if w == "back":
+        if prev in ("low", "lower"):
+            return (_R.lumbar,)
+        if prev in ("mid", "upper", "middle"):
+            return (_R.thoracic,)
+        if nxt in _BACK_NOUN or prev in ("the",) and nxt in ("and", "pain"):
+            return (_R.lumbar,)
+        return ()
+    if w in ("extremity", "extremities"):
+        return (_R.upper_extremity,) if prev == "upper" else (_R.lower_extremity,) if prev == "lower" else ()
+    if w == "head":
+        if prev in _NOT_HEAD_BEFORE:
+            return (_R.elbow,) if prev in ("radius", "radial") else ()
+        if nxt == "of":
+            return ()
+    if w in ("arm", "arms") and prev == "upper":
+        return (_R.upper_extremity,)
+    regs = _REGION_WORDS.get(w)
+    if regs:
+        return regs
+    if len(w) > 5:
+        for stem, reg in _REGION_STEMS:
+            if w.startswith(stem):
+                return (reg,)
+    return ()
+
+
 def scan_regions(text: str) -> list[Region]:
-    toks = [t.lower() for t in _REGION_TOKEN.findall(text)]
     got: set[Region] = set()
-    for i, w in enumerate(toks):
-        prev = toks[i - 1] if i else ""
-        nxt = toks[i + 1] if i + 1 < len(toks) else ""
-        if w[0] in "ctls" and len(w) > 1 and w[1].isdigit():
-            got.add(_LEVEL[w[0]])
-            continue
-        if w == "back":
-            if prev in ("low", "lower"):
-                got.add(_R.lumbar)
-            elif prev in ("mid", "upper", "middle"):
-                got.add(_R.thoracic)
-            elif nxt in _BACK_NOUN or prev in ("the",) and nxt in ("and", "pain"):
-                got.add(_R.lumbar)
-            continue
-        if w in ("extremity", "extremities"):
-            got.add(_R.upper_extremity if prev == "upper" else _R.lower_extremity if prev == "lower" else None)
-            continue
-        if w == "head":
-            if prev in _NOT_HEAD_BEFORE:
-                got.add(_R.elbow if prev in ("radius", "radial") else None)
-                continue
-            if nxt == "of":
-                continue
-        if w in ("arm", "arms") and prev == "upper":
-            got.add(_R.upper_extremity)
-            continue
-        regs = _REGION_WORDS.get(w)
-        if regs:
-            got.update(regs)
-            continue
-        if len(w) > 5:
-            for stem, reg in _REGION_STEMS:
-                if w.startswith(stem):
-                    got.add(reg)
-                    break
-    got.discard(None)
+    for _a, _b, regions in region_mentions(text):
+        got.update(regions)
     return [r for r in Region if r in got]
 
 
