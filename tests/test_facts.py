@@ -59,7 +59,7 @@ def test_contract_fields():
         "age", "sex", "injury_date", "diagnoses", "regions", "surgeries", "prior", "home_exercise_program",
         "returned_to_work", "work_status", "medications", "medication_reduced_or_not_tolerated",
         "adjunct_to_exercise", "flare_up", "indication_documented", "request_date", "ur_date", "latest_date", "ur_authorized",
-        "evidence", "problems",
+        "clinical", "evidence", "problems",
     }
     with pytest.raises(Exception):
         CaseFacts(unknown_field=1)

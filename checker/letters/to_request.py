@@ -64,6 +64,7 @@ def item_request(letter: Letter, item: LetterItem, facts: CaseFacts | None = Non
             returned_to_work=facts.returned_to_work,
             indication_documented=facts.indication_documented,
         ),
+        clinical=facts.clinical,
         items=[RequestItem(text=text, authorized_visits=authorized)],
         source=f"{letter.file} item {item.item_no}",
         evidence=facts.evidence,

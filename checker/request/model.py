@@ -13,6 +13,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 
 from checker import icd10
 from checker.errors import quote, yaml_type
+from checker.request.clinical import Clinical
 from checker.vocab import Family, Region, Tri
 
 
@@ -228,6 +229,7 @@ class TreatmentRequest(Strict):
     patient: Patient = Field(default_factory=Patient)
     history: History = Field(default_factory=History)
     items: list[RequestItem] = Field(min_length=1)
+    clinical: Clinical = Field(default_factory=Clinical)
     source: Optional[str] = Field(default=None, description="where this request came from, e.g. a letter")
     evidence: list[Evidence] = Field(default_factory=list, description="facts read from a letter, with sentences")
 

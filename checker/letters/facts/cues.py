@@ -1,0 +1,550 @@
+"""Cue vocabularies of the case-summary reader: their schema, and their compilation into regexes.
+
+The words that tell negation, history, hypothesis and benefit ("no documentation of",
+"has had", "if symptoms persist", "minimal benefit") are data, in rules/vocab/*.yaml, shaped
+after medspacy's context rules: each cue is a category, the literal ``phrase`` or a
+``pattern`` (a regular expression for its variants), a direction, and its ``source`` (a key
+of the file's ``sources``; "project" cues carry a ``note`` saying why). The code that
+applies them does not change when a cue is added.
+
+1. A ``phrase`` matches as whole words, case-insensitively; its spaces match one space of
+   the whitespace-normalized summary.
+2. A ``pattern`` is a regular expression matched case-insensitively; ``{name}`` in it stands
+   for the alternatives of the file's word list ``lists.name``. It may not capture.
+3. The cues of one category are tried in the order of the file: at one position of a
+   sentence, the first that matches wins.
+4. Each compiled alternation sits behind a lookahead for the letters its matches can start
+   with (computed from the patterns): the same matches, found without trying every
+   alternative at every position.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from checker.vocab import Region
+
+try:  # the regular-expression parser: public in spirit, private in name (sre_parse before 3.11)
+    from re import _parser as _sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+
+Direction = Literal["forward", "backward", "terminate", "pseudo"]
+_LIST_REF = re.compile(r"\{([a-z_]+)\}")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Source(_Strict):
+    title: str = Field(min_length=1)
+    url: Optional[str] = None
+
+
+class Category(_Strict):
+    """A category of a cue file: what its cues signal, and the directions and scopes they may have."""
+
+    meaning: str = Field(min_length=1)
+    directions: list[Direction] = Field(default_factory=list, description="empty: its entries have no direction")
+    scopes: list[str] = Field(default_factory=list, description="scopes of its forward and backward cues")
+
+
+class Entry(_Strict):
+    """What every entry of a vocabulary has: its words (a phrase or a pattern) and its source."""
+
+    phrase: Optional[str] = Field(default=None, description="the literal words")
+    pattern: Optional[str] = Field(default=None, description="a regular expression for the words and their variants")
+    source: str = Field(min_length=1, description="a key of the file's sources")
+    note: Optional[str] = None
+
+    @field_validator("phrase")
+    @classmethod
+    def _phrase(cls, v):
+        if v is not None and not v.strip():
+            raise ValueError("expected the entry's words, got an empty phrase")
+        return v
+
+    @field_validator("pattern")
+    @classmethod
+    def _pattern(cls, v):
+        if v is None:
+            return v
+        try:
+            compiled = re.compile(_LIST_REF.sub("x", v), re.I)
+        except re.error as e:
+            raise ValueError(f"not a regular expression ({e})") from None
+        if compiled.groups:
+            raise ValueError("a pattern may not capture: write (?:...) for its groups")
+        return v
+
+    @model_validator(mode="after")
+    def _one_form(self):
+        if (self.phrase is None) == (self.pattern is None):
+            raise ValueError("phrase: give the words as a phrase or as a pattern (exactly one of them)")
+        return self
+
+    def regex(self, lists: dict[str, str]) -> str:
+        """The entry as a regular-expression fragment (lists expanded)."""
+        if self.phrase is not None:
+            return r"\b" + r"\s".join(re.escape(w) for w in self.phrase.split()) + r"\b"
+        return _LIST_REF.sub(lambda m: lists[m[1]], self.pattern or "")
+
+
+class Cue(Entry):
+    """One context cue: what it signals, which way it reads, how far."""
+
+    category: str = Field(min_length=1, description="what the cue signals (one of the file's categories)")
+    direction: Optional[Direction] = Field(default=None, description="forward: what follows; backward: what "
+                                           "precedes; terminate: ends a scope; pseudo: looks like a cue, is not one")
+    scope: Optional[str] = Field(default=None, description="how far a negation reaches (negation cues only)")
+    window: Optional[int] = Field(default=None, ge=0, le=10, description="hypothetical cues: words allowed "
+                                                                        "between the cue and the statement")
+
+
+class Term(Entry):
+    """One way the record names a clinical fact (a finding, a red flag, a study, a comorbidity ...)."""
+
+    name: list[str] = Field(min_length=1, description="the fact(s) it names: values of the file's names")
+    present: Literal["yes", "no"] = Field(default="yes", description="no: the words state the fact absent "
+                                                                     "('sensation intact')")
+    sign: bool = Field(default=False, description="a test named by its name: it counts only when called "
+                                                  "positive (or negative)")
+    suspected: bool = Field(default=False, description="the words name the fact as suspected, not confirmed")
+    region: Optional[Region] = Field(default=None, description="the region the words imply when the sentence "
+                                                               "names none (Spurling: cervical)")
+    requires: Optional[str] = Field(default=None, description="a pattern the sentence must also hold ('4/5' "
+                                                              "is a muscle grade only beside strength words)")
+    codes: list[str] = Field(default_factory=list, description="ICD-10-CM codes whose titles the words are")
+
+    @field_validator("requires")
+    @classmethod
+    def _requires(cls, v):
+        if v is not None:
+            try:
+                re.compile(v)
+            except re.error as e:
+                raise ValueError(f"not a regular expression ({e})") from None
+        return v
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _names(cls, v):
+        return [v] if isinstance(v, str) else v
+
+    @field_validator("present", mode="before")
+    @classmethod
+    def _present(cls, v):
+        return {True: "yes", False: "no"}.get(v, v) if isinstance(v, bool) else v
+
+
+class _VocabFile(_Strict):
+    """What every vocabulary file has: sources, word lists, parameters, keywords."""
+
+    sources: dict[str, Source] = Field(min_length=1)
+    lists: dict[str, list[str]] = Field(default_factory=dict, description="word lists a pattern names as {name}")
+    parameters: dict[str, int] = Field(default_factory=dict)
+    keywords: list[str] = Field(default_factory=list, description="substrings one of which every match contains "
+                                                                  "(a cheap test before the patterns)")
+
+    @field_validator("lists")
+    @classmethod
+    def _lists(cls, v):
+        for name, words in v.items():
+            if not re.fullmatch(r"[a-z_]+", name):
+                raise ValueError(f"list name {name!r}: expected lower-case letters and _")
+            for word in words:
+                try:
+                    re.compile(word)
+                except re.error as e:
+                    raise ValueError(f"{name}: {word!r} is not a regular expression ({e})") from None
+        return v
+
+    def _check_entry(self, label: str, entry: Entry) -> None:
+        if entry.source not in self.sources:
+            raise ValueError(f"{label}.source: {entry.source!r} is not one of the file's sources "
+                             f"({', '.join(sorted(self.sources))})")
+        if entry.source == "project" and not entry.note:
+            raise ValueError(f"{label}.note: an entry of our own reading (source project) says why in a note")
+        for name in _LIST_REF.findall(entry.pattern or ""):
+            if name not in self.lists:
+                raise ValueError(f"{label}.pattern: names the list {{{name}}}, which the file's lists lack")
+
+    def list_regex(self, name: str) -> str:
+        return "(?:" + "|".join(self.lists[name]) + ")"
+
+    def alternatives(self, entries: Iterable[Entry]) -> str:
+        """The entries as one alternation, in file order (no lookahead)."""
+        lists = {name: self.list_regex(name) for name in self.lists}
+        return "|".join(c.regex(lists) for c in entries)
+
+    def compile(self, entries: Iterable[Entry]) -> re.Pattern:
+        """The entries as one case-insensitive regex behind the lookahead for their first letters."""
+        return gated(self.alternatives(entries))
+
+
+class CueFile(_VocabFile):
+    """A cue vocabulary: its categories and its cues."""
+
+    categories: dict[str, Category] = Field(min_length=1, description="the categories of this file")
+    cues: list[Cue] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _references(self):
+        for i, cue in enumerate(self.cues):
+            self._check_entry(f"cues[{i}]", cue)
+            spec = self.categories.get(cue.category)
+            if spec is None:
+                raise ValueError(f"cues[{i}].category: {cue.category!r} is not one of the file's categories "
+                                 f"({', '.join(sorted(self.categories))})")
+            if spec.directions and cue.direction not in spec.directions:
+                raise ValueError(f"cues[{i}].direction: a {cue.category} cue is "
+                                 f"{' or '.join(spec.directions)}, got {cue.direction!r}")
+            if not spec.directions and cue.direction is not None:
+                raise ValueError(f"cues[{i}].direction: a {cue.category} entry has no direction")
+            scoped = bool(spec.scopes) and cue.direction in ("forward", "backward")
+            if scoped and cue.scope not in spec.scopes:
+                raise ValueError(f"cues[{i}].scope: a {cue.direction} {cue.category} cue has a scope, "
+                                 f"one of {', '.join(spec.scopes)}; got {cue.scope!r}")
+            if not scoped and cue.scope is not None:
+                raise ValueError(f"cues[{i}].scope: only forward and backward cues of a scoped category have a scope")
+        return self
+
+    def select(self, category: str, direction: Optional[str] = None, scope: Optional[str] = None) -> list[Cue]:
+        return [c for c in self.cues if c.category == category
+                and (direction is None or c.direction == direction) and (scope is None or c.scope == scope)]
+
+
+class TermFile(_VocabFile):
+    """A vocabulary of clinical terms: the closed set of facts it names, and the terms that name them."""
+
+    names: dict[str, str] = Field(min_length=1, description="the facts this file names, and what each means")
+    terms: list[Term] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _references(self):
+        for i, term in enumerate(self.terms):
+            self._check_entry(f"terms[{i}]", term)
+            for name in term.name:
+                if name not in self.names:
+                    raise ValueError(f"terms[{i}].name: {name!r} is not one of the file's names "
+                                     f"({', '.join(self.names)})")
+        return self
+
+    def matcher(self, names: Optional[Iterable[str]] = None) -> "TermMatcher":
+        """The terms (of these names only, if given) as one matcher."""
+        wanted = set(names) if names is not None else None
+        return TermMatcher(self, [t for t in self.terms if wanted is None or wanted & set(t.name)])
+
+    def of(self, name: str) -> list[Term]:
+        return [t for t in self.terms if name in t.name]
+
+
+class WordFinder:
+    """Finds which of many required words a text holds, in one scan: the words as one trie-shaped regex.
+
+    The regex of the words' trie gives, at a position, the longest word starting there (the
+    shorter words that are its prefixes are there too); searching again one character past each
+    start finds the words that overlap it. (Testing 350 words one by one with ``in`` cost three
+    times as much per summary; a lookahead to try every position, twice as much.)
+    """
+
+    def __init__(self) -> None:
+        self.words: dict[str, None] = {}
+        self.owners: dict[str, set[int]] = {}  # word -> the matchers that have a term requiring it
+        self.everywhere: set[int] = set()  # matchers with a term that requires no word
+        self._regex: Optional[re.Pattern] = None
+        self._prefixes: dict[str, tuple[str, ...]] = {}
+
+    def add(self, words: Iterable[str], owner: int, everywhere: bool = False) -> None:
+        for w in words:
+            self.words[w] = None
+            self.owners.setdefault(w, set()).add(owner)
+        if everywhere:
+            self.everywhere.add(owner)
+        self._regex = None
+
+    def matchers_for(self, words: set[str]) -> set[int]:
+        """The matchers that may find a term in a text holding ``words``."""
+        out = set(self.everywhere)
+        for w in words:
+            out |= self.owners[w]
+        return out
+
+    def find(self, low: str) -> set[str]:
+        """The words that ``low`` (lower-case text) holds."""
+        if self._regex is None:
+            self._build()
+        found: set[str] = set()
+        search = self._regex.search
+        m = search(low)
+        while m is not None:  # every start, overlapping ones too: the next search begins one past this start
+            found.update(self._prefixes[m.group(0)])
+            m = search(low, m.start() + 1)
+        return found
+
+    def _build(self) -> None:
+        trie: dict = {}
+        for word in self.words:
+            node = trie
+            for ch in word:
+                node = node.setdefault(ch, {})
+            node[""] = {}
+        self._regex = re.compile(_trie_regex(trie), re.S)
+        self._prefixes = {w: tuple(w[:i] for i in range(1, len(w) + 1) if w[:i] in self.words) for w in self.words}
+
+
+def _trie_regex(node: dict) -> str:
+    """The words below a trie node as a regex that, at one position, matches the longest of them."""
+    alternatives = [re.escape(ch) + _trie_regex(child) for ch, child in sorted(node.items()) if ch]
+    if not alternatives:
+        return ""
+    body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+    if "" in node:  # a word ends here: what follows is optional, longest first
+        body = "(?:" + body + ")?"
+    return body
+
+
+WORDS = WordFinder()  # the required words of every term matcher (term_context.summary_words)
+
+
+_MATCHERS: list = []
+
+
+class TermMatcher:
+    """The terms of a file, found as one alternation would find them, each behind its own keyword test.
+
+    Every term has the words every match of it must contain (:func:`required_literals`, read
+    off its pattern: "straight", "sensation" ...); a sentence is searched only for the terms
+    whose words it holds, each with a regex of its own, and the matches are merged as the
+    alternation of all terms in file order would give them (leftmost first; at one position,
+    the first term listed). A long exam sentence thus tries a handful of terms, not fifty.
+    """
+
+    def __init__(self, vocab: TermFile, terms: list[Term]):
+        lists = {name: vocab.list_regex(name) for name in vocab.lists}
+        self.terms = terms
+        sources = [t.regex(lists) for t in terms]
+        self.regexes = [gated(r) for r in sources]
+        self.requires = [re.compile(t.requires, re.I) if t.requires else None for t in terms]
+        self.always: list[int] = []
+        index: dict[str, list[int]] = {}
+        for i, source in enumerate(sources):
+            words = required_literals(source)
+            if words is None:
+                self.always.append(i)
+            for w in words or ():
+                index.setdefault(w, []).append(i)
+        self.index = index
+        self.keys = frozenset(index)
+        self.id = len(_MATCHERS)
+        _MATCHERS.append(self)
+        WORDS.add(index, self.id, everywhere=bool(self.always))
+
+    def active(self, words: set[str]) -> list[int]:
+        """The terms that can match a text holding the required ``words`` (WORDS.find), in file order."""
+        found = self.keys.intersection(words)
+        if not found:
+            return self.always
+        on = set(self.always)
+        for word in found:
+            on.update(self.index[word])
+        return sorted(on)
+
+    def finditer(self, text: str, words: Optional[set[str]] = None) -> list[tuple[re.Match, Term]]:
+        """Each term found in ``text`` (whose required context the text holds), leftmost first;
+        ``words``: the required words the text holds, when known (Sent.words)."""
+        active = self.active(WORDS.find(text.lower()) if words is None else words)
+        if not active:
+            return []
+        out: list[tuple[re.Match, Term]] = []
+        if len(active) == 1:  # one term: its own matches, nothing to merge
+            i = active[0]
+            need = self.requires[i]
+            for m in self.regexes[i].finditer(text):
+                if need is None or need.search(text):
+                    out.append((m, self.terms[i]))
+            return out
+        nxt = {i: self.regexes[i].search(text) for i in active}
+        pos = 0
+        while True:
+            best: Optional[tuple[int, re.Match]] = None
+            for i in active:
+                m = nxt[i]
+                if m is not None and m.start() < pos:
+                    m = nxt[i] = self.regexes[i].search(text, pos)
+                if m is not None and (best is None or m.start() < best[1].start()):
+                    best = (i, m)
+            if best is None:
+                return out
+            i, m = best
+            pos = m.end()
+            need = self.requires[i]
+            if need is None or need.search(text):
+                out.append((m, self.terms[i]))
+
+
+def required_literals(pattern: str, flags: int = re.I) -> Optional[frozenset[str]]:
+    """Lower-case strings one of which every match of ``pattern`` contains; None when none can be told.
+
+    Read off the parsed pattern: a run of literal characters, or, for a group every match
+    passes through, one string of each of its alternatives. The longest such requirement is
+    taken (at least 2 characters), so that testing it is a cheap and telling keyword check.
+    """
+    try:
+        found = _required(list(_sre_parse.parse(pattern, flags)))
+    except Exception:  # pragma: no cover - the analysis only
+        return None
+    return found if found and min(len(w) for w in found) >= 2 else None
+
+
+def _leading(items: list) -> str:
+    """The literal characters a sequence starts with (zero-width assertions aside)."""
+    run = ""
+    for op, arg in items:
+        if op is _C.LITERAL:
+            run += chr(arg).lower()
+        elif op in (_C.AT, _C.ASSERT, _C.ASSERT_NOT) and not run:
+            continue
+        else:
+            break
+    return run
+
+
+def _required(items: list) -> Optional[frozenset[str]]:
+    candidates: list[frozenset[str]] = []
+    run = ""
+    for op, arg in items:
+        if op is _C.LITERAL:
+            run += chr(arg).lower()
+            continue
+        if op in (_C.AT, _C.ASSERT, _C.ASSERT_NOT):  # zero-width: the literals around it stay adjacent
+            continue
+        if op is _C.BRANCH and run:  # re factors a common prefix out: "fractur...|fx" is "f" + (ractur...|x)
+            leads = [_leading(list(b)) for b in arg[1]]
+            if all(leads):
+                candidates.append(frozenset(run + lead for lead in leads))
+        if run:
+            candidates.append(frozenset([run]))
+            run = ""
+        if op is _C.SUBPATTERN:
+            sub = _required(list(arg[-1]))
+        elif op is _C.BRANCH:
+            parts = [_required(list(b)) for b in arg[1]]
+            sub = frozenset().union(*parts) if parts and all(parts) else None
+        elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT) and arg[0] >= 1:
+            sub = _required(list(arg[2]))
+        else:
+            sub = None
+        if sub:
+            candidates.append(sub)
+    if run:
+        candidates.append(frozenset([run]))
+    if not candidates:
+        return None
+    return max(candidates, key=lambda c: (min(len(w) for w in c), -len(c)))
+
+
+def gated(alternation: str, flags: int = re.I) -> re.Pattern:
+    """``alternation`` behind a lookahead for the characters its matches can start with.
+
+    re has no fast scan for a case-insensitive pattern: it tries every alternative at every
+    position of a sentence. The lookahead leaves only the positions where a match can start,
+    and when every alternative starts with \\b, only the starts of words. Where any character
+    could start a match, the pattern is compiled as it is.
+    """
+    first = first_chars(alternation, flags)
+    if not first:
+        return re.compile(alternation, flags)
+    klass = "".join(sorted({re.escape(c) for c in first}))
+    # where every alternative starts at a word boundary, only word starts need the lookahead
+    boundary = r"\b" if starts_at_word_boundary(alternation, flags) else ""
+    return re.compile(f"{boundary}(?=[{klass}])(?:{alternation})", flags)
+
+
+def first_chars(pattern: str, flags: int = re.I) -> Optional[frozenset[str]]:
+    """The characters (lower-cased) a match of ``pattern`` can start with; None when any can, or it can be empty."""
+    try:
+        tree = _sre_parse.parse(pattern, flags)
+    except Exception:  # pragma: no cover - the pattern compiled: this is only the analysis
+        return None
+    chars, nullable = _first(list(tree))
+    if chars is None or nullable:
+        return None
+    return frozenset(c.lower() for c in chars)
+
+
+_C = _sre_parse  # opcodes: LITERAL, IN, BRANCH ... (module constants of the parser)
+
+
+def starts_at_word_boundary(pattern: str, flags: int = re.I) -> bool:
+    """Does every match of ``pattern`` start at a \\b (zero-width assertions before it aside)?"""
+    try:
+        return _boundary_first(list(_sre_parse.parse(pattern, flags)))
+    except Exception:  # pragma: no cover - the analysis only
+        return False
+
+
+def _boundary_first(items: list) -> bool:
+    for op, arg in items:
+        if op is _C.AT:
+            if arg is _C.AT_BOUNDARY:
+                return True
+            continue
+        if op in (_C.ASSERT, _C.ASSERT_NOT):
+            continue
+        if op is _C.BRANCH:
+            return all(_boundary_first(list(b)) for b in arg[1])
+        if op is _C.SUBPATTERN:
+            return _boundary_first(list(arg[-1]))
+        return False
+    return False
+
+
+def _first(items: list) -> tuple[Optional[set[str]], bool]:
+    """(first characters of a sequence, can it match the empty string?); None: any character."""
+    out: set[str] = set()
+    for op, arg in items:
+        chars, nullable = _first_item(op, arg)
+        if chars is None:
+            return None, False
+        out |= chars
+        if not nullable:
+            return out, False
+    return out, True
+
+
+def _first_item(op, arg) -> tuple[Optional[set[str]], bool]:
+    if op is _C.LITERAL:
+        return {chr(arg)}, False
+    if op in (_C.AT, _C.ASSERT, _C.ASSERT_NOT):  # zero-width: \b, lookahead, lookbehind
+        return set(), True
+    if op is _C.IN:
+        chars: set[str] = set()
+        for kind, value in arg:
+            if kind is _C.LITERAL:
+                chars.add(chr(value))
+            elif kind is _C.RANGE and value[1] - value[0] < 256:
+                chars.update(chr(c) for c in range(value[0], value[1] + 1))
+            else:  # a category (\w, \s), a negated or a wide class
+                return None, False
+        return chars, False
+    if op is _C.BRANCH:
+        out: set[str] = set()
+        nullable = False
+        for branch in arg[1]:
+            chars, empty = _first(list(branch))
+            if chars is None:
+                return None, False
+            out |= chars
+            nullable = nullable or empty
+        return out, nullable
+    if op is _C.SUBPATTERN:
+        return _first(list(arg[-1]))
+    if op in (_C.MAX_REPEAT, _C.MIN_REPEAT) or getattr(_C, "POSSESSIVE_REPEAT", None) is op:
+        low, _high, item = arg
+        chars, empty = _first(list(item))
+        return chars, (chars is not None) and (low == 0 or empty)
+    return None, False  # any character, a back reference, anything else: no gate

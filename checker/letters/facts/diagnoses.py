@@ -1,0 +1,18 @@
+"""Diagnoses as the summary lists them: the phrases after "diagnosed with", "diagnoses include",
+"assessment:" ..., split with the ICD-10-CM title index (checker.diagnosis.phrases: the cue words
+are data, rules/vocab/diagnosis_cues.yaml). A request sentence counts only when it says "diagnos".
+"""
+from __future__ import annotations
+
+from .sentences import Out, Sent
+
+
+def diagnoses(sents: list[Sent], out: Out) -> None:
+    from checker.diagnosis.phrases import diagnosis_phrases  # the title index loads on first use
+
+    texts = [st.text for st in sents if not (st.request and "diagnos" not in st.low)]
+    found = []
+    for d in diagnosis_phrases(texts):
+        found.append(d.text)
+        out.ev("diagnoses", d.text, d.sentence)
+    out.fields["diagnoses"] = found

@@ -1,0 +1,470 @@
+"""Clinical facts beyond physical medicine: what imaging, nerve-study, injection, surgery and service rules ask.
+
+One model, :class:`Clinical`, that a request file states by hand (``clinical:`` of a request)
+and that the letter reader fills from the case summary (``CaseFacts.clinical``, each fact with
+its evidence sentence in ``evidence``). The facts follow the criteria the reviewers applied
+(../shared/guidelines/FACTS-beyond-physmed.md sections 4-9 and 14): objective neurologic
+findings and radicular signs, red flags, conservative care and its response, prior studies and
+what changed since, prior injections and their relief, a surgery or an injection planned, and
+the comorbidities and homebound status that pre-operative tests and home care turn on.
+
+Request files may write values the way people do: names in any case with spaces or hyphens
+("Positive SLR", "x-ray", "physical therapy"), yes/no as for every Tri, weeks as "6 weeks" or
+"2 months"; anything else is a one-line error naming the field.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import Enum
+from typing import Iterable, Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from checker.vocab import Region, Tri
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_enum_values=False)
+
+
+# ------------------------------------------------------------------ closed vocabularies
+
+class FindingName(str, Enum):
+    """A finding of the history or the examination (see rules/vocab/clinical_findings.yaml)."""
+
+    sensory_deficit = "sensory_deficit"  # decreased / diminished sensation, dermatomal sensory loss, hypoesthesia
+    reflex_deficit = "reflex_deficit"  # diminished, absent or asymmetric deep tendon reflexes
+    motor_weakness = "motor_weakness"  # weakness, strength below 5/5, foot drop
+    atrophy = "atrophy"  # muscle wasting
+    neurologic_deficit = "neurologic_deficit"  # a deficit of unstated kind ("focal neurological deficit", "neurologically intact")
+    positive_slr = "positive_slr"  # straight leg raise
+    positive_spurling = "positive_spurling"
+    positive_tinel = "positive_tinel"
+    positive_phalen = "positive_phalen"
+    positive_durkan = "positive_durkan"  # carpal compression test
+    positive_finkelstein = "positive_finkelstein"
+    positive_mcmurray = "positive_mcmurray"
+    positive_impingement_sign = "positive_impingement_sign"  # Neer, Hawkins(-Kennedy)
+    ligament_laxity = "ligament_laxity"  # positive Lachman, drawer, valgus / varus stress test
+    radiating_pain = "radiating_pain"  # pain radiating into a limb, radicular pain, sciatica
+    paresthesia = "paresthesia"  # numbness, tingling, pins and needles
+    locking = "locking"
+    catching = "catching"
+    instability = "instability"  # giving way
+    effusion = "effusion"
+    unable_to_bear_weight = "unable_to_bear_weight"
+    limited_flexion = "limited_flexion"
+    limited_range_of_motion = "limited_range_of_motion"
+    muscle_spasm = "muscle_spasm"
+
+
+OBJECTIVE_NEURO = frozenset({FindingName.sensory_deficit, FindingName.reflex_deficit, FindingName.motor_weakness,
+                             FindingName.atrophy, FindingName.neurologic_deficit})
+RADICULAR = frozenset({FindingName.radiating_pain, FindingName.paresthesia, FindingName.positive_slr,
+                       FindingName.positive_spurling})
+
+
+class Side(str, Enum):
+    left = "left"
+    right = "right"
+    bilateral = "bilateral"
+
+
+class RedFlagName(str, Enum):
+    """ACOEM red flags: "cauda equina, tumor, infection, or fracture" (Ch. 12, Table 12-8), and the others named."""
+
+    fracture = "fracture"
+    tumor = "tumor"
+    infection = "infection"
+    cauda_equina = "cauda_equina"  # saddle anesthesia, bowel or bladder dysfunction
+    progressive_neurologic_deficit = "progressive_neurologic_deficit"
+    significant_trauma = "significant_trauma"
+    myelopathy = "myelopathy"
+
+
+class CareKind(str, Enum):
+    physical_therapy = "physical_therapy"
+    chiropractic = "chiropractic"
+    acupuncture = "acupuncture"
+    massage = "massage"
+    medications = "medications"
+    injections = "injections"
+    activity_modification = "activity_modification"  # modified duty, work restrictions
+    home_exercise = "home_exercise"
+    bracing = "bracing"  # brace, splint, sling, support
+    rest = "rest"
+    ice_heat = "ice_heat"
+    tens = "tens"
+
+
+class CareResponse(str, Enum):
+    failed = "failed"  # no improvement, persistent pain despite it
+    helping = "helping"  # improving with it
+    not_stated = "not_stated"
+
+
+class StudyKind(str, Enum):
+    mri = "mri"
+    ct = "ct"
+    xray = "xray"
+    emg = "emg"
+    ncs = "ncs"
+    bone_scan = "bone_scan"
+    ultrasound = "ultrasound"  # diagnostic
+
+
+class StudyResult(str, Enum):
+    normal = "normal"  # negative, unremarkable
+    abnormal = "abnormal"  # revealed a finding
+    not_stated = "not_stated"
+
+
+class InjectionKind(str, Enum):
+    epidural = "epidural"
+    facet = "facet"
+    medial_branch_block = "medial_branch_block"
+    radiofrequency_ablation = "radiofrequency_ablation"
+    joint = "joint"  # intra-articular or bursal corticosteroid (knee, shoulder, sacroiliac ...)
+    trigger_point = "trigger_point"
+    prp = "prp"  # platelet-rich plasma
+    nerve_block = "nerve_block"
+    viscosupplementation = "viscosupplementation"
+    other = "other"  # an injection of unstated kind
+
+
+class ComorbidityName(str, Enum):
+    """Risk factors pre-operative testing turns on (FACTS-beyond-physmed.md 9.1)."""
+
+    diabetes = "diabetes"
+    hypertension = "hypertension"
+    cardiac_disease = "cardiac_disease"
+    renal_disease = "renal_disease"
+    obesity = "obesity"
+    anemia = "anemia"
+    bleeding_disorder = "bleeding_disorder"
+    anticoagulant = "anticoagulant"  # current use
+    antiplatelet = "antiplatelet"  # current use
+    pulmonary_disease = "pulmonary_disease"
+    smoking = "smoking"
+
+
+# ------------------------------------------------------------------ friendly spellings
+
+_ALIASES: dict[type[Enum], dict[str, str]] = {
+    FindingName: {
+        "slr": "positive_slr", "straight_leg_raise": "positive_slr", "positive_straight_leg_raise": "positive_slr",
+        "spurling": "positive_spurling", "spurlings": "positive_spurling", "tinel": "positive_tinel",
+        "tinels": "positive_tinel", "phalen": "positive_phalen", "phalens": "positive_phalen",
+        "durkan": "positive_durkan", "durkans": "positive_durkan", "finkelstein": "positive_finkelstein",
+        "mcmurray": "positive_mcmurray", "mcmurrays": "positive_mcmurray", "impingement": "positive_impingement_sign",
+        "decreased_sensation": "sensory_deficit", "sensory_loss": "sensory_deficit", "hypoesthesia": "sensory_deficit",
+        "weakness": "motor_weakness", "motor_deficit": "motor_weakness", "decreased_reflexes": "reflex_deficit",
+        "radicular_pain": "radiating_pain", "sciatica": "radiating_pain", "numbness": "paresthesia",
+        "tingling": "paresthesia", "paresthesias": "paresthesia", "spasm": "muscle_spasm", "spasms": "muscle_spasm",
+        "giving_way": "instability", "neuro_deficit": "neurologic_deficit",
+    },
+    CareKind: {
+        "pt": "physical_therapy", "physiotherapy": "physical_therapy", "chiro": "chiropractic",
+        "manipulation": "chiropractic", "medication": "medications", "meds": "medications", "nsaids": "medications",
+        "injection": "injections", "modified_duty": "activity_modification", "work_restrictions": "activity_modification",
+        "hep": "home_exercise", "home_exercise_program": "home_exercise", "brace": "bracing", "splint": "bracing",
+        "ice": "ice_heat", "heat": "ice_heat",
+    },
+    StudyKind: {
+        "x_ray": "xray", "x_rays": "xray", "xrays": "xray", "radiograph": "xray", "radiographs": "xray",
+        "plain_films": "xray", "magnetic_resonance_imaging": "mri", "cat_scan": "ct", "ct_scan": "ct",
+        "computed_tomography": "ct", "ncv": "ncs", "nerve_conduction": "ncs", "nerve_conduction_study": "ncs",
+        "electromyography": "emg",
+    },
+    InjectionKind: {
+        "esi": "epidural", "epidural_steroid_injection": "epidural", "mbb": "medial_branch_block",
+        "rfa": "radiofrequency_ablation", "tpi": "trigger_point", "platelet_rich_plasma": "prp",
+        "corticosteroid": "joint", "cortisone": "joint",
+    },
+    Side: {"l": "left", "r": "right", "both": "bilateral", "bilat": "bilateral", "b": "bilateral"},
+    CareResponse: {"no_improvement": "failed", "not_helping": "failed", "improving": "helping", "helped": "helping",
+                   "not_stated": "not_stated", "unknown": "not_stated"},
+    StudyResult: {"negative": "normal", "unremarkable": "normal", "positive": "abnormal"},
+    RedFlagName: {"cancer": "tumor", "malignancy": "tumor", "cauda_equina_syndrome": "cauda_equina"},
+    ComorbidityName: {"dm": "diabetes", "htn": "hypertension", "cad": "cardiac_disease", "heart_disease": "cardiac_disease",
+                      "ckd": "renal_disease", "kidney_disease": "renal_disease", "copd": "pulmonary_disease",
+                      "smoker": "smoking", "tobacco": "smoking", "anticoagulants": "anticoagulant"},
+}
+
+
+def _key(value: str) -> str:
+    return re.sub(r"[\s\-/]+", "_", value.strip().lower().replace("'", "").replace("’", "")).strip("_")
+
+
+def friendly(enum: type[Enum], value: object) -> object:
+    """``value`` as a member of ``enum``, accepting case, spaces, hyphens and the usual aliases."""
+    if isinstance(value, enum) or not isinstance(value, str):
+        return value
+    key = _key(value)
+    if key in enum.__members__:
+        return enum[key]
+    alias = _ALIASES.get(enum, {}).get(key)
+    if alias is not None:
+        return enum(alias)
+    raise ValueError(f"expected one of {', '.join(m.value for m in enum)}")
+
+
+def friendly_region(value: object) -> object:
+    if isinstance(value, Region) or not isinstance(value, str):
+        return value
+    key = _key(value)
+    if key in Region.__members__:
+        return Region[key]
+    from checker.normalize.regions import detect_regions
+
+    found = detect_regions(value)
+    if len(found) == 1:
+        return found[0]
+    raise ValueError(f"expected a body region ({', '.join(r.value for r in Region)})")
+
+
+_LEVEL = re.compile(r"^[CTLS]\d{1,2}(?:-[CTLS]?\d{1,2})?$")
+_WEEKS = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(weeks?|wks?|months?|mos?|days?)?\s*$", re.I)
+WEEKS_PER_MONTH = 30.4375 / 7
+
+
+def friendly_weeks(value: object) -> object:
+    if isinstance(value, bool) or not isinstance(value, str):
+        return value
+    m = _WEEKS.match(value)
+    if not m:
+        raise ValueError("expected a number of weeks such as 6, '6 weeks' or '2 months'")
+    n, unit = float(m[1]), (m[2] or "w").lower()
+    return n * WEEKS_PER_MONTH if unit.startswith("mo") else n / 7 if unit.startswith("d") else n
+
+
+def _before(parser, *fields: str):
+    """A 'before' validator of ``fields`` that reads a friendly spelling with ``parser``."""
+    return field_validator(*fields, mode="before")(staticmethod(parser))
+
+
+def _yes_no(value: object) -> Tri:
+    tri = Tri.parse(value)
+    if tri is Tri.not_stated:
+        raise ValueError("expected yes or no (leave the entry out when the record does not say)")
+    return tri
+
+
+# ------------------------------------------------------------------ the facts
+
+RegionKey = Union[Region, Literal["unspecified"]]
+
+
+class Finding(_Strict):
+    """One finding, present or stated absent ("negative straight leg raise", "sensation intact")."""
+
+    name: FindingName
+    present: Tri = Field(default=Tri.yes, description="yes, or no when the record says it is absent")
+    region: Optional[Region] = Field(default=None, description="where: the dermatome's spine region, the limb or joint")
+    side: Optional[Side] = None
+
+    _name = _before(lambda v: friendly(FindingName, v), "name")
+    _side = _before(lambda v: friendly(Side, v), "side")
+    _region = _before(friendly_region, "region")
+    _present = _before(_yes_no, "present")
+
+
+class RedFlag(_Strict):
+    name: RedFlagName
+    present: Tri = Field(default=Tri.yes, description="yes, or no when the record rules it out")
+    suspected: bool = Field(default=False, description="named as suspected or to be ruled out, not confirmed")
+    region: Optional[Region] = None
+
+    _name = _before(lambda v: friendly(RedFlagName, v), "name")
+    _region = _before(friendly_region, "region")
+    _present = _before(_yes_no, "present")
+
+
+class ConservativeCare(_Strict):
+    """Conservative care so far: what was tried, since when or how long, and how it answered."""
+
+    tried: list[CareKind] = Field(default_factory=list)
+    since: Optional[dt.date] = Field(default=None, description="the earliest start date stated")
+    weeks: Optional[float] = Field(default=None, gt=0, le=520, description="its duration when stated")
+    response: CareResponse = CareResponse.not_stated
+
+    @field_validator("tried", mode="before")
+    @classmethod
+    def _tried(cls, v):
+        if isinstance(v, str):
+            v = [v]
+        if not isinstance(v, list):
+            return v
+        kinds = [friendly(CareKind, k) for k in v]
+        return [k for i, k in enumerate(kinds) if k not in kinds[:i]]
+
+    _weeks = _before(friendly_weeks, "weeks")
+    _response = _before(lambda v: friendly(CareResponse, v), "response")
+
+
+class PriorStudy(_Strict):
+    """An imaging or electrodiagnostic study already done."""
+
+    study: StudyKind
+    region: Optional[Region] = None
+    side: Optional[Side] = None
+    date: Optional[dt.date] = None
+    result: StudyResult = StudyResult.not_stated
+
+    _study = _before(lambda v: friendly(StudyKind, v), "study")
+    _region = _before(friendly_region, "region")
+    _side = _before(lambda v: friendly(Side, v), "side")
+    _result = _before(lambda v: friendly(StudyResult, v), "result")
+
+
+class PriorInjection(_Strict):
+    """An injection already given, and what it did."""
+
+    kind: InjectionKind = InjectionKind.other
+    region: Optional[Region] = None
+    level: Optional[str] = Field(default=None, description="spinal level, e.g. L4-L5, L5-S1, C6")
+    side: Optional[Side] = None
+    date: Optional[dt.date] = None
+    relief_percent: Optional[int] = Field(default=None, ge=0, le=100)
+    relief_weeks: Optional[float] = Field(default=None, ge=0, le=520)
+    functional_improvement: Tri = Tri.not_stated
+
+    _kind = _before(lambda v: friendly(InjectionKind, v), "kind")
+    _region = _before(friendly_region, "region")
+    _side = _before(lambda v: friendly(Side, v), "side")
+    _weeks = _before(friendly_weeks, "relief_weeks")
+    _fi = _before(Tri.parse, "functional_improvement")
+
+    @field_validator("level", mode="before")
+    @classmethod
+    def _level(cls, v):
+        if not isinstance(v, str):
+            return v
+        level = re.sub(r"\s*[-/]\s*", "-", v.strip().upper())
+        if not _LEVEL.match(level):
+            raise ValueError("expected a spinal level such as L4-L5, L5-S1 or C6")
+        return level
+
+
+class Comorbidity(_Strict):
+    name: ComorbidityName
+    present: Tri = Field(default=Tri.yes, description="yes, or no when the record says the patient has not it")
+
+    _name = _before(lambda v: friendly(ComorbidityName, v), "name")
+    _present = _before(_yes_no, "present")
+
+
+# Which regions share a nerve territory: a deficit in the foot speaks for the lumbar roots, a
+# C6 deficit for the hand. Used to match findings to the region of a request.
+_UPPER = frozenset({Region.cervical, Region.upper_extremity, Region.shoulder, Region.elbow, Region.wrist_hand})
+_LOWER = frozenset({Region.lumbar, Region.lower_extremity, Region.hip, Region.knee, Region.ankle_foot})
+
+
+def territory(regions: Iterable[Region]) -> frozenset[Region]:
+    """The regions whose findings bear on ``regions``: the same limb and its spinal segment."""
+    out: set[Region] = set()
+    for r in regions:
+        out |= _UPPER if r in _UPPER else _LOWER if r in _LOWER else {r}
+    return frozenset(out)
+
+
+class Clinical(_Strict):
+    """The clinical facts of one patient (see the module docstring); all default to 'not stated'."""
+
+    findings: list[Finding] = Field(default_factory=list, description="exam and history findings, present or absent")
+    neuro_deficit: dict[RegionKey, Tri] = Field(
+        default_factory=dict, description="objective neurologic deficit (sensory, reflex, motor) per region, "
+        "'unspecified' when the record names none; derived from findings unless stated")
+    radicular_symptoms: dict[RegionKey, Tri] = Field(
+        default_factory=dict, description="radiating pain, paresthesia or a positive nerve-tension sign (SLR, "
+        "Spurling) per region; derived from findings unless stated")
+    red_flags: Tri = Field(default=Tri.not_stated, description="any red flag; yes when one is present")
+    red_flag_list: list[RedFlag] = Field(default_factory=list, description="red flags named, present or ruled out")
+    conservative_care: ConservativeCare = Field(default_factory=ConservativeCare)
+    prior_studies: list[PriorStudy] = Field(default_factory=list)
+    change_since_prior: Tri = Field(default=Tri.not_stated, description="symptoms or findings new or worse "
+                                                                         "since the prior study")
+    prior_injections: list[PriorInjection] = Field(default_factory=list)
+    surgery_planned: Tri = Field(default=Tri.not_stated, description="surgery requested, planned or considered "
+                                                                     "(surgical consultation, candidate for surgery)")
+    invasive_procedure_planned: Tri = Field(default=Tri.not_stated, description="an injection or other invasive "
+                                                                                "procedure requested or planned")
+    comorbidities: list[Comorbidity] = Field(default_factory=list)
+    homebound: Tri = Tri.not_stated
+
+    @field_validator("red_flags", "change_since_prior", "surgery_planned", "invasive_procedure_planned", "homebound",
+                     mode="before")
+    @classmethod
+    def _tri(cls, v):
+        return Tri.parse(v)
+
+    @field_validator("neuro_deficit", "radicular_symptoms", mode="before")
+    @classmethod
+    def _per_region(cls, v):
+        if v is None or isinstance(v, (str, bool)):  # one value for the record as a whole
+            return {} if Tri.parse(v) is Tri.not_stated else {"unspecified": Tri.parse(v)}
+        if isinstance(v, dict):
+            return {k if k == "unspecified" or isinstance(k, Region) else friendly_region(k): Tri.parse(t)
+                    for k, t in v.items()}
+        return v
+
+    @model_validator(mode="after")
+    def _derive(self):
+        if not self.neuro_deficit:
+            self.neuro_deficit = _per_region(self.findings, OBJECTIVE_NEURO)
+        if not self.radicular_symptoms:
+            self.radicular_symptoms = _per_region(self.findings, RADICULAR)
+        present = [f for f in self.red_flag_list if f.present is Tri.yes]
+        if present and self.red_flags is Tri.no:
+            raise ValueError(f"red_flags: no, but red_flag_list names {present[0].name.value} as present")
+        if present:
+            self.red_flags = Tri.yes
+        return self
+
+    # ---------------------------------------------------------------- questions rules ask
+
+    def neuro_deficit_in(self, regions: Iterable[Region]) -> Tri:
+        """An objective neurologic deficit in the nerve territory of ``regions`` (or of unstated region)."""
+        return _in(self.neuro_deficit, regions)
+
+    def radicular_in(self, regions: Iterable[Region]) -> Tri:
+        return _in(self.radicular_symptoms, regions)
+
+    def red_flags_in(self, regions: Iterable[Region]) -> Tri:
+        """A red flag present in the territory of ``regions`` or of no stated region; no when ruled out there."""
+        near = territory(regions)
+        flags = [f for f in self.red_flag_list if f.region is None or f.region in near]
+        if any(f.present is Tri.yes for f in flags):
+            return Tri.yes
+        if self.red_flags is Tri.no or (flags and all(f.present is Tri.no for f in flags)):
+            return Tri.no
+        return Tri.not_stated
+
+    def prior_studies_of(self, regions: Iterable[Region], kinds: Iterable[StudyKind] = ()) -> list[PriorStudy]:
+        """Prior studies of the same regions (a study of unstated region counts), of these kinds if given."""
+        wanted = set(regions)
+        kinds = set(kinds)
+        return [s for s in self.prior_studies
+                if (s.region is None or not wanted or s.region in wanted) and (not kinds or s.study in kinds)]
+
+
+def _per_region(findings: list[Finding], names: frozenset[FindingName]) -> dict:
+    out: dict = {}
+    for f in findings:
+        if f.name not in names:
+            continue
+        key = f.region or "unspecified"
+        if out.get(key) is not Tri.yes:
+            out[key] = f.present
+    return out
+
+
+def _in(per_region: dict, regions: Iterable[Region]) -> Tri:
+    near = territory(regions)
+    values = [t for k, t in per_region.items() if k == "unspecified" or k in near]
+    if Tri.yes in values:
+        return Tri.yes
+    if Tri.no in values:
+        return Tri.no
+    return Tri.not_stated
