@@ -223,7 +223,7 @@ def _set(index: int, **fields):
     (_set(5, category="negation"), "cues[5].category", "not one of the file's categories"),
     (_set(7, colour="red"), "cues[7].colour", "unknown field"),
     (_set(7, phrase=None), "cues[7]", "exactly one of them"),
-    (lambda d: d["cues"][2].__setitem__("window", 99), "cues[2].window", "less than or equal to 10"),
+    (lambda d: d["cues"][2].__setitem__("window", 99), "cues[2].window", "at most 10"),
 ])
 def test_a_malformed_cue_file_is_one_line_naming_file_entry_and_field(tmp_path, mutate, where, says):
     error = _broken(tmp_path, mutate)
