@@ -4,6 +4,7 @@ from __future__ import annotations
 from checker.engine.checks import DAYS_PER_MONTH, item_field
 from checker.kb.load import default_kb
 from checker.kb.schema import Rule
+from checker.kinds.clinical_facts import FIELDS as CLINICAL_FIELDS
 
 TRI_FIELDS = (
     "home_exercise_program", "flare_up", "medication_reduced_or_not_tolerated", "adjunct_to_exercise",

@@ -29,6 +29,8 @@ from typing import Iterable, Literal
 
 from checker.engine.checks import item_field
 from checker.kb.load import KnowledgeBase
+from checker.kinds.clinical_facts import clinical_fields
+from checker.kinds.registry import kind_of
 from checker.normalize.item import NormalizedItem
 from checker.normalize.item_text import detect_regions
 from checker.normalize.regions import names_the_spine
@@ -283,4 +285,15 @@ def build_fact(request: TreatmentRequest, item: NormalizedItem, kb: KnowledgeBas
     for name in HISTORY_TRI:
         fact[name] = getattr(history, name).value
     fact.update(item_attributes(item, kb))
+    fact.update(clinical_fields(request.clinical, regions, request.patient.age, dates.clinical))
+    fact.update(kind_of(item.family).facts(item, FactContext(request, regions, dates)))
     return fact
+
+
+@dataclass(frozen=True)
+class FactContext:
+    """What a kind's facts may read besides its item: the request, the item's regions, the dates."""
+
+    request: TreatmentRequest
+    regions: list[Region]
+    dates: Dates

@@ -49,5 +49,5 @@ def _load() -> None:
     import checker.kinds as package
 
     for info in pkgutil.iter_modules(package.__path__):
-        if info.name not in ("base", "registry", "clinical_facts"):
+        if info.name not in ("base", "registry", "clinical_facts"):  # shared modules, not kinds
             importlib.import_module(f"checker.kinds.{info.name}")

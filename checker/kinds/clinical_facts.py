@@ -1,0 +1,133 @@
+"""The clinical facts every kind shares, as fields of an item's engine fact.
+
+The request's clinical facts (checker.request.clinical.Clinical: stated in a request file, or read
+from a letter's case summary) are patient-wide; a criterion is about the item: "objective findings
+of nerve compromise" for a lumbar MRI means findings in the lumbar territory (the lumbar roots and
+the leg they supply), not in the neck. So each field is taken over the item's territory
+(checker.request.clinical.territory); an item naming no region takes the patient's regions.
+
+Three-valued fields follow the record: yes when it says so, no when it says the opposite
+("neurologically intact", "no red flags", "improving with therapy"), not_stated otherwise.
+Numbers are -1 when unknown (checker.engine.fact_fields.UNKNOWN).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterable, Optional
+
+from checker.engine import fact_fields
+from checker.engine.fact_fields import UNKNOWN
+from checker.request.clinical import (
+    CareResponse, Clinical, ComorbidityName, FindingName, StudyKind, StudyResult, territory,
+)
+from checker.vocab import Region, Tri
+
+IMAGING_STUDIES = frozenset({StudyKind.mri, StudyKind.ct, StudyKind.xray, StudyKind.bone_scan, StudyKind.ultrasound})
+EDS_STUDIES = frozenset({StudyKind.emg, StudyKind.ncs})
+MECHANICAL = frozenset({FindingName.locking, FindingName.catching, FindingName.instability,
+                        FindingName.positive_mcmurray, FindingName.ligament_laxity})
+ENTRAPMENT = frozenset({FindingName.positive_tinel, FindingName.positive_phalen, FindingName.positive_durkan})
+
+FIELDS = (
+    ("neuro_deficit", "tri", "objective neurologic deficit (sensory, reflex, motor) in the item's territory"),
+    ("radicular_symptoms", "tri", "radiating pain, paresthesia or a positive nerve-tension sign in the territory"),
+    ("red_flag", "tri", "a red flag (fracture, tumor, infection, cauda equina, progressive deficit ...)"),
+    ("conservative_care_tried", "tri", "conservative care (therapy, medication, activity modification ...) tried"),
+    ("conservative_care_failed", "tri", "conservative care failed to help (no: it is helping)"),
+    ("conservative_care_weeks", "number", "weeks of conservative care so far (-1 unknown)"),
+    ("plain_films", "tri", "plain x-rays of the territory were taken"),
+    ("imaging_abnormal", "tri", "an MRI or CT of the territory showed pathology"),
+    ("eds_abnormal", "tri", "an EMG/NCS of the territory showed pathology"),
+    ("change_since_prior", "tri", "symptoms or findings new or worse since the prior study"),
+    ("surgery_planned", "tri", "surgery requested, planned or considered"),
+    ("invasive_procedure_planned", "tri", "an injection or other invasive procedure planned"),
+    ("mechanical_signs", "tri", "locking, catching, instability or a positive meniscal/ligament test"),
+    ("effusion", "tri", "joint effusion"),
+    ("unable_to_bear_weight", "tri", "unable to bear weight"),
+    ("entrapment_signs", "tri", "Tinel, Phalen or Durkan positive (nerve entrapment)"),
+    ("paresthesia", "tri", "numbness or tingling in the territory"),
+    ("muscle_spasm", "tri", "muscle spasm on examination"),
+    ("homebound", "tri", "the patient is homebound"),
+    ("age", "number", "age in years (-1 unknown)"),
+) + tuple((f"comorbidity_{c.value}", "tri", f"comorbidity: {c.value.replace('_', ' ')}") for c in ComorbidityName)
+
+for _name, _type, _description in FIELDS:
+    fact_fields.register(_name, _type, _description)
+
+
+def _any(values: Iterable[Tri]) -> str:
+    """yes if any says yes, no if some say no and none yes, else not_stated."""
+    seen = set(values)
+    return (Tri.yes if Tri.yes in seen else Tri.no if Tri.no in seen else Tri.not_stated).value
+
+
+def _in(region: Optional[Region], area: frozenset[Region]) -> bool:
+    return region is None or not area or region in area
+
+
+def _findings(clinical: Clinical, names: frozenset[FindingName], area: frozenset[Region]) -> str:
+    return _any(f.present for f in clinical.findings if f.name in names and _in(f.region, area))
+
+
+def _per_region(values: dict, area: frozenset[Region]) -> str:
+    return _any(v for k, v in values.items() if k == "unspecified" or not area or k in area)
+
+
+def _studies(clinical: Clinical, kinds: frozenset[StudyKind], area: frozenset[Region], abnormal: bool) -> str:
+    hits = [s for s in clinical.prior_studies if s.study in kinds and _in(s.region, area)]
+    if not abnormal:
+        return Tri.yes.value if hits else Tri.not_stated.value
+    results = {s.result for s in hits}
+    if StudyResult.abnormal in results:
+        return Tri.yes.value
+    return Tri.no.value if StudyResult.normal in results else Tri.not_stated.value
+
+
+def clinical_fields(clinical: Clinical, regions: list[Region], age: Optional[int], on: dt.date) -> dict:
+    """The shared clinical fields of one item's fact (see the module docstring).
+
+    Findings count over the item's territory (a lumbar MRI: the lumbar roots and the leg); imaging
+    over the item's own regions (a knee film says nothing of the lumbar spine); nerve studies over
+    the territory (a leg EMG speaks for the lumbar roots)."""
+    area = territory(regions)
+    own = frozenset(regions)
+    care = clinical.conservative_care
+    if care.weeks is not None:
+        weeks = care.weeks
+    elif care.since is not None and care.since <= on:
+        weeks = (on - care.since).days / 7
+    else:
+        weeks = UNKNOWN
+    fields = {
+        "neuro_deficit": _per_region(clinical.neuro_deficit, area),
+        "radicular_symptoms": _per_region(clinical.radicular_symptoms, area),
+        "red_flag": clinical.red_flags.value,
+        "conservative_care_tried": (Tri.yes if care.tried else Tri.not_stated).value,
+        "conservative_care_failed": {CareResponse.failed: "yes", CareResponse.helping: "no"}.get(care.response,
+                                                                                                  "not_stated"),
+        "conservative_care_weeks": round(weeks, 1) if weeks != UNKNOWN else UNKNOWN,
+        "plain_films": _studies(clinical, frozenset({StudyKind.xray}), own, abnormal=False),
+        "imaging_abnormal": _studies(clinical, frozenset({StudyKind.mri, StudyKind.ct}), own, abnormal=True),
+        "eds_abnormal": _studies(clinical, EDS_STUDIES, area, abnormal=True),
+        "change_since_prior": clinical.change_since_prior.value,
+        "surgery_planned": clinical.surgery_planned.value,
+        "invasive_procedure_planned": clinical.invasive_procedure_planned.value,
+        "mechanical_signs": _findings(clinical, MECHANICAL, area),
+        "effusion": _findings(clinical, frozenset({FindingName.effusion}), area),
+        "unable_to_bear_weight": _findings(clinical, frozenset({FindingName.unable_to_bear_weight}), area),
+        "entrapment_signs": _findings(clinical, ENTRAPMENT, area),
+        "paresthesia": _findings(clinical, frozenset({FindingName.paresthesia}), area),
+        "muscle_spasm": _findings(clinical, frozenset({FindingName.muscle_spasm}), area),
+        "homebound": clinical.homebound.value,
+        "age": age if age is not None else UNKNOWN,
+    }
+    stated = {c.name: c.present for c in clinical.comorbidities}
+    for c in ComorbidityName:
+        fields[f"comorbidity_{c.value}"] = stated.get(c, Tri.not_stated).value
+    return fields
+
+
+def prior_studies_of(clinical: Clinical, kinds: Iterable[StudyKind], regions: list[Region]) -> list:
+    """The prior studies of these kinds of the item's own regions (for a kind's own 'repeat' facts)."""
+    area, kinds = frozenset(regions), frozenset(kinds)
+    return [s for s in clinical.prior_studies if s.study in kinds and _in(s.region, area)]
