@@ -97,6 +97,8 @@ class Understood(Model):
     guideline_date: dt.date
     # what the guideline date is: the request's date, --as-of, or today (the request is not dated)
     date_basis: Literal["request_date", "as_of", "today"] = "request_date"
+    kind: str = ""  # the kind of service (checker.vocab.Kind)
+    details: list[tuple[str, str]] = []  # the kind's own lines: its item as read (checker.kinds)
 
 
 class ItemResult(Model):
@@ -334,6 +336,7 @@ def _understood(item: NormalizedItem, fact: dict, day: dt.date, prior: Optional[
         regions=fact.get("regions", []), conditions=fact.get("conditions", []),
         authorized_visits=item.authorized_visits, prior_visits=prior,
         functional_improvement=fact.get("fi", "not_stated"), guideline_date=day,
+        kind=item.family.kind.value, details=kind_of(item.family).understood(item),
     )
 
 

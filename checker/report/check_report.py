@@ -41,21 +41,24 @@ def _visits_json(prior: str | None) -> int | dict | None:
 
 def _understood(result: ItemResult) -> Text:
     u = result.understood
-    qty = "quantity not stated" if u.visits is None else f"{u.visits} visit{'' if u.visits == 1 else 's'}"
-    if u.frequency_per_week and u.weeks:
-        qty += f" ({u.frequency_per_week:g}/week × {u.weeks:g} weeks)"
-    if result.quantity_unit == "days" and result.requested_quantity is not None:
-        qty = f"{result.requested_quantity} days"
-    parts = [
-        ("Family ", u.family.label),
-        ("Quantity ", qty),
-        ("Regions ", ", ".join(u.regions) or "not stated"),
-        ("Conditions ", ", ".join(u.conditions) or "none recognized"),
-    ]
-    if u.authorized_visits:
-        parts.append(("Already authorized ", f"{u.authorized_visits} visits"))
-    parts.append(("Prior ", f"{u.prior_visits} visits" if u.prior_visits else "none documented"))
-    parts.append(("Functional improvement ", u.functional_improvement.replace("_", " ")))
+    parts = [("Family ", u.family.label)]
+    if u.kind == "physical_medicine":
+        qty = "quantity not stated" if u.visits is None else f"{u.visits} visit{'' if u.visits == 1 else 's'}"
+        if u.frequency_per_week and u.weeks:
+            qty += f" ({u.frequency_per_week:g}/week × {u.weeks:g} weeks)"
+        if result.quantity_unit == "days" and result.requested_quantity is not None:
+            qty = f"{result.requested_quantity} days"
+        parts.append(("Quantity ", qty))
+    elif result.requested_quantity is not None:
+        parts.append(("Quantity ", f"{result.requested_quantity} {result.quantity_unit}"))
+    parts += [(f"{label} ", value) for label, value in u.details]
+    parts += [("Regions ", ", ".join(u.regions) or "not stated"),
+              ("Conditions ", ", ".join(u.conditions) or "none recognized")]
+    if u.kind == "physical_medicine":
+        if u.authorized_visits:
+            parts.append(("Already authorized ", f"{u.authorized_visits} visits"))
+        parts.append(("Prior ", f"{u.prior_visits} visits" if u.prior_visits else "none documented"))
+        parts.append(("Functional improvement ", u.functional_improvement.replace("_", " ")))
     basis = {"request_date": "the request date", "as_of": "--as-of", "today": "today: the request is not dated"}
     parts.append(("Guidelines as of ", f"{u.guideline_date.isoformat()} ({basis[u.date_basis]})"))
     text = Text()
