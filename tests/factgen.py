@@ -1,10 +1,16 @@
 """Facts for engine tests: a neutral base fact, and one that satisfies a rule's applicability."""
 from __future__ import annotations
 
+from checker.engine import fact_fields
 from checker.engine.checks import DAYS_PER_MONTH, item_field
 from checker.kb.load import default_kb
 from checker.kb.schema import Rule
 from checker.kinds.clinical_facts import FIELDS as CLINICAL_FIELDS
+from checker.kinds.registry import all_kinds
+
+all_kinds()  # every kind registers its own fact fields at import
+# A field the base fact does not set otherwise: unknown, as for a record that says nothing of it.
+_UNKNOWN = {"tri": "not_stated", "number": -1, "list": [], "bool": False, "text": ""}
 
 TRI_FIELDS = (
     "home_exercise_program", "flare_up", "medication_reduced_or_not_tolerated", "adjunct_to_exercise",
@@ -23,6 +29,8 @@ def base_fact(**overrides) -> dict:
         "mode": "unspecified", "duration_days": -1, "days_since_injury": -1, "phase": "unknown",
     }
     fact.update({name: "not_stated" for name in TRI_FIELDS})
+    for name, f in fact_fields.all_fields().items():
+        fact.setdefault(name, _UNKNOWN[f.type])
     # item attributes the rule base tests (applies_to.item): none, as for an item that names none
     fact.update({item_field(n): [] for r in default_kb().rules for n in r.applies_to.item})
     fact.update(overrides)

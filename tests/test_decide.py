@@ -55,6 +55,8 @@ ITEM_WORDS = {
     Family.tens: ["TENS unit"],
     Family.passive_modality: ["Electrical stimulation", "Ultrasound therapy", "Mechanical traction", "Hot/cold packs",
                               "Infrared", "Iontophoresis"],
+    Family.imaging: ["MRI", "MRI without contrast", "X-rays", "CT scan", "MR arthrogram", "Bone scan", "Repeat MRI"],
+    Family.electrodiagnostic: ["EMG", "NCS", "EMG/NCS", "NCV", "Surface EMG"],
 }
 REGION_WORDS = ["for the lumbar spine", "low back", "for the neck", "right knee", "left shoulder", "both wrists", ""]
 
