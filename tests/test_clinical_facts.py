@@ -625,7 +625,7 @@ def test_every_name_reads_in_any_case_with_spaces_or_hyphens(enum):
     ("{findings: [{name: sensory defecit}]}", "clinical.findings[0].name", "expected one of sensory_deficit"),
     ("{findings: [{name: slr, present: maybe}]}", "clinical.findings[0].present", "expected yes or no"),
     ("{findings: [{name: slr, region: everywhere}]}", "clinical.findings[0].region", "expected a body region"),
-    ("{findings: [{name: slr, colour: red}]}", "clinical.findings[0].colour", "unknown field"),
+    ("{findings: [{name: slr, colour: red}]}", "clinical.findings[0].colour", "unknown key; expected one of name"),
     ("{red_flags: perhaps}", "clinical.red_flags", "expected yes, no or not stated"),
     ("{red_flags: no, red_flag_list: [{name: fracture}]}", "clinical", "red_flags: no, but red_flag_list names fracture"),
     ("{conservative_care: {weeks: six}}", "clinical.conservative_care.weeks", "expected a number of weeks"),
@@ -633,7 +633,7 @@ def test_every_name_reads_in_any_case_with_spaces_or_hyphens(enum):
     ("{prior_studies: [{study: pet scan}]}", "clinical.prior_studies[0].study", "expected one of mri"),
     ("{prior_studies: [{study: mri, date: yesterday}]}", "clinical.prior_studies[0].date", "date"),
     ("{prior_injections: [{level: lumbar}]}", "clinical.prior_injections[0].level", "expected a spinal level"),
-    ("{prior_injections: [{relief_percent: 150}]}", "clinical.prior_injections[0].relief_percent", "less than or equal to 100"),
+    ("{prior_injections: [{relief_percent: 150}]}", "clinical.prior_injections[0].relief_percent", "at most 100"),
     ("{comorbidities: [{name: gout}]}", "clinical.comorbidities[0].name", "expected one of diabetes"),
     ("{homebound: sometimes}", "clinical.homebound", "expected yes, no or not stated"),
 ])
