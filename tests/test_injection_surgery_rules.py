@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import simple_icd_10_cm as icd
+from checker.icd10 import icd10cm
 
 from checker.check import Checker
 from checker.engine.facts import build_fact, pick_dates
@@ -28,6 +28,8 @@ from checker.normalize.vocabulary import services_vocabulary
 from checker.request.model import TreatmentRequest
 from checker.vocab import Decision, Family
 from tests.itemgen import _phrase, service_terms
+
+icd = icd10cm()  # the library, its import warnings silenced where they arise
 
 KB = default_kb()
 CHECKER = Checker(KB)
