@@ -55,8 +55,19 @@ ITEM_WORDS = {
     Family.tens: ["TENS unit"],
     Family.passive_modality: ["Electrical stimulation", "Ultrasound therapy", "Mechanical traction", "Hot/cold packs",
                               "Infrared", "Iontophoresis"],
+    Family.injection: ["Lumbar epidural steroid injection", "Transforaminal ESI at L4-5 and L5-S1",
+                       "Platelet-rich plasma injection to the knee", "Facet injection"],
+    Family.surgery: ["Right shoulder arthroscopy with rotator cuff repair", "L4-5 microdiscectomy", "Knee arthroscopy"],
+    Family.surgical_service: ["Pre-op EKG", "Medical clearance", "Pre-operative labs: CBC, BMP", "Assistant surgeon"],
     Family.imaging: ["MRI", "MRI without contrast", "X-rays", "CT scan", "MR arthrogram", "Bone scan", "Repeat MRI"],
     Family.electrodiagnostic: ["EMG", "NCS", "EMG/NCS", "NCV", "Surface EMG"],
+    Family.medication: ["Norco 10/325 #60"],
+    Family.urine_drug_test: ["Urine drug screen"],
+    Family.dme: ["Associated surgical service: Cold therapy unit", "Post-op shoulder sling"],
+    Family.consultation: ["Orthopedic consultation"],
+    Family.home_care: ["Home health aide"],
+    Family.facility_care: ["Skilled nursing facility stay"],
+    Family.transportation: ["Transportation to appointments"],
 }
 REGION_WORDS = ["for the lumbar spine", "low back", "for the neck", "right knee", "left shoulder", "both wrists", ""]
 

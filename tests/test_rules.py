@@ -421,8 +421,8 @@ def test_each_family_end_to_end_at_the_limit(family, make, rule, limit_of):
 
 
 def test_every_family_has_an_end_to_end_case():
-    # every family whose rules count visits; criteria-only families (imaging, nerve studies) have their
-    # end-to-end cases in their own test files (tests/test_imaging_rules.py)
+    # the families whose rules count visits; the criteria kinds have their own end-to-end tests
+    # (tests/test_injection_surgery_rules.py, tests/test_imaging_rules.py)
     counted = {f for rule in KB.rules if rule.kind in LIMITING for f in rule.family}
     assert {p.values[0] for p in FAMILY_CASES} == {f for f in Family if f in counted}
 
