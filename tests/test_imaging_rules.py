@@ -12,23 +12,32 @@
    ICD-10-CM prefix, term and finding of the suspected lesions (clinical_indications.yaml).
 4. The kinds' attributes are the item reader's values (services.yaml), and a request of 2018 or
    later gets a decision of the ODG lines, with lower confidence.
+5. The case-summary reader: a response to care that names no care ("It is documented he has had
+   no improvement.") speaks of the care of the sentence before it, for every response phrasing of
+   clinical_care.yaml, and of nothing when that sentence is not about care.
 """
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
 from checker.check import Checker
 from checker.engine.facts import FactContext, build_fact, patient_context, pick_dates
 from checker.icd10 import icd10cm
+from checker.kb.data import vocabulary
 from checker.kb.load import default_kb
 from checker.kinds import electrodiagnostics, imaging
 from checker.kinds.registry import kind_of
+from checker.letters.facts import extract_facts
+from checker.letters.facts.cues import TermFile
 from checker.normalize.item import normalize_item
 from checker.normalize.vocabulary import services_vocabulary
+from checker.request.clinical import CareResponse
 from checker.request.model import TreatmentRequest
 from checker.vocab import Decision, Family
+from tests.regex_examples import examples as regex_examples
 
 KB = default_kb()
 CHECKER = Checker(KB)
@@ -460,3 +469,37 @@ def test_facts_of_the_kinds_are_built_from_the_fact_context():
     item = normalize_item(req.items[0])
     context = FactContext(req, item.regions, pick_dates(req, None, DATE))
     assert kind_of(Family.imaging).facts(item, context)["repeat_study"] == "yes"
+
+
+# ------------------------------------------------------------------ 5. the reader: a response after its care
+
+def _response_examples(name: str) -> list[str]:
+    """Every alternative of every response term of clinical_care.yaml, as its own pattern matches it."""
+    care = vocabulary("clinical_care", TermFile)
+    lists = {n: care.list_regex(n) for n in care.lists}
+    out = []
+    for term in care.terms:
+        if term.name == [name]:
+            pattern = re.compile(term.regex(lists), re.I)
+            out += [ex for ex in regex_examples(term.regex(lists)) if pattern.search(f"x {ex} x")]
+    return out
+
+
+CARE_SENTENCES = ["He has completed 5 of 6 chiropractic sessions.", "She attended 8 sessions of physical therapy.",
+                  "Treatment to date has included medications and a home exercise program."]
+RESPONSE_CASES = ([(ex, CareResponse.failed) for ex in _response_examples("response_failed")]
+                  + [(ex, CareResponse.helping) for ex in _response_examples("response_helping")])
+
+
+@pytest.mark.parametrize("care", CARE_SENTENCES)
+@pytest.mark.parametrize("phrase, response", RESPONSE_CASES, ids=[f"{r.value}:{p}" for p, r in RESPONSE_CASES])
+def test_a_response_that_names_no_care_speaks_of_the_care_of_the_sentence_before(care, phrase, response):
+    text = f"{care} It is documented that he has {phrase} since then."
+    assert extract_facts(text).clinical.conservative_care.response is response, text
+
+
+@pytest.mark.parametrize("before", ["He reports pain of 7/10.", "The injured worker is a 40 year old male."])
+def test_a_response_after_a_sentence_not_about_care_says_nothing(before):
+    text = f"{before} It is documented he has had no improvement."
+    assert extract_facts(text).clinical.conservative_care.response is CareResponse.not_stated
+    assert extract_facts(f"{CARE_SENTENCES[0]} {text}").clinical.conservative_care.response is CareResponse.not_stated
