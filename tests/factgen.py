@@ -1,10 +1,12 @@
 """Facts for engine tests: a neutral base fact, and one that satisfies a rule's applicability."""
 from __future__ import annotations
 
+from checker.engine import fact_fields
 from checker.engine.checks import DAYS_PER_MONTH, item_field
 from checker.kb.load import default_kb
 from checker.kb.schema import Rule
 from checker.kinds.clinical_facts import FIELDS as CLINICAL_FIELDS
+from checker.kinds.registry import all_kinds
 
 TRI_FIELDS = (
     "home_exercise_program", "flare_up", "medication_reduced_or_not_tolerated", "adjunct_to_exercise",
@@ -12,6 +14,12 @@ TRI_FIELDS = (
     "plateau_after_therapy", "indication_documented", "chronic_pain", "within_two_years_of_injury",
     "surgery_performed",
 )
+
+
+# Every other field a rule may test (the clinical fields every item carries, each kind's own fields) starts
+# neutral: yes/no facts not stated, numbers unknown, lists empty.
+all_kinds()  # the kind modules register their fact fields when imported
+NEUTRAL = {"tri": "not_stated", "number": -1, "list": [], "bool": False, "text": ""}
 
 
 def base_fact(**overrides) -> dict:
@@ -23,6 +31,9 @@ def base_fact(**overrides) -> dict:
         "mode": "unspecified", "duration_days": -1, "days_since_injury": -1, "phase": "unknown",
     }
     fact.update({name: "not_stated" for name in TRI_FIELDS})
+    for name, spec in fact_fields.all_fields().items():
+        if name not in fact and name not in ("family", "day"):
+            fact[name] = list(NEUTRAL[spec.type]) if spec.type == "list" else NEUTRAL[spec.type]
     # item attributes the rule base tests (applies_to.item): none, as for an item that names none
     fact.update({item_field(n): [] for r in default_kb().rules for n in r.applies_to.item})
     fact.update(overrides)

@@ -42,6 +42,7 @@ from .dates import dates as _dates
 from .demographics import demographics as _demographics
 from .diagnoses import diagnoses as _diagnoses
 from .findings import findings as _findings
+from .function import function as _function
 from .history_flags import adjunct as _adjunct
 from .history_flags import flare as _flare
 from .history_flags import home_exercise as _home_exercise
@@ -130,6 +131,7 @@ def extract_facts(summary: str) -> CaseFacts:
         ("surgery_planned", lambda: _surgery_planned(sents, out, ctx)),
         ("invasive_procedure_planned", lambda: _invasive_procedure_planned(sents, out, ctx)),
         ("comorbidities", lambda: _comorbidities(sents, out, ctx)),
+        ("function", lambda: _function(sents, out, ctx)),
         ("clinical", lambda: _emit_clinical(out, ctx)),
     ]
     problems: list[str] = []
