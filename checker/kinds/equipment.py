@@ -11,16 +11,19 @@ rented for a number of days or purchased. What the rules ask of it (FACTS-beyond
    surgery is planned) and whether a surgery of the patient is a knee arthroplasty
    (`knee_arthroplasty`, for continuous passive motion).
 3. The patient's function, hearing and care needs (checker.kinds.function_facts).
-The requested quantity is the rental's days, or one device bought (or of unstated terms).
+The requested quantity is the rental's days (its weeks x 7 when the line gives weeks), or one device
+bought (or of unstated terms).
 """
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 from typing import Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from checker.engine.fact_fields import UNKNOWN
 from checker.kb.data import vocabulary
 from checker.kinds.base import Attribute, KindFact, ServiceKind
 from checker.kinds.function_facts import function_fields
@@ -154,9 +157,16 @@ def knee_arthroplasty(request) -> str:
 
 # ------------------------------------------------------------------ the kind
 
+def rental_days(item) -> Optional[int]:
+    """The rental's length: its days, or its weeks ("rental for 3 weeks": 21 days); None when not stated."""
+    if item.duration_days is not None:
+        return item.duration_days
+    return math.ceil(item.weeks * 7) if item.weeks else None
+
+
 class Equipment(ServiceKind):
     def quantity(self, item) -> tuple[Optional[int], str, bool]:
-        days = item.duration_days
+        days = rental_days(item)
         if days is not None and item.mode != "purchase":
             return days, "days", True
         if item.mode == "rental":
@@ -166,9 +176,11 @@ class Equipment(ServiceKind):
     def facts(self, item, context) -> dict:
         device = str(item.attributes.get("device") or "unspecified")
         purchase = item.mode == "purchase"
+        days = rental_days(item)
         return {
             "mode_stated": (Tri.yes if item.mode else Tri.no).value,
-            "duration_stated": (Tri.yes if purchase or item.duration_days is not None else Tri.no).value,
+            "duration_stated": (Tri.yes if purchase or days is not None else Tri.no).value,
+            "rental_days": days if days is not None and not purchase else UNKNOWN,
             "device_type_stated": device_type_stated(device, item.text, item.codes),
             "heat_cold_unit": heat_cold_unit(device, item.text, item.codes),
             "knee_arthroplasty": knee_arthroplasty(context.request),
@@ -182,8 +194,9 @@ class Equipment(ServiceKind):
             lines.append(("Mode", item.mode))
         else:
             lines.append(("Mode", "rental or purchase not stated"))
-        if item.duration_days is not None:
-            lines.append(("Rental length", f"{item.duration_days} days"))
+        days = rental_days(item)
+        if days is not None and item.mode != "purchase":
+            lines.append(("Rental length", f"{days} days"))
         if device in _type_readers():
             types = named_types(device, item.text, item.codes)
             lines.append(("Type", ", ".join(t.replace("_", " ") for t in types) if types else "not named"))
@@ -200,6 +213,7 @@ KIND = register(Equipment(
     ),
     fact_defs=(
         KindFact("mode_stated", "tri", "the request says rental or purchase"),
+        KindFact("rental_days", "number", "the rental's length in days (its weeks x 7; -1 not stated or bought)"),
         KindFact("duration_stated", "tri", "a rental states its length (a purchase has none to state)"),
         KindFact("device_type_stated", "tri", "the request names the device's type (hearing aid style ...)"),
         KindFact("heat_cold_unit", "tri", "a heat or cold device is a unit (yes) or a pack, pad or wrap (no)"),

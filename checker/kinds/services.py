@@ -200,14 +200,14 @@ class Services(ServiceKind):
             lines.append(("Specialty", str(a.get("specialty") or "not named").replace("_", " ")))
         elif item.family is Family.home_care:
             hours = _number(a.get("hours_per_day"))
-            lines.append(("Hours a day", f"{hours:g}" if hours is not None else "not stated"))
+            lines.append(("Hours a day", f"{hours:g} hours" if hours is not None else "not stated"))
             days = service_days(item)
-            lines.append(("Days of service", f"{days:g}" if days is not None else "not stated"))
+            lines.append(("Days of service", f"{days:g} days" if days is not None else "not stated"))
             levels = provider_levels(item.text)
             lines.append(("Provider", ", ".join(levels) if levels else "level not stated"))
         elif item.family is Family.facility_care:
             lines.append(("Setting", str(a.get("setting") or "not named").replace("_", " ")))
-            lines.append(("Days", str(item.duration_days) if item.duration_days is not None else "not stated"))
+            lines.append(("Stay", f"{item.duration_days} days" if item.duration_days is not None else "not stated"))
             named = therapy_disciplines(item.text)
             lines.append(("Therapy disciplines", ", ".join(n.replace("_", " ") for n in named) or "none named"))
         return lines

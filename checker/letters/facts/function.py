@@ -4,8 +4,9 @@ Terms of rules/vocab/clinical_function.yaml, each with its evidence sentence, in
 fields of checker.request.clinical:
 
 1. A term present and not negated says yes; negated ("denies difficulty walking", "no hearing
-   loss"), or a term of absence ("ambulates independently", "full duty" for modified duty),
-   says no; yes wins over no. A hypothetical, or one the record is silent on, says nothing.
+   loss"), or a term of absence ("ambulates independently", "ambulates without assistance": its
+   own "without" is no negation of it), says no; yes wins over no. A hypothetical, or one the
+   record is silent on, says nothing.
 2. What a request asks for is no evidence of the need: deficits, walking, care needs and a
    hospital stay are not read from a sentence about the request or its review ("UR modified the
    request for a home aide to assist with transfers and ADLs").
@@ -26,7 +27,7 @@ from checker.vocab import Tri
 
 from .cues import TermFile
 from .sentences import Out, Sent
-from .term_context import hits
+from .term_context import Hit, hits
 
 VOCAB = vocabulary("clinical_function", TermFile)
 MATCHER = VOCAB.matcher()
@@ -50,22 +51,23 @@ def function(sents: list[Sent], out: Out, ctx: dict) -> None:
     for hit in hits(sents, MATCHER):
         if hit.silent or hit.hypothetical():
             continue
+        present = _present(hit)
         for name in hit.term.name:
             if name == "audiology":
                 audiology = audiology or not hit.negated
             elif name == "hearing_aid_recommended":
-                if hit.present and recommended is None:
+                if present and recommended is None:
                     recommended = hit.st.text
             elif name in HEARING:
-                if hit.present:
+                if present:
                     losses.setdefault(HEARING[name], hit.st.text)
                 elif normal is None:
                     normal = hit.st.text
             elif name == "hearing_normal":
-                if hit.present and normal is None:
+                if present and normal is None:
                     normal = hit.st.text
             elif not (name in NOT_FROM_REQUESTS and hit.st.request):
-                value = Tri.yes if hit.present else Tri.no
+                value = Tri.yes if present else Tri.no
                 if name not in found or value is Tri.yes and found[name][0] is Tri.no:
                     found[name] = (value, hit.st.text)
     clinical = ctx.setdefault("clinical", {})
@@ -84,3 +86,12 @@ def function(sents: list[Sent], out: Out, ctx: dict) -> None:
     if recommended is not None and audiology:
         clinical["hearing_aid_recommended"] = Tri.yes
         out.ev("clinical.hearing_aid_recommended", Tri.yes.value, recommended)
+
+
+def _present(hit: Hit) -> bool:
+    """The fact holds. A term of absence carries its own negation ("ambulates without assistance"): a
+    negation inside its words is part of it, not a negation of it."""
+    cue = hit.cue
+    if cue is not None and hit.term.present == "no" and hit.start < cue.start < hit.end:
+        return False
+    return hit.present
