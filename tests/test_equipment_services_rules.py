@@ -15,6 +15,8 @@
    2016, ACOEM 2004) end on 2017-11-30.
 4. Bad input in every new clinical field: one error line naming the field, exit status 2, the good file of the
    same call still checked.
+5. Every word of service_details.yaml: a provider's words state the level of home care; every pair of therapy
+   disciplines is counted once each.
 """
 from __future__ import annotations
 
@@ -441,3 +443,33 @@ def test_bad_values_of_the_new_clinical_fields_are_one_line_errors(tmp_path):
         assert line.startswith(f"error: {path}: clinical.{name}: ") and "expected" in line, line
         assert "Traceback" not in line
     assert [i["file"] for i in json.loads(done.stdout)["items"]] == [str(good)]
+
+
+# ------------------------------------------------------------------ the words of service_details.yaml
+
+def _details():
+    from checker.kinds.services import ServiceDetailsFile
+    return vocabulary("service_details", ServiceDetailsFile)
+
+
+PROVIDER_WORDS = [(p.level, w) for p in _details().providers for w in p.terms + p.abbreviations]
+DISCIPLINE_WORDS = [(d.discipline, w) for d in _details().disciplines for w in d.terms + d.abbreviations]
+
+
+@pytest.mark.parametrize("level, word", PROVIDER_WORDS, ids=[w for _, w in PROVIDER_WORDS])
+def test_every_provider_word_states_the_level_of_home_care(level, word):
+    from checker.kinds.services import provider_levels
+
+    for line in (f"Home health {word} 4 hours per day for 2 weeks", f"{word} home visits 3 times a week for 4 weeks"):
+        assert level in provider_levels(line), line
+    assert provider_levels("Home health services 4 hours per day for 2 weeks") == []
+
+
+@pytest.mark.parametrize("first, second", [(a, b) for a, b in itertools.combinations(DISCIPLINE_WORDS, 2)
+                                           if a[0] != b[0]])
+def test_therapy_disciplines_are_counted_once_each(first, second):
+    from checker.kinds.services import therapy_disciplines
+
+    line = f"Acute inpatient rehabilitation with {first[1]} and {second[1]} for 10 days"
+    assert sorted(therapy_disciplines(line)) == sorted({first[0], second[0]}), line
+    assert therapy_disciplines(f"Acute inpatient rehabilitation with {first[1]} for 10 days") == [first[0]]

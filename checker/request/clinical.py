@@ -5,8 +5,11 @@ and that the letter reader fills from the case summary (``CaseFacts.clinical``, 
 its evidence sentence in ``evidence``). The facts follow the criteria the reviewers applied
 (../shared/guidelines/FACTS-beyond-physmed.md sections 4-9 and 14): objective neurologic
 findings and radicular signs, red flags, conservative care and its response, prior studies and
-what changed since, prior injections and their relief, a surgery or an injection planned, and
-the comorbidities and homebound status that pre-operative tests and home care turn on.
+what changed since, prior injections and their relief, a surgery or an injection planned, the
+comorbidities and homebound status that pre-operative tests and home care turn on, and what
+equipment and service rules ask (sections 8, 9.2, 9.3): deficits in daily activities and walking,
+skilled care, a hospital stay, medical stability, the kind of hearing loss and who recommends aids,
+maximum medical improvement and return to work, a follow-up's purpose, an in-home evaluation.
 
 Request files may write values the way people do: names in any case with spaces or hyphens
 ("Positive SLR", "x-ray", "physical therapy"), yes/no as for every Tri, weeks as "6 weeks" or

@@ -4,11 +4,11 @@
 a :class:`CaseFacts`: patient, injury, diagnoses, regions, surgeries, prior treatment per
 family (visit counts and objective functional improvement), work status, medications,
 the request / utilization-review dates and what UR already authorized, and the clinical
-facts imaging, nerve-study, injection and surgery rules ask (``CaseFacts.clinical``:
-findings, red flags, conservative care, prior studies and injections, plans, comorbidities;
-checker.request.clinical). Every fact comes
-with an :class:`Evidence` whose sentence is a substring of the whitespace-normalized
-summary (``" ".join(summary.split())``).
+facts imaging, nerve-study, injection, surgery, equipment and service rules ask
+(``CaseFacts.clinical``: findings, red flags, conservative care, prior studies and injections,
+plans, comorbidities, function and care needs, hearing, work capability;
+checker.request.clinical). Every fact comes with an :class:`Evidence` whose sentence is a
+substring of the whitespace-normalized summary (``" ".join(summary.split())``).
 
 Design: the summary is split into sentences once (:mod:`.sentences`); each extractor is a
 module of this package named for the fact it reads, a small set of linear regexes over
