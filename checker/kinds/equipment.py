@@ -138,20 +138,13 @@ def heat_cold_unit(device: str, text: str, item_codes: list[str]) -> str:
 
 # ------------------------------------------------------------------ surgery
 
-@lru_cache(maxsize=512)
-def _surgery_categories(procedure: str) -> tuple[str, ...]:
-    from checker.kb.load import default_kb  # the bundled surgery categories (rules/_categories.yaml)
-
-    return tuple(default_kb().classify_surgery(procedure))
-
-
-def knee_arthroplasty(request) -> str:
+def knee_arthroplasty(request, kb) -> str:
     """yes when a surgery of the patient (done or planned) is a knee arthroplasty, no when the surgeries
     named are others, not_stated when none is named."""
     surgeries = request.patient.surgeries
     if not surgeries:
         return Tri.not_stated.value
-    hit = any(KNEE_ARTHROPLASTY in _surgery_categories(s.procedure) for s in surgeries)
+    hit = any(KNEE_ARTHROPLASTY in kb.classify_surgery(s.procedure) for s in surgeries)
     return (Tri.yes if hit else Tri.no).value
 
 
@@ -183,7 +176,7 @@ class Equipment(ServiceKind):
             "rental_days": days if days is not None and not purchase else UNKNOWN,
             "device_type_stated": device_type_stated(device, item.text, item.codes),
             "heat_cold_unit": heat_cold_unit(device, item.text, item.codes),
-            "knee_arthroplasty": knee_arthroplasty(context.request),
+            "knee_arthroplasty": knee_arthroplasty(context.request, context.kb),
             **function_fields(context.request, context.dates.clinical),
         }
 
