@@ -467,7 +467,7 @@ def test_a_request_after_2017_12_01_gets_an_odg_decision_of_lower_confidence(lin
 def test_facts_of_the_kinds_are_built_from_the_fact_context():
     req = request("MRI of the left knee", {"prior_studies": [{"study": "mri", "region": "knee", "side": "left"}]})
     item = normalize_item(req.items[0])
-    context = FactContext(req, item.regions, pick_dates(req, None, DATE))
+    context = FactContext(req, item.regions, pick_dates(req, None, DATE), KB)
     assert kind_of(Family.imaging).facts(item, context)["repeat_study"] == "yes"
 
 

@@ -4,11 +4,11 @@
 a :class:`CaseFacts`: patient, injury, diagnoses, regions, surgeries, prior treatment per
 family (visit counts and objective functional improvement), work status, medications,
 the request / utilization-review dates and what UR already authorized, and the clinical
-facts imaging, nerve-study, injection and surgery rules ask (``CaseFacts.clinical``:
-findings, red flags, conservative care, prior studies and injections, plans, comorbidities;
-checker.request.clinical). Every fact comes
-with an :class:`Evidence` whose sentence is a substring of the whitespace-normalized
-summary (``" ".join(summary.split())``).
+facts imaging, nerve-study, injection, surgery, equipment and service rules ask
+(``CaseFacts.clinical``: findings, red flags, conservative care, prior studies and injections,
+plans, comorbidities, function and care needs, hearing, work capability;
+checker.request.clinical). Every fact comes with an :class:`Evidence` whose sentence is a
+substring of the whitespace-normalized summary (``" ".join(summary.split())``).
 
 Design: the summary is split into sentences once (:mod:`.sentences`); each extractor is a
 module of this package named for the fact it reads, a small set of linear regexes over
@@ -42,6 +42,7 @@ from .dates import dates as _dates
 from .demographics import demographics as _demographics
 from .diagnoses import diagnoses as _diagnoses
 from .findings import findings as _findings
+from .function import function as _function
 from .history_flags import adjunct as _adjunct
 from .history_flags import flare as _flare
 from .history_flags import home_exercise as _home_exercise
@@ -130,6 +131,7 @@ def extract_facts(summary: str) -> CaseFacts:
         ("surgery_planned", lambda: _surgery_planned(sents, out, ctx)),
         ("invasive_procedure_planned", lambda: _invasive_procedure_planned(sents, out, ctx)),
         ("comorbidities", lambda: _comorbidities(sents, out, ctx)),
+        ("function", lambda: _function(sents, out, ctx)),
         ("clinical", lambda: _emit_clinical(out, ctx)),
     ]
     problems: list[str] = []
