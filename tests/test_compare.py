@@ -621,10 +621,10 @@ def test_letters_rewritten_without_rationale_or_guideline_lines_and_with_flipped
 
 def test_the_report_lists_overturned_items_no_rule_decides(tmp_path):
     (tmp_path / "letters").mkdir()
-    text = letter_text("CM16-0000077", [(ITEMS[0], "Upheld"), ("Lumbar spine MRI without contrast", "Overturned")])
+    text = letter_text("CM16-0000077", [(ITEMS[0], "Upheld"), ("PET scan of the lumbar spine", "Overturned")])
     (tmp_path / "letters" / "CM16-0000077.txt").write_text(text)
     data, result = compare_json(tmp_path, "run", tmp_path / "letters")
     mri = data["items"][1]
-    assert (mri["family"], mri["predicted"]) == ("imaging", "Not covered")  # no imaging rule yet
+    assert (mri["family"], mri["predicted"]) == ("imaging", "Not covered")  # no rule for a PET scan
     report = " ".join(result.stdout.split())
-    assert "Overturned by IMR but Not covered (1): CM16-0000077 item 2: Lumbar spine MRI without contrast" in report
+    assert "Overturned by IMR but Not covered (1): CM16-0000077 item 2: PET scan of the lumbar spine" in report

@@ -7,8 +7,8 @@
 3. For a body-part guideline the rule base holds no number of (the licensed ACOEM text), the
    decision's confidence reason names the edition in force on each side of its boundaries.
 4. The MTUS changed on 2017-12-01: no 2009/2016 Chronic Pain (CPMTG) line applies from that day,
-   and a request dated today gets a decision for every physical-medicine family, with its
-   evidence tier and confidence.
+   and a request dated today gets a decision for every physical-medicine family, and for imaging
+   and nerve studies of the sites the ODG lines cover, with its evidence tier and confidence.
 """
 from __future__ import annotations
 
@@ -120,6 +120,30 @@ def test_a_request_dated_today_gets_a_decision_with_tier_and_confidence(family, 
     assert result.decision in (Decision.certify, Decision.non_certify), result.not_covered_reason
     assert result.confidence in ("high", "medium", "low") and result.confidence_reason
     assert all(f.tier in (1, 2, 3) for f in result.findings)
+    assert not any(f.citation.source.startswith(KB.sources["mtus_cpmtg"].title) for f in result.findings)
+
+
+# Imaging and nerve studies: from 2017-12-01 the ODG criteria the letters quoted decide, as tier 2,
+# confirmed only to 2017-11-30 (rules/odg_imaging.yaml, rules/odg_electrodiagnostics.yaml).
+STUDIES_TODAY = [
+    ("MRI of the lumbar spine", "low back pain with radiculopathy"), ("X-rays of the right hip", "right hip pain"),
+    ("MRI of the right shoulder", "right shoulder impingement"), ("MRI of the right knee", "right knee pain"),
+    ("MRI of the right hip", "right hip pain"), ("Three phase bone scan of the left foot", "left foot pain"),
+    ("EMG of the bilateral lower extremities", "lumbar radiculopathy"),
+    ("NCS of the bilateral lower extremities", "lumbar radiculopathy"),
+    ("NCS of the right upper extremity", "carpal tunnel syndrome"),
+    ("EMG/NCS of the right upper extremity", "cervical radiculopathy"),
+]
+
+
+@pytest.mark.parametrize("line, diagnosis", STUDIES_TODAY)
+def test_a_study_requested_today_gets_a_decision_of_the_odg_lines_with_its_confidence(line, diagnosis):
+    (result,) = CHECKER.check(request(line, TODAY, diagnosis))
+    assert result.family.value in ("imaging", "electrodiagnostic")
+    assert result.decision in (Decision.certify, Decision.non_certify), result.not_covered_reason
+    assert result.deciding_rules and all(r.startswith("odg.") for r in result.deciding_rules)
+    assert all(f.tier == 2 and f.confidence == "unconfirmed" for f in result.findings)
+    assert result.confidence == "low" and result.confidence_reason
     assert not any(f.citation.source.startswith(KB.sources["mtus_cpmtg"].title) for f in result.findings)
 
 

@@ -11,10 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checker.engine.conditions import to_durable, without_field
-from checker.engine.engine import Engine, EngineError
+from checker.engine.conditions import All, AnyOf, Either, alternatives, to_durable, without_field
+from checker.engine.engine import ALTERNATIVES_PER_RULESET, Engine, EngineError
 from checker.engine.oracle import oracle_firings
-from checker.kb.load import default_kb
+from checker.errors import InputError
+from checker.kb.load import default_kb, load_kb
 from checker.vocab import Family, Region
 from tests.factgen import TRI_FIELDS, base_fact
 
@@ -169,3 +170,69 @@ def test_rulesets_compile_and_run_whatever_the_heap_holds(perturb):
     )
     assert child.returncode == 0, child.stderr[-2000:]
     assert child.stderr == ""
+
+
+# ------------------------------------------------------------------ facts that match many rules at once
+
+def _list_values(cond, out: dict) -> dict:
+    """Every value some check looks for in each list field of the fact."""
+    if isinstance(cond, AnyOf):
+        out.setdefault(cond.field, set()).update(cond.values)
+    elif isinstance(cond, (All, Either)):
+        for part in cond.parts:
+            _list_values(part, out)
+    return out
+
+
+LIST_VALUES: dict = {}
+for _check in ENGINE.checks.values():
+    _list_values(_check.condition, LIST_VALUES)
+
+
+@st.composite
+def crowded_facts(draw):
+    """Facts whose list fields hold most of what any rule looks for, so that many rules'
+    tests match at once (durable-rules refused such a fact before its rulesets were split)."""
+    fact = draw(facts())
+    for name, values in LIST_VALUES.items():
+        values = sorted(values)
+        fact[name] = draw(st.lists(st.sampled_from(values), min_size=len(values) // 2, unique=True))
+    return fact
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(crowded_facts())
+def test_facts_matching_many_rules_at_once_are_evaluated_like_the_oracle(fact):
+    engine = [(f.rule_id, f.check, f.values) for f in ENGINE.evaluate(fact)]
+    oracle = [(f.rule_id, f.check, f.values) for f in oracle_firings(ENGINE, fact)]
+    assert sorted(engine, key=str) == sorted(oracle, key=str)
+
+
+@pytest.mark.parametrize("family", ENGINE.families())
+def test_a_fact_holding_every_listed_value_is_evaluated_in_every_family(family):
+    fact = base_fact(family=family, **{name: sorted(values) for name, values in LIST_VALUES.items()})
+    assert sorted(map(str, ENGINE.evaluate(fact))) == sorted(map(str, oracle_firings(ENGINE, fact)))
+
+
+def test_every_ruleset_stays_within_durable_rules_alpha_stack():
+    ENGINE.compile_all()
+    for family, chunks in ENGINE._chunks.items():
+        assert [c.key for _, checks in chunks for c in checks] == [c.key for c in ENGINE._family_checks[family]]
+        for _, checks in chunks:
+            assert 1 + sum(alternatives(without_field(c.condition, "family")) for c in checks) <= ALTERNATIVES_PER_RULESET
+
+
+def test_a_rule_with_more_alternatives_than_a_ruleset_takes_is_a_rule_file_error(tmp_path):
+    regions = sorted(r.value for r in Region)[:8]
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "_pack.yaml").write_text("name: crowded\ndescription: one rule over too many alternatives\n")
+    (pack / "crowded.yaml").write_text(
+        "rules:\n  - id: crowded.rule\n    source: mtus_cpmtg\n    section: Physical Medicine\n"
+        "    pages: 98-99\n    effective: {from: 2009-07-18, until: 2017-11-30}\n    family: physical_therapy\n"
+        f"    applies_to: {{regions: [{', '.join(regions)}], conditions: [{', '.join(CONDITIONS[:8])}]}}\n"
+        "    kind: course\n    primary: true\n    parameters: {visits: 10}\n"
+        "    rationale: up to {visits} visits\n    confidence: {level: unconfirmed, note: a test rule}\n")
+    engine = Engine(load_kb(packs=[pack]))
+    with pytest.raises(InputError, match=r"crowded.yaml: rule crowded.rule: a check expands into \d+ alternatives"):
+        engine.compile_all()

@@ -164,7 +164,9 @@ def judge_read(text: str, attributes: dict, region: Region, date: dt.date, injur
     return fact, decide(item, fact, ENGINE.evaluate(fact), ENGINE.checks, KB, date)
 
 
-NAMED = sorted({(m, r.id) for r in KB.rules for m in r.applies_to.item.get("modality", [])})
+# the passive modalities rules name (imaging rules name their own modality: mri, ct ...)
+NAMED = sorted({(m, r.id) for r in KB.rules if Family.passive_modality in r.family
+                for m in r.applies_to.item.get("modality", [])})
 
 
 def test_the_fact_carries_the_item_attributes_rules_test():

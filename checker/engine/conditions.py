@@ -85,6 +85,22 @@ def to_durable(cond: Cond) -> dict:
     return {key: [to_durable(p) for p in cond.parts]}
 
 
+def alternatives(cond: Cond) -> int:
+    """How many alternatives durable-rules expands the compiled condition into (its "$or"s
+    multiplied out; an AnyOf is one "$iany" per value)."""
+    if isinstance(cond, Cmp):
+        return 1
+    if isinstance(cond, AnyOf):
+        return len(cond.values)
+    counts = [alternatives(p) for p in cond.parts]
+    if isinstance(cond, Either):
+        return sum(counts)
+    product = 1
+    for n in counts:
+        product *= n
+    return product
+
+
 def fields(cond: Cond) -> list[str]:
     """The fact fields a condition compares, in first-use order (recorded with each firing)."""
     if isinstance(cond, (Cmp, AnyOf)):

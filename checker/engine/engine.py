@@ -1,7 +1,8 @@
 """Evaluate an item's fact against the rule base with durable-rules.
 
-The YAML rules are compiled into one durable-rules ruleset per treatment family (every
-check of every rule is a durable rule), each family's on first use. Each evaluation asserts the item's fact
+The YAML rules are compiled into durable-rules rulesets per treatment family (every
+check of every rule is a durable rule), each family's on first use; a family whose checks
+expand into many alternatives is split over several rulesets (see ALTERNATIVES_PER_RULESET). Each evaluation asserts the item's fact
 in a session of its own and deletes the session afterwards, so nothing leaks between
 items: durable-rules de-duplicates facts by content within a session, and keeps its
 rulesets in a process-wide registry (hence unique ruleset names per Engine).
@@ -25,7 +26,8 @@ from durable import engine as durable
 warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"durable\.engine")
 
 from checker.engine.checks import Check, checks_for
-from checker.engine.conditions import fields, to_durable, without_field
+from checker.engine.conditions import alternatives, fields, to_durable, without_field
+from checker.errors import InputError
 from checker.kb.load import KnowledgeBase
 from checker.vocab import Family
 
@@ -50,6 +52,13 @@ class Firing:
 # "family", which only item facts carry: durable-rules re-matches the session's own state
 # fact (sid, id) after each action, and a guard matching that would fire forever.
 SENTINEL = "imr$session_guard"
+
+# durable-rules 2.0.28 walks a ruleset's alpha network for each asserted fact with a stack
+# of 64 pending nodes (MAX_STACK_SIZE, events.c) and refuses the fact when it overflows
+# (error 303): an imaging fact with three spinal regions did. The pending nodes head
+# disjoint parts of the network, each ending in at least one alternative of a rule, so a
+# ruleset of at most 63 alternatives (the guard rule included) can never overflow it.
+ALTERNATIVES_PER_RULESET = 56
 
 
 def _no_op(c):
@@ -92,20 +101,40 @@ class Engine:
         for family in Family:
             if family.value in self._family_checks:
                 self._rulesets[family.value] = f"{prefix}_{family.value}"
+        self._chunks: dict[str, list[tuple[str, list[Check]]]] = {}  # family -> its rulesets
         self._order = {key: i for i, key in enumerate(self.checks)}
         self._fields = {key: fields(check.condition) for key, check in self.checks.items()}
 
-    def _compile(self, family: str) -> str:
+    def _split(self, family: str) -> list[tuple[str, list[Check]]]:
+        """The family's checks in rule-base order, cut into rulesets of bounded alternatives."""
+        chunks: list[list[Check]] = [[]]
+        room = ALTERNATIVES_PER_RULESET - 1  # the guard rule
+        for check in self._family_checks[family]:
+            n = alternatives(without_field(check.condition, "family"))
+            if n > ALTERNATIVES_PER_RULESET - 1:
+                raise InputError(self.kb.rule_files.get(check.rule_id, "rule base"), f"rule {check.rule_id}",
+                                 f"a check expands into {n} alternatives, more than the engine takes in one "
+                                 f"ruleset ({ALTERNATIVES_PER_RULESET - 1}): split the rule")
+            if n > room:
+                chunks.append([])
+                room = ALTERNATIVES_PER_RULESET - 1
+            chunks[-1].append(check)
+            room -= n
         name = self._rulesets[family]
+        return [(f"{name}_{i}", checks) for i, checks in enumerate(chunks) if checks]
+
+    def _compile(self, family: str) -> list[str]:
         if family not in self._compiled:
-            rules = {}
-            for check in self._family_checks[family]:
-                condition = without_field(check.condition, "family")
-                rules[check.key] = {"all": [{"m": to_durable(condition)}], "run": self._action(check.key)}
-            rules[SENTINEL] = {"all": [{"m": {"$ex": {"family": 1}}}], "run": _no_op}
-            self._host.set_rulesets({name: rules})
+            self._chunks[family] = self._split(family)
+            for name, checks in self._chunks[family]:
+                rules = {}
+                for check in checks:
+                    condition = without_field(check.condition, "family")
+                    rules[check.key] = {"all": [{"m": to_durable(condition)}], "run": self._action(check.key)}
+                rules[SENTINEL] = {"all": [{"m": {"$ex": {"family": 1}}}], "run": _no_op}
+                self._host.set_rulesets({name: rules})
             self._compiled.add(family)
-        return name
+        return [name for name, _ in self._chunks[family]]
 
     def compile_all(self) -> None:
         """Compile every family's ruleset now (rule-base validation: durable-rules refuses some)."""
@@ -127,23 +156,32 @@ class Engine:
         """Every check the fact fires, in rule-base order, with the values its condition compared."""
         if fact["family"] not in self._rulesets:
             return []
-        ruleset = self._compile(fact["family"])
         sid = f"{os.getpid()}-{next(_session_numbers)}"
         self._recording[sid] = fired = set()
         try:
-            try:
-                state = self._host.assert_fact(ruleset, {**fact, "sid": sid})
-            except durable.MessageNotHandledException:  # impossible with the session guard
-                raise EngineError(f"durable-rules did not handle a fact in {ruleset}") from None
-            if state and state.get("exception"):
-                raise EngineError(f"a rule action failed: {state['exception'][:300]}")
+            for ruleset in self._compile(fact["family"]):
+                self._assert(ruleset, {**fact, "sid": sid})
         finally:
             del self._recording[sid]
-            self._host.delete_state(ruleset, sid)  # the guard rule ran, so the session exists
         return [
             Firing(self.checks[key].rule_id, self.checks[key].name, {n: _plain(fact[n]) for n in self._fields[key]})
             for key in sorted(fired, key=self._order.__getitem__)
         ]
+
+    def _assert(self, ruleset: str, fact: dict) -> None:
+        try:
+            state = self._host.assert_fact(ruleset, fact)
+        except durable.MessageNotHandledException:  # impossible with the session guard
+            raise EngineError(f"durable-rules did not handle a fact in {ruleset}") from None
+        except Exception as e:
+            # The session may exist with no action run: deleting it would crash the process
+            # (see SENTINEL), so it is left to the host, a few hundred bytes.
+            raise EngineError(f"durable-rules refused a fact in {ruleset}: {e}") from None
+        try:
+            if state and state.get("exception"):
+                raise EngineError(f"a rule action failed: {state['exception'][:300]}")
+        finally:
+            self._host.delete_state(ruleset, fact["sid"])  # the guard rule ran, so the session exists
 
 
 def _plain(value):

@@ -8,7 +8,8 @@
    treatment, not a plan, not negated ("treatment has included rest, ice and a wrist splint").
 2. Response, the last statement wins: failed ("no improvement", "persistent pain despite
    therapy", "is not helping", "had not proven beneficial", "failed conservative care") or
-   helping ("improving with therapy", "the medications are helping"), in a sentence about care;
+   helping ("improving with therapy", "the medications are helping"), in a sentence about care
+   or right after one ("He completed 5 of 6 chiropractic sessions. He has had no improvement.");
    hypothetical ones, negated failures ("no evidence of failed conservative care") and those the
    record is silent on say nothing.
 3. Since: the earliest date care started ("began physical therapy on 10/3/16", "since
@@ -97,9 +98,17 @@ def _about_care(st: Sent, care_sentences: set[int]) -> bool:
 
 def _response(sents: list[Sent], out: Out, care_sentences: set[int]) -> CareResponse:
     value: Optional[tuple[CareResponse, str]] = None
+    position: Optional[dict[int, int]] = None
     for hit in hits(sents, RESPONSES):
-        if hit.silent or hit.hypothetical() or not _about_care(hit.st, care_sentences):
+        if hit.silent or hit.hypothetical():
             continue
+        if not _about_care(hit.st, care_sentences):
+            # a response that names no care speaks of the care of the sentence before it ("He has
+            # completed 5 of 6 chiropractic sessions. It is documented he has had no improvement.")
+            position = position or {id(st): i for i, st in enumerate(sents)}
+            i = position[id(hit.st)]
+            if i == 0 or not _about_care(sents[i - 1], care_sentences):
+                continue
         if hit.negated and hit.term.name == ["response_failed"]:
             continue  # "no evidence of failed conservative care" does not say it helps
         failed = hit.term.name == ["response_failed"] or hit.negated

@@ -116,7 +116,7 @@ for _region, _words in (
     (_R.lumbar, "lumbar lumbosacral lumbago sacroiliac sciatica sacral sacrum coccyx thoracolumbar lowback"),
     (_R.shoulder, "shoulder shoulders acromioclavicular supraspinatus infraspinatus glenohumeral subacromial scapula scapular"),
     (_R.elbow, "elbow elbows cubital olecranon"),
-    (_R.wrist_hand, "wrist wrists hand hands finger fingers thumb thumbs forearm forearms carpal palm digits metacarpal"),
+    (_R.wrist_hand, "wrist wrists hand hands finger fingers thumb thumbs forearm forearms ulna radius carpal palm digits metacarpal"),
     (_R.upper_extremity, "arm arms"),
     (_R.hip, "hip hips groin pelvis pelvic inguinal gluteus gluteal buttock buttocks"),
     (_R.knee, "knee knees patella patellar cruciate"),
