@@ -1,6 +1,7 @@
 """Facts for engine tests: a neutral base fact, and one that satisfies a rule's applicability."""
 from __future__ import annotations
 
+from checker.engine import fact_fields
 from checker.engine.checks import DAYS_PER_MONTH, item_field
 from checker.kb.load import default_kb
 from checker.kb.schema import Rule
@@ -25,6 +26,10 @@ def base_fact(**overrides) -> dict:
     fact.update({name: "not_stated" for name in TRI_FIELDS})
     # item attributes the rule base tests (applies_to.item): none, as for an item that names none
     fact.update({item_field(n): [] for r in default_kb().rules for n in r.applies_to.item})
+    # every other registered fact field (the shared clinical fields, the kinds' own): unknown, or false / empty
+    unknown = {"tri": "not_stated", "number": -1, "bool": False, "list": [], "text": ""}
+    for name, field in fact_fields.all_fields().items():
+        fact.setdefault(name, unknown[field.type])
     fact.update(overrides)
     return fact
 

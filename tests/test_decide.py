@@ -55,6 +55,9 @@ ITEM_WORDS = {
     Family.tens: ["TENS unit"],
     Family.passive_modality: ["Electrical stimulation", "Ultrasound therapy", "Mechanical traction", "Hot/cold packs",
                               "Infrared", "Iontophoresis"],
+    Family.medication: ["Tramadol 50mg", "Flexeril 10mg", "Prilosec 20mg", "Ketoprofen 20% cream", "Baclofen 10mg",
+                        "Norco 10/325", "Celecoxib 200mg", "Valium 5mg", "Fanatrex", "Nortriptyline 25mg"],
+    Family.urine_drug_test: ["Urine drug screen", "Urine toxicology"],
 }
 REGION_WORDS = ["for the lumbar spine", "low back", "for the neck", "right knee", "left shoulder", "both wrists", ""]
 
