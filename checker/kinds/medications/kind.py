@@ -133,6 +133,8 @@ KIND = register(Medications(
         Attribute("compounded", "a compounded product (its ingredients mixed for the patient)", (True, False)),
         Attribute("use", "topical (applied for a local effect) or systemic", ("topical", "systemic")),
         Attribute("prn", "taken as needed", (True, False)),
+        Attribute("incomplete", "what the line leaves out (FACTS-beyond-physmed X2)", ("strength", "quantity", "duration"),
+                  many=True),
         Attribute("explicit", "a urine test line that says drug testing", (True, False)),
         Attribute("method", "urine drug test method", ("presumptive", "definitive")),
     ),

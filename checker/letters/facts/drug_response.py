@@ -90,7 +90,7 @@ def drug_response(sents: list[Sent], out: Out, ctx: dict) -> None:
         note(found[0], found[1], _FIELD[name], value, st.text)
     meds = ctx["medications"]
     for st in sents:
-        if "10" in st.text or "%" in st.text:
+        if "%" in st.text or ("10" in st.text and ("/10" in st.text or "/ 10" in st.text or "of 10" in st.text)):
             _scores(st, target, note, meds)
         if st.has(("mild", "moderate", "severe")):
             for m in _LEVEL.finditer(st.text):
