@@ -1,12 +1,12 @@
 """Read-back of the clinical facts on the real letters: what the summary reader finds, for checking by eye.
 
-    .venv/bin/python bench/clinical_facts_report.py [--all] [--sample N]
+    .venv/bin/python bench/clinical_facts_report.py [--all] [--sample N [--seed S]]
 
 For every imaging, electrodiagnostic and injection item of the dev letters (../shared/letters,
 or $IMR_SHARED_LETTERS; selected by the labels' category and by the item words), prints the
 item and each clinical fact of its case summary with the sentence it was read from, so a
 reader can judge each one. --all prints every letter; --sample N prints N facts drawn at
-random (seed 1) from those letters, numbered, for a precision count by reading.
+random (seed S, default 1) from those letters, numbered, for a precision count by reading.
 
 Not a test: no answer is written down here. The letters are read where they lie.
 """
@@ -53,6 +53,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--all", action="store_true")
     parser.add_argument("--sample", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     if not LETTERS.is_dir():
         print(f"letters not found at {LETTERS}; set IMR_SHARED_LETTERS")
@@ -68,7 +69,7 @@ def main() -> int:
                 print(f"  {fact:42} {value:38} | {sentence[:160]}")
         pool += [(path.name, *e) for e in evidence if not e[0].endswith(("neuro_deficit", "radicular_symptoms"))]
     if args.sample:
-        for i, (name, fact, value, sentence) in enumerate(random.Random(1).sample(pool, min(args.sample, len(pool))), 1):
+        for i, (name, fact, value, sentence) in enumerate(random.Random(args.seed).sample(pool, min(args.sample, len(pool))), 1):
             print(f"{i:2}. {name} {fact} = {value}\n    | {sentence}")
     print(f"\n{len(paths)} letters, {len(pool)} clinical facts (derived per-region values not counted)")
     return 0

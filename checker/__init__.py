@@ -1,3 +1,3 @@
-"""imr-checker: predict IMR outcomes for physical-medicine requests from MTUS/ODG rules."""
+"""imr-checker: predict IMR outcomes for California workers' compensation treatment requests from MTUS/ODG rules."""
 
 __version__ = "0.1.0"

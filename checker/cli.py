@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 app = typer.Typer(add_completion=True, no_args_is_help=True, rich_markup_mode=None,
                   context_settings={"help_option_names": ["-h", "--help"]},
-                  help="Predict IMR outcomes for physical-medicine requests from MTUS/ODG rules.")
+                  help="Predict IMR outcomes for California workers' compensation treatment requests from MTUS/ODG rules.")
 
 
 class _Argument(TyperArgument):
@@ -63,7 +63,7 @@ def _options(
     version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
                                  help="print the version of imr-check and exit"),
 ) -> None:
-    """Predict IMR outcomes for physical-medicine requests from MTUS/ODG rules."""
+    """Predict IMR outcomes for California workers' compensation treatment requests from MTUS/ODG rules."""
 
 
 @app.command(cls=_Command)

@@ -1,11 +1,17 @@
 """Facts for engine tests: a neutral base fact, and one that satisfies a rule's applicability."""
 from __future__ import annotations
 
-from checker.engine import fact_fields
 from checker.engine.checks import DAYS_PER_MONTH, item_field
 from checker.kb.load import default_kb
 from checker.kb.schema import Rule
+from checker.engine.fact_fields import UNKNOWN, all_fields
 from checker.kinds.clinical_facts import FIELDS as CLINICAL_FIELDS
+from checker.kinds.registry import all_kinds
+
+all_kinds()  # the kinds register their fact fields on import
+# A field the record does not give: tri not stated, numbers -1, no list items, no text (no surgery served).
+UNKNOWN_VALUE = {"tri": "not_stated", "number": UNKNOWN, "list": [], "bool": False, "text": "",
+                 "surgery_status": "none"}
 
 TRI_FIELDS = (
     "home_exercise_program", "flare_up", "medication_reduced_or_not_tolerated", "adjunct_to_exercise",
@@ -24,12 +30,12 @@ def base_fact(**overrides) -> dict:
         "mode": "unspecified", "duration_days": -1, "days_since_injury": -1, "phase": "unknown",
     }
     fact.update({name: "not_stated" for name in TRI_FIELDS})
+    # every other registered field (the clinical fields, the kinds' own) at its unknown value
+    for name, f in all_fields().items():
+        if name not in fact:
+            fact[name] = UNKNOWN_VALUE.get(name, UNKNOWN_VALUE[f.type])
     # item attributes the rule base tests (applies_to.item): none, as for an item that names none
     fact.update({item_field(n): [] for r in default_kb().rules for n in r.applies_to.item})
-    # every other registered fact field (the shared clinical fields, the kinds' own): unknown, or false / empty
-    unknown = {"tri": "not_stated", "number": -1, "bool": False, "list": [], "text": ""}
-    for name, field in fact_fields.all_fields().items():
-        fact.setdefault(name, unknown[field.type])
     fact.update(overrides)
     return fact
 
@@ -60,6 +66,8 @@ def fact_for(rule: Rule, **overrides) -> dict:
         fact["days_since_injury"] = {"acute": 14, "subacute": 45, "chronic": 200}[a.phase[0]]
     for name, values in a.item.items():
         fact[item_field(name)] = [values[0]]
+    if a.surgery_status:
+        fact.update(surgery_status=a.surgery_status[0], linked_surgery="a surgery")
     fact.update(overrides)
     return fact
 

@@ -239,3 +239,65 @@ def test_malformed_yaml_names_the_line(tmp_path):
     with pytest.raises(InputError) as info:
         load_vocabulary("negation_cues", CueFile, tmp_path)
     assert "line" in str(info.value) and "\n" not in str(info.value)
+
+
+# ------------------------------------------------------------------ the term matchers: keyword tests lose nothing
+
+CLINICAL = ("clinical_findings", "clinical_red_flags", "clinical_care", "clinical_studies", "clinical_injections",
+            "clinical_plans", "clinical_comorbidities")
+
+
+def _clinical_corpus(v) -> list[str]:
+    words = [w for t in v.terms for w in re.sub(r"\\[sbwd]|[^A-Za-z0-9+/ ]", " ", t.pattern or t.phrase or "").split()]
+    for items in v.lists.values():
+        words += [re.sub(r"\\[sbw]|[^A-Za-z ]", " ", w).strip() for w in items]
+    rng = random.Random(5)
+    words = [w for w in words if w] + CORPUS[:200][0].split()
+    return CORPUS[:2000] + [" ".join(rng.choice(words) for _ in range(rng.randint(2, 30))) for _ in range(3000)]
+
+
+@pytest.mark.parametrize("name", CLINICAL)
+def test_a_term_matcher_finds_what_one_alternation_of_its_terms_finds(name):
+    """Each sentence is searched only for the terms whose required words it holds; the matches are
+    those of one alternation of all the terms, in file order (leftmost, then first listed)."""
+    from checker.letters.facts.cues import TermFile, gated
+
+    v = vocabulary(name, TermFile)
+    lists = {n: v.list_regex(n) for n in v.lists}
+    whole = gated("|".join(f"(?P<t{i}>{t.regex(lists)})" for i, t in enumerate(v.terms)))
+    matcher = v.matcher()
+    checked = 0
+    for text in _clinical_corpus(v):
+        expected = [(m.span(), v.terms[int(m.lastgroup[1:])]) for m in whole.finditer(text)]
+        expected = [(s, t) for s, t in expected if not t.requires or re.search(t.requires, text, re.I)]
+        assert [(m.span(), t) for m, t in matcher.finditer(text)] == expected, text
+        checked += bool(expected)
+    assert checked > 100
+
+
+@pytest.mark.parametrize("name", CLINICAL)
+def test_every_match_of_a_term_holds_one_of_its_required_words(name):
+    from checker.letters.facts.cues import TermFile, required_literals
+
+    v = vocabulary(name, TermFile)
+    lists = {n: v.list_regex(n) for n in v.lists}
+    for term in v.terms:
+        source = term.regex(lists)
+        words = required_literals(source)
+        if words is None:
+            continue
+        pattern = re.compile(source, re.I)
+        for text in _clinical_corpus(v)[:3000]:
+            for m in pattern.finditer(text):
+                assert any(w in m.group(0).lower() for w in words), (source, m.group(0), words)
+
+
+@pytest.mark.parametrize("pattern, words", [
+    (r"\bsensation\s(?:was\s)?intact", {"sensation"}), (r"\bfractur(?:e|es|ed)\b|\bfx\b", {"fracture", "fx"}),
+    (r"\b(?:decreased|diminished)\s\w+\ssensation", {"sensation"}), (r"\b\d+/5\b", {"/5"}),
+    (r"\bno\b|\bnever", {"no", "never"}), (r"(?:a|b)c", None),
+])
+def test_the_required_words_of_a_pattern(pattern, words):
+    from checker.letters.facts.cues import required_literals
+
+    assert required_literals(pattern) == (frozenset(words) if words else None)

@@ -55,9 +55,20 @@ ITEM_WORDS = {
     Family.tens: ["TENS unit"],
     Family.passive_modality: ["Electrical stimulation", "Ultrasound therapy", "Mechanical traction", "Hot/cold packs",
                               "Infrared", "Iontophoresis"],
-    Family.medication: ["Tramadol 50mg", "Flexeril 10mg", "Prilosec 20mg", "Ketoprofen 20% cream", "Baclofen 10mg",
-                        "Norco 10/325", "Celecoxib 200mg", "Valium 5mg", "Fanatrex", "Nortriptyline 25mg"],
+    Family.injection: ["Lumbar epidural steroid injection", "Transforaminal ESI at L4-5 and L5-S1",
+                       "Platelet-rich plasma injection to the knee", "Facet injection"],
+    Family.surgery: ["Right shoulder arthroscopy with rotator cuff repair", "L4-5 microdiscectomy", "Knee arthroscopy"],
+    Family.surgical_service: ["Pre-op EKG", "Medical clearance", "Pre-operative labs: CBC, BMP", "Assistant surgeon"],
+    Family.imaging: ["MRI of the lumbar spine"],
+    Family.electrodiagnostic: ["EMG/NCS of the upper extremities"],
+    Family.medication: ["Norco 10/325 #60", "Tramadol 50mg", "Flexeril 10mg", "Prilosec 20mg", "Ketoprofen 20% cream",
+                        "Baclofen 10mg", "Celecoxib 200mg", "Valium 5mg", "Fanatrex", "Nortriptyline 25mg"],
     Family.urine_drug_test: ["Urine drug screen", "Urine toxicology"],
+    Family.dme: ["Associated surgical service: Cold therapy unit", "Post-op shoulder sling"],
+    Family.consultation: ["Orthopedic consultation"],
+    Family.home_care: ["Home health aide"],
+    Family.facility_care: ["Skilled nursing facility stay"],
+    Family.transportation: ["Transportation to appointments"],
 }
 REGION_WORDS = ["for the lumbar spine", "low back", "for the neck", "right knee", "left shoulder", "both wrists", ""]
 

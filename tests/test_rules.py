@@ -421,7 +421,8 @@ def test_each_family_end_to_end_at_the_limit(family, make, rule, limit_of):
 
 
 def test_every_family_has_an_end_to_end_case():
-    # every family whose rules set a number of visits or days (drugs are judged by criteria: test_medication_rules)
+    # the families whose rules set a number of visits or days (the criteria kinds have their own tests:
+    # tests/test_injection_surgery_rules.py, tests/test_medication_rules.py)
     counted = {"course", "trial", "postsurgical", "fallback", "cap", "device_trial"}
     limited = {r for rule in KB.rules if rule.kind in counted for r in rule.family}
     assert {p.values[0] for p in FAMILY_CASES} == {f for f in Family if f in limited}

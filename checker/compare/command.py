@@ -13,11 +13,13 @@ import typer
 
 from checker.console import EXIT_BAD_INPUT, err, out, parse_date_option, report_error, report_fact_problems
 from checker.errors import InputError
-from checker.vocab import IMR_START, PHYSICAL_MEDICINE as PM_FAMILIES, Family
+from checker.vocab import IMR_START, Family, Kind
 
-from .score import PHYSICAL_MEDICINE
-
-FAMILIES = [f.value for f in Family] + [PHYSICAL_MEDICINE]
+# --family takes a family, or a kind of service for all its families (physical_medicine, injections,
+# medications ...); a name that is both (imaging, surgery, other) is the family: the kind surgery is
+# `--family surgery --family surgical_service`.
+KINDS = {k.value: [f.value for f in Family if f.kind is k] for k in Kind if k.value not in Family.__members__}
+FAMILIES = [f.value for f in Family] + list(KINDS)
 
 
 def compare(
@@ -34,8 +36,8 @@ def compare(
     csv_file: Optional[str] = typer.Option(None, "--csv", metavar="FILE", help="write the item rows as CSV"),
     html_file: Optional[str] = typer.Option(None, "--html", metavar="FILE", help="save the report as an HTML page"),
     family: Optional[List[str]] = typer.Option(None, "--family", metavar="F",
-                                               help="only items of this treatment family (repeatable): "
-                                                    + ", ".join(FAMILIES)),
+                                               help="only items of this treatment family, or of every family of "
+                                                    "this kind of service (repeatable): " + ", ".join(FAMILIES)),
     both_formats: bool = typer.Option(False, "--both-formats",
                                       help="compare CASE.txt and CASE.pdf when both exist (default: the .txt only, so each case counts once)"),
     undated: Optional[str] = typer.Option(None, "--undated", metavar="DATE",
@@ -111,7 +113,7 @@ def _families(values: Optional[List[str]]) -> Optional[list[str]]:
         key = v.strip().lower().replace("-", "_").replace(" ", "_")
         if key not in FAMILIES:
             raise InputError("--family", None, f"expected one of {', '.join(FAMILIES)}; got {v!r}")
-        chosen += [f.value for f in Family if f in PM_FAMILIES] if key == PHYSICAL_MEDICINE else [key]
+        chosen += KINDS.get(key, [key])
     return list(dict.fromkeys(chosen))
 
 

@@ -224,6 +224,9 @@ def items_section(view: ComparisonView) -> str:
         agree_key, agree_text = AGREEMENT[r["agree"]]
         agree_cell = (f'<a href="#{anchors[id(r)]}">{agree_text}</a>' if id(r) in anchors else agree_text)
         rules = " ".join(rule_id(x) for x in r["rules"])
+        if r.get("surgery_link"):  # a service that follows a surgical item of its letter (checker.compare.predict)
+            link = r["surgery_link"]
+            rules += f' · follows item {int(link["item_no"])} ({e(link["predicted"])})'
         family = next((g.label for g in view.families if g.key == r["family"]), r["family"])
         kind = next((g.label for g in view.kinds if g.key == r["kind"]), r["kind"])
         rows.append(

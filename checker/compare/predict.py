@@ -7,6 +7,13 @@ reviewer's side (:func:`reviewer_side`) is read separately and joined afterwards
 report of disagreements. tests/test_compare.py checks that blanking the reviewer's side
 changes no prediction.
 
+The services that go with a surgery follow it (checker.kinds.surgery; FACTS-beyond-physmed.md X1):
+the letter's surgical items are predicted first, and each item that serves a surgery (a
+pre-operative test, clearance or assistant, "Associated surgical service: X", pre- and post-op X)
+is predicted with the letter's surgeries added to its patient, each with the status its
+prediction gives -- Overturned: certified, Upheld: denied, Not covered: pending. The link uses
+only predictions, never the letter's decisions; the record names the surgical item followed.
+
 Records are plain JSON-ready dicts so they cross process boundaries and go straight into
 JSON, JSONL and CSV.
 """
@@ -23,6 +30,12 @@ from checker.letters.facts import CaseFacts, extract_facts
 from checker.letters.model import Letter, LetterItem
 from checker.letters.parse import load_letter
 from checker.letters.to_request import item_request
+from checker.engine.facts import build_fact, pick_dates
+from checker.kinds.surgery import serves_surgery
+from checker.normalize.item import normalize_item
+from checker.normalize.item_text import parse_item
+from checker.request.model import Surgery
+from checker.vocab import Family
 
 EXCERPT_CHARS = 320
 
@@ -44,12 +57,41 @@ def predict_items(checker: Checker, letter: Letter, undated: dt.date) -> list[di
     dates the request.
     """
     facts = extract_facts(letter.summary)
-    out = []
-    for item in letter.items:
+    parsed = [parse_item(item.heading or item.item) for item in letter.items]
+    surgical = [k for k, p in enumerate(parsed) if p.family is Family.surgery]
+    linked: list[tuple[LetterItem, Surgery, str]] = []  # the letter's surgeries, as predicted
+    out: list[Optional[dict]] = [None] * len(letter.items)
+    for k in surgical + [k for k in range(len(letter.items)) if k not in surgical]:
+        item = letter.items[k]
         request = item_request(letter, item, facts)
+        follows = linked if serves_surgery(parsed[k]) else []
+        if follows:
+            surgeries = [s for _, s, _ in follows] + list(request.patient.surgeries)
+            request.patient = request.patient.model_copy(update={"surgeries": surgeries})
         result = checker.check(request, today=undated)[0]
-        out.append(_prediction(item, result, undated_request=request.request_date is None, facts=facts))
+        out[k] = _prediction(item, result, undated_request=request.request_date is None, facts=facts)
+        out[k]["surgery_link"] = _link(checker, request, undated, follows)
+        if k in surgical:
+            procedure = " ".join((item.heading or item.item).split())
+            linked.append((item, Surgery(procedure=procedure, planned=True, status=LINK_STATUS[result.imr_outcome]),
+                           result.imr_outcome))
     return out
+
+
+LINK_STATUS = {"Overturned": "certified", "Upheld": "denied", "Not covered": "pending"}
+
+
+def _link(checker: Checker, request, undated: dt.date,
+          follows: list[tuple[LetterItem, Surgery, str]]) -> Optional[dict]:
+    """The letter's surgical item the prediction followed, as the item's fact links it (None: none)."""
+    if not follows:
+        return None
+    dates = pick_dates(request, None, undated)
+    fact = build_fact(request, normalize_item(request.items[0]), checker.kb, dates)
+    for item, surgery, predicted in follows:
+        if fact["linked_surgery"] == surgery.procedure and fact["surgery_status"] == surgery.status:
+            return {"item_no": item.item_no, "item": item.item, "predicted": predicted, "status": surgery.status}
+    return None  # it serves another surgery of the record, or none its regions meet
 
 
 def _prediction(item: LetterItem, result: ItemResult, undated_request: bool, facts: CaseFacts) -> dict:

@@ -83,6 +83,8 @@ class ItemsView:
         if r["rules"]:
             item.append(separator)
             item.append(", ".join(r["rules"]), style="cyan")
+        if r.get("surgery_link"):  # a service that follows a surgical item of its letter
+            item.append(f" · follows item {r['surgery_link']['item_no']} ({r['surgery_link']['predicted']})", style="dim")
         return item
 
     def fits_table(self, width: int) -> bool:

@@ -1,4 +1,5 @@
-"""The summary of a comparison: coverage and agreement, overall and per treatment family.
+"""The summary of a comparison: coverage and agreement, overall, per kind of service and per
+treatment family.
 
 Two ways of scoring, always beside the always-"Upheld" baseline on the same items:
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Iterable, Optional
 
-from checker.vocab import PHYSICAL_MEDICINE as PM_FAMILIES, Family
+from checker.vocab import PHYSICAL_MEDICINE as PM_FAMILIES, Family, Kind
 
 from .metrics import CLASSES, UPHELD, Confusion, baseline, scores
 
@@ -28,6 +29,7 @@ DEFINITIONS = {
     "overturned_precision": "share of the Overturned predictions that were Overturned (null when none was predicted)",
     "kappa": "Cohen's kappa of prediction and outcome; null when undefined (both one and the same class throughout)",
     "confusion": "confusion[actual][predicted], item counts",
+    "by_kind": "the items of each kind of service (checker.vocab.Kind: physical medicine, imaging, electrodiagnostics, injections, surgery and its services, medications, equipment, services, other), by their family",
     "physical_medicine": "the items of the physical-medicine families (therapy, chiropractic, acupuncture, massage, aquatic, work conditioning, TENS, passive modalities)",
     "format_pairs": "cases compared from both a .txt and a .pdf (--both-formats): items whose prediction or deciding rules differ between the two",
     "cases": "distinct case numbers among the items (a letter compared in two formats counts once)",
@@ -95,6 +97,22 @@ def family_order(families: Iterable[str]) -> list[str]:
     return sorted(set(families), key=lambda f: (order.get(f, len(order)), f))
 
 
+def kind_of(family: str) -> Kind:
+    """The kind of service of a record's family (a family this version does not know: other)."""
+    try:
+        return Family(family).kind
+    except ValueError:
+        return Kind.other
+
+
+def by_kind(records: list[dict]) -> dict:
+    """group_summary per kind of service, in checker.vocab.Kind order, for the kinds present."""
+    groups: dict[Kind, list[dict]] = {}
+    for r in records:
+        groups.setdefault(kind_of(r["family"]), []).append(r)
+    return {k.value: group_summary(groups[k]) for k in Kind if k in groups}
+
+
 def summarize(records: list[dict], letters: int, errors: int, family_filter: Optional[list[str]] = None) -> dict:
     """The summary of the items in ``records`` from ``letters`` compared letters."""
     cases = {r["case_number"] or r["file"] for r in records}
@@ -111,6 +129,7 @@ def summarize(records: list[dict], letters: int, errors: int, family_filter: Opt
         "undated_items": sum(bool(r.get("undated")) for r in records),
         **group_summary(records),
         PHYSICAL_MEDICINE: group_summary([r for r in records if r["family"] in PM_FAMILIES]),
+        "by_kind": by_kind(records),
         "by_family": {f: group_summary(by_family[f]) for f in family_order(by_family)},
         "format_pairs": format_pairs(records),
         "definitions": DEFINITIONS,

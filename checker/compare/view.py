@@ -21,16 +21,11 @@ from checker import __version__
 from checker.vocab import Family, Kind
 
 from .metrics import OVERTURNED, UPHELD
-from .score import NOT_COVERED, group_summary
+from .score import NOT_COVERED, group_summary, kind_of
 
 ALL = "all"
 
 
-def kind_of(family: str) -> Kind:
-    try:
-        return Family(family).kind
-    except ValueError:
-        return Kind.other
 
 
 def family_label(family: str) -> str:
@@ -134,10 +129,7 @@ def build_view(records: list[dict], summary: dict, errors: list[dict]) -> Compar
     both = any(len(v) > 1 for v in formats.values())
     items = [{**r, "kind": kind_of(r["family"]).value, "_show_format": both} for r in records]
 
-    by_kind: dict[str, list[dict]] = {}
-    for r in items:
-        by_kind.setdefault(r["kind"], []).append(r)
-    kinds = [Group(k.value, k.label, "kind", group_summary(by_kind[k.value])) for k in Kind if k.value in by_kind]
+    kinds = [Group(k, Kind(k).label, "kind", g) for k, g in summary["by_kind"].items()]
     families = [Group(f, family_label(f), "family", g) for f, g in summary["by_family"].items()]
     totals = [Group(ALL, "All items", "total", group_summary(items))]
 

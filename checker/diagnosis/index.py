@@ -220,6 +220,10 @@ class DiagnosisIndex:
                     break
                 candidates |= docs
                 rest -= w
+            # A title holding only place or generic words is never a match (place_only below):
+            # keep the candidates holding a diagnosis word, in C, before the loop in Python
+            # ("unspecified" alone is in 9,765 titles).
+            candidates &= set().union(*(docs for c, docs, _ in known if not c.anatomy))
         # Coverage first (set lookups only); the words a title adds are counted only for the
         # titles whose coverage can still rank (within 0.1 of the best).
         alt_ids = [self._alt_ids(c) for c, _, _ in parts]

@@ -158,13 +158,20 @@ class _Judge:
 
     def fit(self, text: str) -> tuple[bool, bool, Optional[int]]:
         """(has a diagnosis word, a title covers it all, the best title's extra words)."""
+        return self._lookup(text)[:3]
+
+    def has_concepts(self, text: str) -> bool:
+        """Whether the index reads any concept (a diagnosis, place or generic word) in ``text``."""
+        return self._lookup(text)[3]
+
+    def _lookup(self, text: str) -> tuple:
         hit = self._memo.get(text)
         if hit is None:
             lookup = self.index.search(text, limit=1)
             concepts = lookup.phrase.concepts
             has_head = any(not c.anatomy for c in concepts) or bool(lookup.codes_written)
             best = lookup.best
-            hit = (has_head, lookup.covered, best.extra if best else None)
+            hit = (has_head, lookup.covered, best.extra if best else None, bool(concepts))
             self._memo[text] = hit
         return hit
 
@@ -272,7 +279,7 @@ def split_list(phrase: str) -> list[str]:
     out: list[str] = []
     for p in items:
         c = clean(p)
-        if c and len(c) <= MAX_PHRASE and (judge.index.search(c, limit=1).phrase.concepts or judge.fit(c)[0]):
+        if c and len(c) <= MAX_PHRASE and (judge.has_concepts(c) or judge.fit(c)[0]):
             out.append(c)
     return out
 

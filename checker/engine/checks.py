@@ -68,6 +68,9 @@ def applicability(rule: Rule) -> Cond:
         parts.append(Cmp("postoperative", "==", a.postoperative))
     if a.phase:
         parts.append(either(*(Cmp("phase", "==", p) for p in a.phase)))
+    if a.surgery_status:  # a service of a surgery; linked_surgery names it in the rule's values
+        parts += [either(*(Cmp("surgery_status", "==", v) for v in a.surgery_status)),
+                  Cmp("linked_surgery", "!=", "")]
     for name, values in a.item.items():  # item attributes travel as lists: item_<name>
         parts.append(AnyOf(item_field(name), tuple(values)))
     return all_of(*parts)

@@ -31,6 +31,7 @@ from checker.engine.checks import item_field
 from checker.kb.load import KnowledgeBase
 from checker.kinds.clinical_facts import clinical_fields
 from checker.kinds.registry import kind_of
+from checker.kinds.surgery import after_surgery, as_performed, surgery_link
 from checker.normalize.item import NormalizedItem
 from checker.normalize.item_text import detect_regions
 from checker.normalize.regions import names_the_spine
@@ -239,6 +240,11 @@ def build_fact(request: TreatmentRequest, item: NormalizedItem, kb: KnowledgeBas
     cap_before = (cap_prior if group else prior_min) + item.authorized_visits
 
     surgeries = _item_surgeries(request, kb, item, regions)
+    # A service of a surgery follows it (checker.kinds.surgery); after a certified surgery not yet
+    # performed, the item is judged as on day 0 of the surgery's postsurgical period.
+    link = surgery_link(item, request, [s for s, _ in surgeries], dates.clinical)
+    if link.status == "certified" and link.surgery is not None and after_surgery(item):
+        surgeries = [(as_performed(s, dates.clinical) if s is link.surgery else s, c) for s, c in surgeries]
     performed = [(s, c) for s, c in surgeries if s.date and s.date <= dates.clinical and not s.planned]
     latest, latest_categories = max(performed, key=lambda sc: sc[0].date, default=(None, []))
     planned = [s for s, _ in surgeries if s.planned or s.date is None or s.date > dates.clinical]
@@ -286,6 +292,7 @@ def build_fact(request: TreatmentRequest, item: NormalizedItem, kb: KnowledgeBas
         fact[name] = getattr(history, name).value
     fact.update(item_attributes(item, kb))
     fact.update(clinical_fields(request.clinical, regions, request.patient.age, dates.clinical))
+    fact.update(link.fields())
     fact.update(kind_of(item.family).facts(item, FactContext(request, regions, dates)))
     return fact
 

@@ -25,7 +25,7 @@ from typing import Optional
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from checker.engine import fact_fields
-from checker.kinds.registry import kind_of
+from checker.kinds.registry import all_kinds, kind_of
 from checker.errors import InputError, from_validation_error
 from checker.files import BadFile, read_bounded
 from checker.kb.schema import CategoriesFile, Category, Rule, RuleFile, Source, SourcesFile
@@ -198,6 +198,8 @@ def _check_references(path: Path, rule: Rule, sources: dict, conditions: set, su
                 bad = sorted(map(str, set(values) - set(attribute.values)))[0]
                 raise InputError(path, f"{where}: applies_to.item.{name}",
                                  f"unknown value {bad!r}; expected one of {', '.join(map(str, attribute.values))}")
+    if rule.criteria:
+        all_kinds()  # the kinds (and the clinical fields they share) register their fact fields on import
     for i, c in enumerate(rule.criteria):
         known = fact_fields.field(c.fact)
         place = f"{where}: criteria[{i}].fact"

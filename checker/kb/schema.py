@@ -187,6 +187,9 @@ class AppliesTo(Strict):
     # phase of the condition on the request date (checker.engine.facts: acute < 1 month <= subacute
     # < 3 months <= chronic, 8 CCR 9792.20(b)); empty: any. An unknown phase matches no phase rule.
     phase: list[Literal["acute", "subacute", "chronic"]] = Field(default_factory=list)
+    # the status of the surgery the item serves (checker.kinds.surgery: certified, denied, pending);
+    # empty: any item, whether it serves a surgery or not
+    surgery_status: list[Literal["certified", "denied", "pending"]] = Field(default_factory=list)
     # item attributes of the family's kind, e.g. {modality: [mri, ct]} (checker.kinds); empty: any
     item: dict[str, list[Union[str, int, bool]]] = Field(default_factory=dict)
 

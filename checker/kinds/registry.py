@@ -48,6 +48,7 @@ def _load() -> None:
 
     import checker.kinds as package
 
+    # The kinds register themselves; clinical_facts registers the fact fields every kind shares.
     for info in pkgutil.iter_modules(package.__path__):
-        if info.name not in ("base", "registry", "clinical_facts"):  # shared modules, not kinds
+        if info.name not in ("base", "registry"):
             importlib.import_module(f"checker.kinds.{info.name}")

@@ -95,8 +95,27 @@ def _finding_line(f: Finding) -> Group | Text:
     return Group(*rows)
 
 
+LINK_WORDS = {"certified": "certified: the service is judged on its own criteria",
+              "denied": "not certified, so the service is not either",
+              "pending": "not yet certified: attach its authorization"}
+
+
+def _surgery_link(result: ItemResult) -> Text | None:
+    """The surgery a service follows (checker.kinds.surgery), as the rules that link it compared it."""
+    for f in result.findings + result.superseded:
+        surgery, status = f.values.get("linked_surgery"), f.values.get("surgery_status")
+        if surgery and status in LINK_WORDS:
+            line = Text("Follows the surgery ", style="dim")
+            line.append(surgery, style="bold")
+            line.append(f" — {LINK_WORDS[status]}")
+            return line
+    return None
+
+
 def item_panel(file: str, index: int, result: ItemResult) -> Panel:
     body: list = [Text(result.item, style="bold"), _understood(result)]
+    if (link := _surgery_link(result)) is not None:
+        body.append(link)
     verdict = Text(f"{result.decision.value.upper()}", style=STYLE[result.decision])
     verdict.append(f"  (IMR would {'overturn a denial' if result.decision is Decision.certify else 'uphold a denial' if result.decision is Decision.non_certify else 'not be predicted'}: {result.imr_outcome})", style="dim")
     body.append(verdict)

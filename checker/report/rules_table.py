@@ -31,6 +31,8 @@ def _applies(r) -> str:
         applies.append(", ".join(r.applies_to.surgeries))
     if r.applies_to.phase:
         applies.append(", ".join(r.applies_to.phase) + " phase")
+    if r.applies_to.surgery_status:
+        applies.append("serving a surgery " + " or ".join(r.applies_to.surgery_status))
     for name, values in r.applies_to.item.items():
         applies.append(f"{name}: {', '.join(str(v) for v in values)}")
     return "; ".join(applies) or "any"

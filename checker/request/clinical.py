@@ -17,9 +17,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import Enum
-from typing import Iterable, Literal, Optional, Union
+from typing import Annotated, Iterable, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from checker.vocab import Region, Tri
 
@@ -245,8 +245,11 @@ def _before(parser, *fields: str):
 
 
 def _yes_no(value: object) -> Tri:
-    tri = Tri.parse(value)
-    if tri is Tri.not_stated:
+    try:
+        tri = Tri.parse(value)
+    except ValueError:
+        tri = None
+    if tri is None or tri is Tri.not_stated:
         raise ValueError("expected yes or no (leave the entry out when the record does not say)")
     return tri
 
@@ -284,20 +287,20 @@ class RedFlag(_Strict):
 class ConservativeCare(_Strict):
     """Conservative care so far: what was tried, since when or how long, and how it answered."""
 
-    tried: list[CareKind] = Field(default_factory=list)
+    tried: list[Annotated[CareKind, BeforeValidator(lambda v: friendly(CareKind, v))]] = Field(default_factory=list)
     since: Optional[dt.date] = Field(default=None, description="the earliest start date stated")
     weeks: Optional[float] = Field(default=None, gt=0, le=520, description="its duration when stated")
     response: CareResponse = CareResponse.not_stated
 
     @field_validator("tried", mode="before")
     @classmethod
-    def _tried(cls, v):
-        if isinstance(v, str):
-            v = [v]
-        if not isinstance(v, list):
-            return v
-        kinds = [friendly(CareKind, k) for k in v]
-        return [k for i, k in enumerate(kinds) if k not in kinds[:i]]
+    def _one(cls, v):
+        return [v] if isinstance(v, str) else v
+
+    @field_validator("tried")
+    @classmethod
+    def _once(cls, v):
+        return [k for i, k in enumerate(v) if k not in v[:i]]
 
     _weeks = _before(friendly_weeks, "weeks")
     _response = _before(lambda v: friendly(CareResponse, v), "response")
@@ -344,7 +347,7 @@ class PriorInjection(_Strict):
         level = re.sub(r"\s*[-/]\s*", "-", v.strip().upper())
         if not _LEVEL.match(level):
             raise ValueError("expected a spinal level such as L4-L5, L5-S1 or C6")
-        return level
+        return re.sub(r"^([CTLS])(\d+)-(\d+)$", r"\1\2-\1\3", level)  # L4-5 is L4-L5
 
 
 class Comorbidity(_Strict):

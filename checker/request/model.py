@@ -120,10 +120,29 @@ class Diagnosis(Strict):
         return self
 
 
+SurgeryStatus = Literal["certified", "pending", "denied"]
+
+
 class Surgery(Strict):
     procedure: str = Field(min_length=1)
     date: Optional[Day] = Field(default=None, description="None with planned=true: not yet performed")
     planned: bool = False
+    # A surgery not yet performed: whether it is authorized. The services that go with it (pre-operative
+    # tests, assistant surgeon, post-operative therapy and equipment) follow it (checker.kinds.surgery).
+    status: Optional[SurgeryStatus] = Field(
+        default=None, description="certified, pending or denied (a surgery not yet performed); none: pending")
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _status_word(cls, v):
+        if isinstance(v, str):
+            word = v.strip().lower()
+            word = {"approved": "certified", "authorized": "certified", "authorised": "certified",
+                    "non-certified": "denied", "not certified": "denied", "noncertified": "denied"}.get(word, word)
+            if word not in ("certified", "pending", "denied"):
+                raise ValueError(f"expected certified, pending or denied, got {v!r}")
+            return word
+        return v
 
 
 class Evidence(Strict):

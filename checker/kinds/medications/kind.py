@@ -20,7 +20,6 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Optional
 
-from checker.kinds import clinical_facts  # noqa: F401  (the shared clinical fields the medication rules test)
 from checker.kinds.base import Attribute, KindFact, ServiceKind
 from checker.kinds.registry import register
 from checker.vocab import Family, Kind

@@ -103,7 +103,7 @@ class Lexicon:
             return self.numbers[text]
         if "/" in text:
             a, b = text.split("/", 1)
-            return float(a) / float(b)
+            return float(a) / float(b) if float(b) else 0.0  # "0/0" is no amount
         return float(text)
 
     def expand(self, classes) -> list[str]:

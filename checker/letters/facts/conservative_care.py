@@ -2,7 +2,8 @@
 
 1. Tried: the prior physical-medicine courses (prior_treatment: physical therapy, chiropractic,
    acupuncture, massage, TENS; a course of zero visits is none), a home exercise program (the
-   home-exercise flag), modified or light duty (the work status), medications named as taken,
+   home-exercise flag) and modified or light duty (the work status) unless their sentence is a
+   plan ("the treatment plan included a home exercise program"), drugs named outside a plan,
    and the care words of rules/vocab/clinical_care.yaml in a sentence telling the history of
    treatment, not a plan, not negated ("treatment has included rest, ice and a wrist splint").
 2. Response, the last statement wins: failed ("no improvement", "persistent pain despite
@@ -25,7 +26,7 @@ from checker.request.model import VisitCount
 from checker.vocab import Family, Tri
 
 from .cues import TermFile
-from .plans import tense
+from .plans import planned, tense
 from .sentences import Out, Sent
 from .term_context import hits
 from .terms import generic_therapy
@@ -59,12 +60,13 @@ def conservative_care(sents: list[Sent], out: Out, ctx: dict) -> None:
         kind = _FAMILY_KIND.get(family)
         if kind and course["count"] != VisitCount(min=0, max=0):
             add(kind, course["sentence"])
-    if out.fields.get("home_exercise_program") is Tri.yes:
+    if out.fields.get("home_exercise_program") is Tri.yes and not planned(_evidence(out, "home_exercise_program")):
         add(CareKind.home_exercise, _evidence(out, "home_exercise_program"))
-    if out.fields.get("work_status") in _MODIFIED_DUTY:
+    if out.fields.get("work_status") in _MODIFIED_DUTY and not planned(_evidence(out, "work_status")):
         add(CareKind.activity_modification, _evidence(out, "work_status"))
-    if out.fields.get("medications"):
-        add(CareKind.medications, _evidence(out, "medications"))
+    taken = [e.sentence for e in out.evidence if e.fact == "medications" and not planned(e.sentence)]
+    if taken:  # a drug named as taken, not only in the plan ("the treatment plan included ibuprofen")
+        add(CareKind.medications, taken[0])
     care_sentences: set[int] = set()
     for hit in hits(sents, KINDS):
         care_sentences.add(id(hit.st))
@@ -89,7 +91,8 @@ def _evidence(out: Out, fact: str) -> str:
 
 
 def _about_care(st: Sent, care_sentences: set[int]) -> bool:
-    return id(st) in care_sentences or bool(st.mentions) or bool(st.drugs) or bool(generic_therapy(st.text, st.mentions))
+    return (id(st) in care_sentences or bool(st.mentions) or bool(generic_therapy(st.text, st.mentions))
+            or bool(st.drugs))
 
 
 def _response(sents: list[Sent], out: Out, care_sentences: set[int]) -> CareResponse:
@@ -112,10 +115,11 @@ def _timing(sents: list[Sent], care_sentences: set[int]) -> tuple[Optional[tuple
     since: Optional[tuple[dt.date, str]] = None
     weeks: Optional[tuple[float, str]] = None
     for st in sents:
-        if not (st.dates or st.has(("week", "month"))) or not _about_care(st, care_sentences):
+        starts = [d for d in st.dates if _STARTED.search(st.text[max(0, d.start - 60): d.start])]
+        if not (starts or st.has(("week", "month"))) or not _about_care(st, care_sentences):
             continue
-        for d in st.dates:
-            if _STARTED.search(st.text[max(0, d.start - 60): d.start]) and (since is None or d.date < since[0]):
+        for d in starts:
+            if since is None or d.date < since[0]:
                 since = (d.date, st.text)
         for m in _WEEKS.finditer(st.text):
             if st.negated(m.start(), m.end()):

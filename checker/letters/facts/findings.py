@@ -6,7 +6,8 @@
    intact") is present.
 2. A sign named by its test (straight leg raise, Spurling, Tinel ...) counts only when called
    positive nearby ("positive Spurling's test", "straight leg raise was positive", "+SLR"), or
-   negative; a bare mention ("Spurling's was performed") says nothing.
+   negative ("a negative straight leg raise", or negated); a bare mention ("Spurling's was
+   performed") says nothing.
 3. Not stated: a finding in a hypothetical ("if radicular symptoms develop"), or negated by
    words that say the record is silent ("no documentation of radicular findings"); an
    objective deficit (sensory, reflex, motor) in the patient's complaint without words of an
@@ -17,7 +18,6 @@ The derived neuro_deficit and radicular_symptoms per region are Clinical's (chec
 """
 from __future__ import annotations
 
-import re
 from typing import Optional
 
 from checker.kb.data import vocabulary
@@ -29,13 +29,13 @@ from .sentences import Out, Sent
 from .term_context import Hit, clause, hits
 
 VOCAB = vocabulary("clinical_findings", TermFile)
-MATCHER = VOCAB.matcher([n for n in VOCAB.names if n not in ("positive_result", "complaint", "examination")])
-POSITIVE = VOCAB.compile(VOCAB.of("positive_result"))
+_NOT_FINDINGS = ("positive_result", "negative_result", "complaint", "examination")
+MATCHER = VOCAB.matcher([n for n in VOCAB.names if n not in _NOT_FINDINGS])
+POLARITY = VOCAB.matcher(["positive_result", "negative_result"])
 _COMPLAINT = VOCAB.compile(VOCAB.of("complaint"))
 _EXAMINATION = VOCAB.compile(VOCAB.of("examination"))
-POSITIVE_AFTER = 40  # characters after a sign: "straight leg raise on the left was positive"
-POSITIVE_BEFORE = 160  # characters before it: "positive cervical compression, Kemp's, Phalen's test"
-_NEGATIVE = re.compile(r"\b(?:negative|no|without|normal)\b", re.I)
+POLARITY_AFTER = 40  # characters after a sign: "straight leg raise on the left was positive"
+POLARITY_BEFORE = 160  # characters before it: "positive cervical compression, Kemp's, Phalen's test"
 
 
 def findings(sents: list[Sent], out: Out, ctx: dict) -> None:
@@ -62,16 +62,20 @@ def findings(sents: list[Sent], out: Out, ctx: dict) -> None:
 
 
 def _sign(hit: Hit) -> Optional[bool]:
-    """A test: positive, negative, or (None) the sentence does not say which."""
+    """A test: positive, negative, or (None) the sentence does not say which. The word that says
+    so: right after it ("straight leg raise test was positive on the left"), else the nearest
+    before it in its clause, which a list shares ("positive Cozen's, Tinel's and Phalen's test")."""
     if hit.negated:
         return False
     text = hit.st.text
     a, b = clause(text, hit.start, hit.end)
-    for m in POSITIVE.finditer(text, hit.end, min(b, hit.end + POSITIVE_AFTER)):
-        return True  # "straight leg raise test was positive on the left"
-    before = [m for m in POSITIVE.finditer(text, max(a, hit.start - POSITIVE_BEFORE), hit.start)]
-    if before and not _NEGATIVE.search(text, before[-1].end(), hit.start):
-        return True  # "positive Cozen's, Tinel's and de Quervain's test": the list shares the word
+    after = [p for p in POLARITY.finditer(text[hit.end:min(b, hit.end + POLARITY_AFTER)])]
+    if after:
+        return after[0][1].name == ["positive_result"]
+    start = max(a, hit.start - POLARITY_BEFORE)
+    before = POLARITY.finditer(text[start:hit.start])
+    if before:
+        return before[-1][1].name == ["positive_result"]
     return None
 
 

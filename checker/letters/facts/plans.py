@@ -57,6 +57,11 @@ def tense(hit: Hit) -> Optional[Tense]:
     return None
 
 
+def planned(sentence: str) -> bool:
+    """Does the sentence speak of a plan or a request ("the treatment plan included ...")?"""
+    return _PLANNED.search(sentence) is not None
+
+
 def declined(hit: Hit) -> bool:
     text = hit.st.text
     a, b = clause(text, hit.start, hit.end)

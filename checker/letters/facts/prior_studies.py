@@ -2,8 +2,9 @@
 
 1. A study term of rules/vocab/clinical_studies.yaml is a prior study when its mention is one
    already done (plans.tense: a date or a result after it, "had", "prior", or a history
-   sentence), not a request or plan, not negated ("x-rays were not performed") and not
-   hypothetical ("if symptoms persist, an MRI would be considered").
+   sentence), not a request or plan, not negated ("x-rays were not performed"; but "x-rays
+   were negative" is a result) and not hypothetical ("if symptoms persist, an MRI would be
+   considered").
 2. Its region and side from the sentence; its date the nearest day after it, else a day before
    it in its clause ("On 10-3-16, an MRI of the lumbar spine revealed ..."); its result normal
    when a normal word follows it (or stands just before: "a normal EMG"), abnormal when a
@@ -41,7 +42,8 @@ def prior_studies(sents: list[Sent], out: Out, ctx: dict) -> None:
     studies: list[PriorStudy] = []
     seen: set[tuple] = set()
     for hit in hits(sents, MATCHER):
-        if hit.negated or hit.hypothetical() or tense(hit) != "done":
+        negated = hit.negated and "negative" not in hit.cue.text.lower()  # "x-rays were negative": a result
+        if negated or hit.hypothetical() or tense(hit) != "done":
             continue
         region, side, date, result = hit.region(), hit.side(), _date(hit), _result(hit)
         for name in hit.term.name:

@@ -37,8 +37,8 @@ def red_flags(sents: list[Sent], out: Out, ctx: dict) -> None:
         past = [h for h in sentence_hits if h.term.name == ["past"]]
         for hit in sentence_hits:
             name = hit.term.name[0]
-            if name == "past" or hit.silent or (hit.hypothetical() and not hit.term.suspected):
-                continue
+            if name == "past" or hit.silent or hit.hypothetical():
+                continue  # ("to rule out a fracture" is one suspected-flag term: its "to" is no hypothesis)
             if name == "any":
                 if hit.negated and general is None:
                     general = hit.st.text

@@ -12,8 +12,8 @@ Shared by the clinical extractors (findings, red flags, studies, injections, com
    helps"), or when a condition clause opens its sentence ("If symptoms persist, MRI would be
    considered": the MRI is hypothetical).
 3. Its region is the nearest region word of its clause (the sentence up to ``;``), the term's
-   own words included ("decreased C5 and C6 dermatome sensation": cervical); else the region
-   the term implies (a Spurling test: cervical).
+   own words included ("decreased C5 and C6 dermatome sensation": cervical) but not another
+   term's ("straight leg raise"); else the region the term implies (a Spurling test: cervical).
 4. Its side is the nearest of left / right / bilateral in its comma-delimited part of the clause,
    within a few words ("left ankle reflex 2+, right ankle reflex 1+").
 """
@@ -41,10 +41,12 @@ _SILENCE = CONTEXT.compile(CONTEXT.select("record_silence"))
 class Hit:
     """One term found in one sentence, with its context."""
 
-    __slots__ = ("st", "start", "end", "term", "cue")
+    __slots__ = ("st", "start", "end", "term", "cue", "others")
 
-    def __init__(self, st: Sent, start: int, end: int, term: Term, cue: Optional[NegationCue]):
+    def __init__(self, st: Sent, start: int, end: int, term: Term, cue: Optional[NegationCue],
+                 others: tuple[tuple[int, int], ...] = ()):
         self.st, self.start, self.end, self.term, self.cue = st, start, end, term, cue
+        self.others = others  # the spans of the other terms found in the sentence
 
     @property
     def negated(self) -> bool:
@@ -68,7 +70,7 @@ class Hit:
         return is_hypothetical(self.st.text, self.start)
 
     def region(self, default: Optional[Region] = None) -> Optional[Region]:
-        return region_near(self.st, self.start, self.end) or self.term.region or default
+        return region_near(self.st, self.start, self.end, self.others) or self.term.region or default
 
     def side(self) -> Optional[Side]:
         return side_near(self.st.text, self.start, self.end)
@@ -80,12 +82,14 @@ def hits(sents: Iterable[Sent], matcher: TermMatcher) -> Iterator[Hit]:
         if matcher.id not in st.matchers:
             continue
         prev: Optional[Hit] = None
-        for m, term in matcher.finditer(st.text, st.words):
+        found = matcher.finditer(st.text, st.words)
+        spans = tuple(m.span() for m, _ in found)
+        for m, term in found:
             cue = negating_cue(st.text, m.start(), m.end(), st.cues) or _inner_cue(st, m.start(), m.end())
             if (cue is None and prev is not None and prev.cue is not None and prev.cue.kind != "post"
                     and term.present == "yes" and _LIST_GAP.match(st.text[prev.end:m.start()])):
                 cue = prev.cue  # the next item of a negated list (not a term with its own polarity: "intact")
-            hit = Hit(st, m.start(), m.end(), term, cue)
+            hit = Hit(st, m.start(), m.end(), term, cue, spans)
             yield hit
             prev = hit
 
@@ -114,12 +118,15 @@ def clause(text: str, start: int, end: int) -> tuple[int, int]:
     return a, (len(text) if b < 0 else b)
 
 
-def region_near(st: Sent, start: int, end: int) -> Optional[Region]:
-    """The region word of the clause nearest the span (inside it first); None when none is near."""
+def region_near(st: Sent, start: int, end: int, others: tuple[tuple[int, int], ...] = ()) -> Optional[Region]:
+    """The region word of the clause nearest the span (inside it first; not one inside another term's
+    words: the "leg" of "straight leg raise" places no other finding); None when none is near."""
     a, b = clause(st.text, start, end)
     best: Optional[tuple[int, Region]] = None
     for s, e, regions in st.regions:
         if s < a or e > b:
+            continue
+        if any(o_start <= s and e <= o_end and (o_start, o_end) != (start, end) for o_start, o_end in others):
             continue
         distance = 0 if (start <= s and e <= end) else (s - end if s >= end else start - e)
         if distance > REGION_REACH:
