@@ -408,6 +408,14 @@ def test_urine_drug_tests_twice_a_year_and_up_to_four_times_as_warranted(days, h
     assert r.decision is (Decision.certify if status == "met" else Decision.non_certify)
 
 
+def test_urine_drug_tests_are_for_chronic_opioid_treatment():
+    clinical = meds(drugs=[{"drug": "Norco", "status": "current"}])
+    for days, status in ((89, "not_met"), (90, "met")):
+        r = check("Urine drug screen", clinical=clinical, injury_days=days)
+        assert criteria_of(r, "mtus.udt.frequency")["chronic"] == status
+        assert r.decision is (Decision.certify if status == "met" else Decision.non_certify)
+
+
 @pytest.mark.parametrize("line", ["Urine drug screen", "Urine toxicology", "Urine test", "Quantitative urine drug test x1"])
 def test_no_urine_drug_test_for_a_patient_not_on_opioids(line):
     not_on = check(line, clinical=meds(drugs=[{"drug": "ibuprofen", "status": "current"}]))
