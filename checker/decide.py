@@ -286,6 +286,21 @@ def _combine(req, status: dict[str, str]) -> str:
     return "met" if "met" in parts else "not_met" if all(p == "not_met" for p in parts) else "not_documented"
 
 
+def _requirement(rule: Rule):
+    return rule.require if rule.require is not None else AllOf(all=[c.id for c in rule.criteria])
+
+
+def _wanted(req, status: dict[str, str]) -> set[str]:
+    """The undocumented criteria whose documentation could still meet `req`: none when it is met
+    already, or can no longer be (an `all` with a part not met); else those of its parts."""
+    if isinstance(req, str):
+        return {req} if status[req] == "not_documented" else set()
+    if _combine(req, status) != "not_documented":
+        return set()
+    parts = req.all if isinstance(req, AllOf) else req.any
+    return set().union(*(_wanted(p, status) for p in parts))
+
+
 def _criteria_outcome(rule: Rule, hits: list[tuple[Check, Firing]], kb: KnowledgeBase, day: dt.date,
                       editions: dict) -> tuple[Check, Firing, list[CriterionResult]]:
     """A criteria rule's outcome from its criteria's firings, as one check of the rule."""
@@ -305,8 +320,7 @@ def _criteria_outcome(rule: Rule, hits: list[tuple[Check, Firing]], kb: Knowledg
             citation=Citation(source=cite.source, section=c.section or cite.section, pages=c.pages or cite.pages),
             missing=c.missing,
         ))
-    require = rule.require if rule.require is not None else AllOf(all=[c.id for c in rule.criteria])
-    outcome = _combine(require, counted)
+    outcome = _combine(_requirement(rule), counted)
     # Not compiled: the rule's outcome is combined here from the compiled checks of its criteria.
     check = Check(rule.id, outcome, condition=None, effect="ok" if outcome == "met" else "block")
     return check, Firing(rule.id, outcome, values), results
@@ -429,7 +443,8 @@ def decide(
         notes = []
         if rule.kind == "criteria":
             if check.effect == "block":
-                notes += [c.missing for c in criteria[rule.id] if c.counted_as == "not_documented" and c.missing]
+                wanted = _wanted(_requirement(rule), {c.id: c.counted_as for c in criteria[rule.id]})
+                notes += [c.missing for c in criteria[rule.id] if c.id in wanted and c.missing]
         elif check.effect in ("advise", "block", "limit") and rule.missing and check.name not in ("unspecified", "exceeds"):
             notes.append(rule.missing)
         if check.name == "unspecified":

@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 from checker.engine.checks import DAYS_PER_MONTH, item_field
+from checker.engine.fact_fields import UNKNOWN, all_fields
 from checker.kb.load import default_kb
 from checker.kb.schema import Rule
-from checker.engine.fact_fields import UNKNOWN, all_fields
-from checker.kinds.clinical_facts import FIELDS as CLINICAL_FIELDS
 from checker.kinds.registry import all_kinds
 
 all_kinds()  # the kinds register their fact fields on import

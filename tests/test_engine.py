@@ -67,7 +67,7 @@ def test_engine_fires_exactly_what_the_oracle_says(fact):
 @settings(max_examples=300, deadline=None)
 @given(facts())
 def test_checks_of_one_rule_are_exclusive(fact):
-    # one check per rule; a criteria rule, one per criterion
+    # one check per rule; a criteria rule, one per criterion (met / not met / not documented)
     per_rule = Counter((f.rule_id, ENGINE.checks[f"{f.rule_id}#{f.check}"].criterion)
                        for f in oracle_firings(ENGINE, fact))
     assert all(n == 1 for n in per_rule.values()), per_rule

@@ -421,11 +421,9 @@ def test_each_family_end_to_end_at_the_limit(family, make, rule, limit_of):
 
 
 def test_every_family_has_an_end_to_end_case():
-    # the families whose rules set a number of visits or days (the criteria kinds have their own tests:
-    # tests/test_injection_surgery_rules.py, tests/test_medication_rules.py)
-    counted = {"course", "trial", "postsurgical", "fallback", "cap", "device_trial"}
-    limited = {r for rule in KB.rules if rule.kind in counted for r in rule.family}
-    assert {p.values[0] for p in FAMILY_CASES} == {f for f in Family if f in limited}
+    # every family with a rule that sets a number (criteria rules are tested in test_criteria.py and per kind)
+    numbered = {f for rule in KB.rules if rule.kind in LIMITING for f in rule.family}
+    assert {p.values[0] for p in FAMILY_CASES} == numbered
 
 
 def test_postsurgical_schedule_replaces_the_cap_within_its_period():

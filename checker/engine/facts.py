@@ -293,14 +293,16 @@ def build_fact(request: TreatmentRequest, item: NormalizedItem, kb: KnowledgeBas
     fact.update(item_attributes(item, kb))
     fact.update(clinical_fields(request.clinical, regions, request.patient.age, dates.clinical))
     fact.update(link.fields())
-    fact.update(kind_of(item.family).facts(item, FactContext(request, regions, dates)))
+    fact.update(kind_of(item.family).facts(item, FactContext(request, regions, dates, kb)))
     return fact
 
 
 @dataclass(frozen=True)
 class FactContext:
-    """What a kind's facts may read besides its item: the request, the item's regions, the dates."""
+    """What a kind's facts may read besides its item: the request, the item's regions, the dates,
+    and the rule base in use (its condition and surgery categories, rule packs included)."""
 
     request: TreatmentRequest
     regions: list[Region]
     dates: Dates
+    kb: KnowledgeBase

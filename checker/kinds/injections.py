@@ -90,11 +90,8 @@ def _in_group(group: DiagnosisGroup, text: Optional[str], code: Optional[str], k
     return not group.regions or bool(set(group.regions) & set(kb.diagnosis_regions(text, code)))
 
 
-def diagnosis_group(request, name: str, kb=None) -> str:
+def diagnosis_group(request, name: str, kb) -> str:
     """yes / no / not_stated: whether a diagnosis of the patient is in the group (module policy 2)."""
-    from checker.kb.load import default_kb
-
-    kb = kb or default_kb()
     group = _groups()[name]
     read = False
     for d in request.patient.diagnoses:
@@ -136,10 +133,10 @@ class Injections(ServiceKind):
             "prior_relief_percent": latest.relief_percent if latest and latest.relief_percent is not None else UNKNOWN,
             "prior_relief_weeks": latest.relief_weeks if latest and latest.relief_weeks is not None else UNKNOWN,
             "prior_injection_improvement": latest.functional_improvement.value if latest else Tri.not_stated.value,
-            "radicular_diagnosis": diagnosis_group(request, "radicular"),
-            "herniated_disc": diagnosis_group(request, "disc_herniation"),
-            "spinal_stenosis": diagnosis_group(request, "spinal_stenosis"),
-            "prp_indication": diagnosis_group(request, "prp_indication"),
+            "radicular_diagnosis": diagnosis_group(request, "radicular", context.kb),
+            "herniated_disc": diagnosis_group(request, "disc_herniation", context.kb),
+            "spinal_stenosis": diagnosis_group(request, "spinal_stenosis", context.kb),
+            "prp_indication": diagnosis_group(request, "prp_indication", context.kb),
         }
 
 

@@ -5,8 +5,11 @@ and that the letter reader fills from the case summary (``CaseFacts.clinical``, 
 its evidence sentence in ``evidence``). The facts follow the criteria the reviewers applied
 (../shared/guidelines/FACTS-beyond-physmed.md sections 4-9 and 14): objective neurologic
 findings and radicular signs, red flags, conservative care and its response, prior studies and
-what changed since, prior injections and their relief, a surgery or an injection planned, and
-the comorbidities and homebound status that pre-operative tests and home care turn on.
+what changed since, prior injections and their relief, a surgery or an injection planned, the
+comorbidities and homebound status that pre-operative tests and home care turn on, and what
+equipment and service rules ask (sections 8, 9.2, 9.3): deficits in daily activities and walking,
+skilled care, a hospital stay, medical stability, the kind of hearing loss and who recommends aids,
+maximum medical improvement and return to work, a follow-up's purpose, an in-home evaluation.
 
 Request files may write values the way people do: names in any case with spaces or hyphens
 ("Positive SLR", "x-ray", "physical therapy"), yes/no as for every Tri, weeks as "6 weeks" or
@@ -149,6 +152,16 @@ class ComorbidityName(str, Enum):
     smoking = "smoking"
 
 
+class HearingLoss(str, Enum):
+    """The kind of hearing loss an audiogram or an otolaryngologist names (ODG Head, Hearing aids)."""
+
+    sensorineural = "sensorineural"  # inner ear or the 8th cranial nerve ("nerve" loss; noise-induced)
+    conductive = "conductive"  # outer or middle ear
+    mixed = "mixed"  # conductive with sensorineural
+    unspecified = "unspecified"  # hearing loss of unnamed kind
+    none = "none"  # hearing found normal
+
+
 # ------------------------------------------------------------------ friendly spellings
 
 _ALIASES: dict[type[Enum], dict[str, str]] = {
@@ -187,6 +200,8 @@ _ALIASES: dict[type[Enum], dict[str, str]] = {
                    "not_stated": "not_stated", "unknown": "not_stated"},
     StudyResult: {"negative": "normal", "unremarkable": "normal", "positive": "abnormal"},
     RedFlagName: {"cancer": "tumor", "malignancy": "tumor", "cauda_equina_syndrome": "cauda_equina"},
+    HearingLoss: {"snhl": "sensorineural", "sensori_neural": "sensorineural", "nerve": "sensorineural",
+                  "noise_induced": "sensorineural", "chl": "conductive", "normal": "none", "no": "none"},
     ComorbidityName: {"dm": "diabetes", "htn": "hypertension", "cad": "cardiac_disease", "heart_disease": "cardiac_disease",
                       "ckd": "renal_disease", "kidney_disease": "renal_disease", "copd": "pulmonary_disease",
                       "smoker": "smoking", "tobacco": "smoking", "anticoagulants": "anticoagulant"},
@@ -549,6 +564,41 @@ class Clinical(_Strict):
     homebound: Tri = Tri.not_stated
     medications: Medications = Field(default_factory=Medications, description="drugs taken, GI risk, opioid "
                                                                               "monitoring (FACTS-beyond-physmed 6)")
+    # What equipment and services rules ask (FACTS-beyond-physmed.md 8, 9.2, 9.3 and 14): function,
+    # care needs, hearing, work capability. Read from the case summary by checker.letters.facts.function.
+    adl_deficit: Tri = Field(default=Tri.not_stated, description="objective deficits in function that preclude "
+                             "activities of daily living (self-care, bathing, dressing, toileting, transfers)")
+    mobility_limitation: Tri = Field(default=Tri.not_stated, description="walking is impaired (antalgic gait, "
+                                     "difficulty walking, needs help or an assistive device to walk)")
+    unable_to_ambulate: Tri = Field(default=Tri.not_stated, description="cannot walk: bed- or chair-confined "
+                                    "without a wheelchair (no: walks)")
+    skilled_care_needed: Tri = Field(default=Tri.not_stated, description="needs care only a licensed professional "
+                                     "gives (intravenous drugs, dressing changes, wound care, skilled nursing)")
+    inpatient_stay: Tri = Field(default=Tri.not_stated, description="admitted to or discharged from a hospital "
+                                "for this injury")
+    medically_stable: Tri = Field(default=Tri.not_stated, description="medically stable and able to take part "
+                                  "in therapy")
+    hearing_loss: Optional[HearingLoss] = Field(default=None, description="the kind of hearing loss found "
+                                                "(none: hearing normal; leave out when the record does not say)")
+    hearing_aid_recommended: Tri = Field(default=Tri.not_stated, description="an otolaryngologist or audiologist "
+                                         "recommends hearing aids")
+    mmi: Tri = Field(default=Tri.not_stated, description="at or near maximum medical improvement (permanent and "
+                     "stationary)")
+    return_to_work_failed: Tri = Field(default=Tri.not_stated, description="a return to work was tried and failed")
+    full_duty: Tri = Field(default=Tri.not_stated, description="working full or regular duty without restrictions")
+    visit_purpose_stated: Tri = Field(default=Tri.not_stated, description="the record says what a follow-up "
+                                      "visit is for (results to review, a reassessment)")
+    in_home_evaluation: Tri = Field(default=Tri.not_stated, description="an in-home evaluation of activities of "
+                                    "daily living by a home health nurse or therapist, done or referred")
+
+    _hearing_loss = _before(lambda v: friendly(HearingLoss, v), "hearing_loss")
+
+    @field_validator("adl_deficit", "mobility_limitation", "unable_to_ambulate", "skilled_care_needed",
+                     "inpatient_stay", "medically_stable", "hearing_aid_recommended", "mmi", "return_to_work_failed",
+                     "full_duty", "visit_purpose_stated", "in_home_evaluation", mode="before")
+    @classmethod
+    def _service_tri(cls, v):
+        return Tri.parse(v)
 
     @field_validator("red_flags", "change_since_prior", "surgery_planned", "invasive_procedure_planned", "homebound",
                      mode="before")

@@ -4,12 +4,12 @@
 a :class:`CaseFacts`: patient, injury, diagnoses, regions, surgeries, prior treatment per
 family (visit counts and objective functional improvement), work status, medications,
 the request / utilization-review dates and what UR already authorized, and the clinical
-facts imaging, nerve-study, injection and surgery rules ask (``CaseFacts.clinical``:
-findings, red flags, conservative care, prior studies and injections, plans, comorbidities, and
-the medications: drugs with their status, start and effect, GI risk, opioid monitoring, oral intake;
-checker.request.clinical). Every fact comes
-with an :class:`Evidence` whose sentence is a substring of the whitespace-normalized
-summary (``" ".join(summary.split())``).
+facts imaging, nerve-study, injection, surgery, equipment and service rules ask
+(``CaseFacts.clinical``: findings, red flags, conservative care, prior studies and injections,
+plans, comorbidities, function and care needs, hearing, work capability, and the medications:
+drugs with their status, start and effect, GI risk, opioid monitoring, oral intake;
+checker.request.clinical). Every fact comes with an :class:`Evidence` whose sentence is a
+substring of the whitespace-normalized summary (``" ".join(summary.split())``).
 
 Design: the summary is split into sentences once (:mod:`.sentences`); each extractor is a
 module of this package named for the fact it reads, a small set of linear regexes over
@@ -47,6 +47,7 @@ from .diagnoses import diagnoses as _diagnoses
 from .drug_response import drug_response as _drug_response
 from .drug_use import drug_use as _drug_use
 from .findings import findings as _findings
+from .function import function as _function
 from .gi_risk import gi_risk as _gi_risk
 from .history_flags import adjunct as _adjunct
 from .history_flags import flare as _flare
@@ -139,6 +140,7 @@ def extract_facts(summary: str) -> CaseFacts:
         ("surgery_planned", lambda: _surgery_planned(sents, out, ctx)),
         ("invasive_procedure_planned", lambda: _invasive_procedure_planned(sents, out, ctx)),
         ("comorbidities", lambda: _comorbidities(sents, out, ctx)),
+        ("function", lambda: _function(sents, out, ctx)),
         ("drug_use", lambda: _drug_use(sents, out, ctx)),
         ("drug_response", lambda: _drug_response(sents, out, ctx)),
         ("gi_risk", lambda: _gi_risk(sents, out, ctx)),
