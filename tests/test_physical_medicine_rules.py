@@ -249,7 +249,7 @@ def test_the_rules_table_shows_the_phase_and_the_item_attributes_a_rule_applies_
         if rule.applies_to.phase:
             assert ", ".join(rule.applies_to.phase) + " phase" in text, rule.id
         for name, values in rule.applies_to.item.items():
-            assert f"{name}: {', '.join(values)}" in text, rule.id
+            assert f"{name}: {', '.join(map(str, values))}" in text, rule.id
 
 
 # ------------------------------------------------------------------ 3. "additional" therapy

@@ -373,6 +373,158 @@ class Comorbidity(_Strict):
     _present = _before(_yes_no, "present")
 
 
+# ------------------------------------------------------------------ medications (FACTS-beyond-physmed 6, 14)
+
+class DrugStatus(str, Enum):
+    """Where a drug stands for the patient on the request date."""
+
+    current = "current"  # taking it now: current medications, continue, refill, has been taking
+    past = "past"  # taken before and stopped
+    new = "new"  # first prescribed now: a trial of, start, initiate
+    not_stated = "not_stated"
+
+
+class DrugTestResult(str, Enum):
+    consistent = "consistent"  # with the drugs prescribed
+    inconsistent = "inconsistent"  # aberrant: a drug not prescribed, or the one prescribed missing
+    not_stated = "not_stated"
+
+
+_ALIASES.update({
+    DrugStatus: {"taking": "current", "ongoing": "current", "continued": "current", "continue": "current",
+                 "refill": "current", "stopped": "past", "discontinued": "past", "previous": "past",
+                 "prior": "past", "started": "new", "trial": "new", "initial": "new", "first": "new",
+                 "unknown": "not_stated"},
+    DrugTestResult: {"negative": "consistent", "appropriate": "consistent", "compliant": "consistent",
+                     "positive": "inconsistent", "aberrant": "inconsistent", "unknown": "not_stated"},
+})
+_FRACTION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:/\s*10)?\s*$")
+_PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%?\s*$")
+
+
+def _pain_score(value: object) -> object:
+    """A pain score as written: 7, 7.5 or "7/10"."""
+    if isinstance(value, bool):
+        raise ValueError("expected a pain score from 0 to 10 such as 7 or '7/10'")
+    if isinstance(value, str):
+        m = _FRACTION.match(value)
+        if not m:
+            raise ValueError("expected a pain score from 0 to 10 such as 7 or '7/10'")
+        return float(m[1])
+    return value
+
+
+def _percent(value: object) -> object:
+    if isinstance(value, bool):
+        raise ValueError("expected a percentage from 0 to 100 such as 50 or '50%'")
+    if isinstance(value, str):
+        m = _PERCENT.match(value)
+        if not m:
+            raise ValueError("expected a percentage from 0 to 100 such as 50 or '50%'")
+        return float(m[1])
+    return value
+
+
+class DrugUse(_Strict):
+    """One drug the patient takes, took or starts: since when or how long, and how it answered.
+
+    The drug is named as written (brand, generic or product: "Norco", "hydrocodone/APAP");
+    the medications kind resolves it through rules/vocab/drug_classes.yaml.
+    """
+
+    drug: str = Field(min_length=1, max_length=200)
+    status: DrugStatus = DrugStatus.not_stated
+    since: Optional[dt.date] = Field(default=None, description="when the patient started it")
+    weeks: Optional[float] = Field(default=None, gt=0, le=1040, description="how long it has been taken")
+    pain_with: Optional[float] = Field(default=None, ge=0, le=10, description="pain score with the drug (0-10)")
+    pain_without: Optional[float] = Field(default=None, ge=0, le=10, description="pain score without it (0-10)")
+    relief_percent: Optional[float] = Field(default=None, ge=0, le=100, description="pain relief it gives, in %")
+    pain_relief: Tri = Field(default=Tri.not_stated, description="it relieves pain (yes), or does not (no)")
+    functional_benefit: Tri = Field(default=Tri.not_stated, description="function improves with it (activities "
+                                                                         "of daily living, work)")
+    side_effects: Tri = Field(default=Tri.not_stated, description="adverse effects: yes, or no when denied")
+    failed: Tri = Field(default=Tri.not_stated, description="ineffective or not tolerated")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_scalar(cls, value):
+        return {"drug": value} if isinstance(value, str) else value
+
+    _status = _before(lambda v: friendly(DrugStatus, v), "status")
+    _weeks = _before(friendly_weeks, "weeks")
+    _scores = _before(_pain_score, "pain_with", "pain_without")
+    _relief = _before(_percent, "relief_percent")
+    _tris = _before(Tri.parse, "pain_relief", "functional_benefit", "side_effects", "failed")
+
+    def relief(self) -> Optional[float]:
+        """Pain relief in %, stated or from the scores without and with the drug."""
+        if self.relief_percent is not None:
+            return self.relief_percent
+        if self.pain_with is not None and self.pain_without:
+            return max(0.0, round(100 * (self.pain_without - self.pain_with) / self.pain_without, 1))
+        return None
+
+
+class GiRisk(_Strict):
+    """Gastrointestinal risk factors (CPMTG 2016 "NSAIDs, GI symptoms & cardiovascular risk"; FACTS P1-P3).
+
+    Age over 65 is the patient's age (patient.age); the guideline lists it (P3) but no dev letter
+    quotes it, so no rule of this rule base relies on it (MEMORY)."""
+
+    peptic_ulcer: Tri = Field(default=Tri.not_stated, description="history of peptic ulcer")
+    gi_bleeding: Tri = Field(default=Tri.not_stated, description="history of GI bleeding")
+    perforation: Tri = Field(default=Tri.not_stated, description="history of GI perforation")
+    dyspepsia: Tri = Field(default=Tri.not_stated, description="dyspepsia, reflux, gastritis, GI upset")
+    high_dose_nsaid: Tri = Field(default=Tri.not_stated, description="high-dose or multiple NSAIDs")
+    anticoagulant: Tri = Field(default=Tri.not_stated, description="concurrent anticoagulant or antiplatelet "
+                                                                   "(MEMORY in FACTS P2: no rule relies on it)")
+
+    _tris = _before(Tri.parse, "peptic_ulcer", "gi_bleeding", "perforation", "dyspepsia", "high_dose_nsaid",
+                    "anticoagulant")
+
+
+class DrugTest(_Strict):
+    """A urine drug test already done."""
+
+    date: Optional[dt.date] = None
+    result: DrugTestResult = DrugTestResult.not_stated
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_scalar(cls, value):
+        return {"date": value} if isinstance(value, (str, dt.date)) else value
+
+    _result = _before(lambda v: friendly(DrugTestResult, v), "result")
+
+
+class Medications(_Strict):
+    """What the record says of the patient's medications: the drugs, GI risk, opioid monitoring."""
+
+    drugs: list[DrugUse] = Field(default_factory=list, description="current, past and new drugs")
+    gi_risk: GiRisk = Field(default_factory=GiRisk)
+    urine_drug_tests: list[DrugTest] = Field(default_factory=list, description="urine drug tests done")
+    cures_checked: Tri = Field(default=Tri.not_stated, description="the CURES (PDMP) report was checked")
+    risk_screen: Tri = Field(default=Tri.not_stated, description="an opioid risk screen (ORT, SOAPP ...) was done")
+    treatment_agreement: Tri = Field(default=Tri.not_stated, description="a written opioid treatment agreement")
+    aberrant_behavior: Tri = Field(default=Tri.not_stated, description="aberrant drug behavior or misuse: yes, "
+                                                                       "or no when the record says there is none")
+    substance_abuse: Tri = Field(default=Tri.not_stated, description="a history of substance use disorder")
+    oral_intolerance: Tri = Field(default=Tri.not_stated, description="cannot swallow or tolerate oral medication")
+    first_line_failed: Tri = Field(default=Tri.not_stated, description="first-line medications tried and failed")
+    pain_score: Optional[float] = Field(default=None, ge=0, le=10, description="the patient's pain now, 0-10 (the "
+                                                                              "highest score of the latest report)")
+    pain_level: Optional[Literal["mild", "moderate", "severe"]] = Field(default=None, description="pain in words")
+
+    _score = _before(_pain_score, "pain_score")
+    _tris = _before(Tri.parse, "cures_checked", "risk_screen", "treatment_agreement", "aberrant_behavior",
+                    "substance_abuse", "oral_intolerance", "first_line_failed")
+
+    @field_validator("drugs", "urine_drug_tests", mode="before")
+    @classmethod
+    def _one_or_many(cls, v):
+        return [v] if isinstance(v, (str, dict)) else v
+
+
 # Which regions share a nerve territory: a deficit in the foot speaks for the lumbar roots, a
 # C6 deficit for the hand. Used to match findings to the region of a request.
 _UPPER = frozenset({Region.cervical, Region.upper_extremity, Region.shoulder, Region.elbow, Region.wrist_hand})
@@ -410,6 +562,8 @@ class Clinical(_Strict):
                                                                                 "procedure requested or planned")
     comorbidities: list[Comorbidity] = Field(default_factory=list)
     homebound: Tri = Tri.not_stated
+    medications: Medications = Field(default_factory=Medications, description="drugs taken, GI risk, opioid "
+                                                                              "monitoring (FACTS-beyond-physmed 6)")
     # What equipment and services rules ask (FACTS-beyond-physmed.md 8, 9.2, 9.3 and 14): function,
     # care needs, hearing, work capability. Read from the case summary by checker.letters.facts.function.
     adl_deficit: Tri = Field(default=Tri.not_stated, description="objective deficits in function that preclude "

@@ -6,12 +6,15 @@
 
 The knowledge is data: rules/vocab/drug_classes.yaml (classes, ingredients, brands, MME factors,
 products) and rules/vocab/medication_terms.yaml (forms, routes, sig abbreviations, units, UDT terms),
-loaded on first use. Importing this package costs nothing until a name is used (the CLI's cold
-start): the submodules load on first attribute access.
+loaded on first use. Importing this package costs next to nothing (the CLI's cold start): it
+registers the kind (kind.py: attributes, facts, quantity, report lines; the kind registry imports
+this package), and the other submodules load on first attribute access.
 """
 from __future__ import annotations
 
 import importlib
+
+from . import kind as _kind  # noqa: F401  (registers the medications kind)
 
 _EXPORTS = {
     "parse_medication": "read",

@@ -11,6 +11,10 @@ from typing import Literal, Optional
 from pydantic import BaseModel, ConfigDict
 
 
+# Classes of an ingredient that acts where it is applied (rules/vocab/drug_classes.yaml).
+LOCAL_CLASSES = frozenset({"topical_analgesic", "topical_nsaid", "counterirritant", "local_anesthetic"})
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -71,9 +75,25 @@ class MedicationItem(_Model):
     unread: dict[str, str] = {}  # field -> why it could not be read
     notes: list[str] = []
 
+    def use(self) -> Literal["topical", "systemic"]:
+        """How the drug acts: topical when applied to the skin for a local effect (a cream, gel or
+        ointment; a patch whose every ingredient is a topical analgesic, NSAID, counterirritant or
+        local anesthetic: Lidoderm, Salonpas, Flector), systemic otherwise (oral, injected, and
+        transdermal opioids such as fentanyl or buprenorphine patches)."""
+        if self.route == "topical":
+            return "topical"
+        if self.route == "transdermal" and self.ingredients and all(
+                LOCAL_CLASSES.intersection(i.classes) for i in self.ingredients if i.generic):
+            return "topical"
+        return "systemic"
+
     def attributes(self) -> dict:
-        """Plain JSON values for rules (`applies_to.item: {classes: [opioid]}`)."""
+        """Plain JSON values for rules (`applies_to.item: {classes: [opioid]}`) and reports."""
         return {
+            "drug": self.drug,
+            "strength": self.strength.text if self.strength else None,
+            "sig": self.sig,
+            "use": self.use(),
             "generics": list(self.generics),
             "classes": list(self.classes),
             "product": self.product,
@@ -92,6 +112,8 @@ class MedicationItem(_Model):
             "mg_per_day": dict(self.mg_per_day),
             "mme_per_day": dict(self.mme_per_day),
             "incomplete": list(self.incomplete),
+            "units_per_day": self.units_per_day,
+            "unread": dict(self.unread),
         }
 
 

@@ -6,7 +6,8 @@ family (visit counts and objective functional improvement), work status, medicat
 the request / utilization-review dates and what UR already authorized, and the clinical
 facts imaging, nerve-study, injection, surgery, equipment and service rules ask
 (``CaseFacts.clinical``: findings, red flags, conservative care, prior studies and injections,
-plans, comorbidities, function and care needs, hearing, work capability;
+plans, comorbidities, function and care needs, hearing, work capability, and the medications:
+drugs with their status, start and effect, GI risk, opioid monitoring, oral intake;
 checker.request.clinical). Every fact comes with an :class:`Evidence` whose sentence is a
 substring of the whitespace-normalized summary (``" ".join(summary.split())``).
 
@@ -21,8 +22,10 @@ Extractors are independent and guarded, so a surprise in one never loses the oth
 The order of the steps matters: regions read the diagnoses' evidence; functional improvement
 and the prior courses share the courses ``prior`` found; conservative care reads the prior
 courses, the home-exercise flag, the work status and the medications; surgery planned reads
-the surgeries; the clinical extractors leave their fields in ``ctx["clinical"]`` and the last
-step assembles them into one validated ``Clinical``.
+the surgeries; the medication steps share the drug names found once (``ctx["drug_mentions"]``)
+and leave their findings in ``ctx["medications"]``, assembled by medication_history; the clinical
+extractors leave their fields in ``ctx["clinical"]`` and the last step assembles them into one
+validated ``Clinical``.
 """
 from __future__ import annotations
 
@@ -41,15 +44,21 @@ from .conservative_care import conservative_care as _conservative_care
 from .dates import dates as _dates
 from .demographics import demographics as _demographics
 from .diagnoses import diagnoses as _diagnoses
+from .drug_response import drug_response as _drug_response
+from .drug_use import drug_use as _drug_use
 from .findings import findings as _findings
 from .function import function as _function
+from .gi_risk import gi_risk as _gi_risk
 from .history_flags import adjunct as _adjunct
 from .history_flags import flare as _flare
 from .history_flags import home_exercise as _home_exercise
 from .history_flags import indication as _indication
 from .history_flags import medication_flag as _medication_flag
 from .injury import injury_date as _injury_date
+from .medication_history import emit_medications as _emit_medications
 from .medications import medications as _medications
+from .opioid_monitoring import opioid_monitoring as _opioid_monitoring
+from .oral_intake import oral_intake as _oral_intake
 from .plans import invasive_procedure_planned as _invasive_procedure_planned
 from .plans import surgery_planned as _surgery_planned
 from .prior_injections import prior_injections as _prior_injections
@@ -132,6 +141,12 @@ def extract_facts(summary: str) -> CaseFacts:
         ("invasive_procedure_planned", lambda: _invasive_procedure_planned(sents, out, ctx)),
         ("comorbidities", lambda: _comorbidities(sents, out, ctx)),
         ("function", lambda: _function(sents, out, ctx)),
+        ("drug_use", lambda: _drug_use(sents, out, ctx)),
+        ("drug_response", lambda: _drug_response(sents, out, ctx)),
+        ("gi_risk", lambda: _gi_risk(sents, out, ctx)),
+        ("opioid_monitoring", lambda: _opioid_monitoring(sents, out, ctx)),
+        ("oral_intake", lambda: _oral_intake(sents, out, ctx)),
+        ("medication_history", lambda: _emit_medications(out, ctx)),
         ("clinical", lambda: _emit_clinical(out, ctx)),
     ]
     problems: list[str] = []

@@ -1,0 +1,46 @@
+"""Oral intake and first-line drugs: can the patient take oral medication, have first-line drugs failed.
+
+Compound drugs and topical analgesics are second line (FACTS-beyond-physmed OS1, T1, T10): reviewers
+ask whether the patient "is not able to tolerate similar medication in pill/tablet form" and has
+"failed first line therapy". From rules/vocab/clinical_medications.yaml:
+1. oral_intolerance: yes when named ("cannot swallow", "intolerant of oral medications"), no when
+   negated ("The patient was able to tolerate oral medications" reads as a negated intolerance).
+2. first_line_failed: yes when named ("failed first-line medications", "refractory to oral
+   analgesics"), no when negated ("has not failed first-line treatment").
+The record's silence ("no documentation of failed first line therapy") and hypotheticals say nothing.
+"""
+from __future__ import annotations
+
+import re
+
+from checker.vocab import Tri
+
+from .drug_use import VOCAB, about_request, silent
+from .sentences import Out, Sent
+from .term_context import hits
+
+MATCHER = VOCAB.matcher(["oral_intolerance", "first_line_failed"])
+# "able to tolerate oral medications": the opposite of an intolerance, in words the negation cues do not hold
+_TOLERATES = re.compile(r"\b(?:able\sto|can|could|does|did|is\sable\sto)\s(?:\w+\s)?(?:tolerate|swallow)\s(?:\w+\s){0,2}?"
+                        r"(?:oral|pills?|tablets?|capsules?|medications?)\b|\btolerat(?:es|ing|ed)\s(?:\w+\s){0,2}?"
+                        r"oral\s(?:medications?|analgesics?|NSAIDs?)\b", re.I)
+
+
+def oral_intake(sents: list[Sent], out: Out, ctx: dict) -> None:
+    meds = ctx.setdefault("medications", {})
+    values: dict[str, tuple[Tri, str]] = {}
+    for hit in hits(sents, MATCHER):
+        if silent(hit) or hit.hypothetical() or about_request(hit.st, hit.start):
+            continue
+        name = hit.term.name[0]
+        value = Tri.no if hit.negated else Tri.yes
+        if name not in values or value is Tri.yes and values[name][0] is Tri.no:
+            values[name] = (value, hit.st.text)
+    if "oral_intolerance" not in values:
+        for st in sents:
+            if st.has(("tolerat", "swallow")) and (m := _TOLERATES.search(st.text)) and not st.negated(m.start(), m.end()):
+                values["oral_intolerance"] = (Tri.no, st.text)
+                break
+    for name, (value, sentence) in values.items():
+        meds[name] = value
+        out.ev(f"clinical.medications.{name}", value.value, sentence)
