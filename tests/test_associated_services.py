@@ -29,6 +29,7 @@ from checker.report.check_report import item_panel
 from checker.request.model import TreatmentRequest
 from checker.vocab import Decision, Family, Kind
 from tests.itemgen import _phrase, service_terms
+from tests.lettergen import letter_head
 
 KB = default_kb()
 CHECKER = Checker(KB)
@@ -211,32 +212,14 @@ def test_surgery_status_spellings(value, status):
 
 # ------------------------------------------------------------------ compare: invented letters
 
-HEADER = """Case Number:          {case}
-Date Assigned:        11/01/2016                      Date of Injury:      01/10/2016
-Decision Date:        12/01/2016                      UR Denial Date:      10/15/2016
-Priority:             Standard                        Application          10/20/2016
-                                                      Received:
-
-                 HOW THE IMR FINAL DETERMINATION WAS MADE
-MAXIMUS Federal Services sent the complete case file to an expert reviewer.
-
-The Expert Reviewer has the following credentials:
-State(s) of Licensure: California
-Certification(s)/Specialty: Orthopedic Surgery
-
-                                CLINICAL CASE SUMMARY
-The expert reviewer developed the following clinical case summary based on a review of the
-case file, including all medical records:
-
-The injured worker is a 58 year old male, who sustained an industrial injury on January 10,
+SPECIALTY = "Orthopedic Surgery"
+SUMMARY = """The injured worker is a 58 year old male, who sustained an industrial injury on January 10,
 2016. The injured worker was diagnosed as having a complete rotator cuff tear of the right
 shoulder and hypertension. {care} An MRI of the right shoulder dated 03/02/2016 revealed a
 full-thickness supraspinatus tendon tear. On examination there was weakness of the right
 shoulder on resisted abduction and a positive impingement sign. On October 1, 2016 the
 treating physician requested surgery and the services that go with it. On October 15, 2016
 Utilization Review non-certified the request.
-                      IMR ISSUES, DECISIONS AND RATIONALES
-The Final Determination was based on decisions for the disputed items/services set forth below:
 """
 ITEM = """
 {heading}: {decision}
@@ -256,7 +239,7 @@ SERVICE_LINES = ["Medical Clearance", "Labs to include: EKG", "Post-op physical 
 
 
 def letter(case: str, care: str, items: list[str], decision: str = "Upheld"):
-    text = HEADER.format(case=case, care=care)
+    text = letter_head(case, SUMMARY.format(care=care), SPECIALTY)
     for n, heading in enumerate(items, 1):
         text += ITEM.format(heading=heading, decision=decision, marker=f"{case}-{n}")
     return parse_letter(text, f"{case}.txt", "txt")
@@ -318,7 +301,7 @@ def test_compare_items_that_serve_no_surgery_are_not_linked():
 def test_compare_html_and_terminal_rows_show_the_link(tmp_path):
     directory = tmp_path / "letters"
     directory.mkdir()
-    text = HEADER.format(case="CM99-0001005", care=NO_CARE) + "".join(
+    text = letter_head("CM99-0001005", SUMMARY.format(care=NO_CARE), SPECIALTY) + "".join(
         ITEM.format(heading=h, decision="Upheld", marker=f"m{n}") for n, h in enumerate([SURGERY_LINE] + SERVICE_LINES, 1))
     (directory / "CM99-0001005.txt").write_text(text)
     out = tmp_path / "r.json"
@@ -352,7 +335,7 @@ def test_the_summary_scores_each_kind_and_the_families_add_up():
 def test_family_accepts_a_kind_and_the_report_reads_the_kinds_from_the_summary(tmp_path):
     directory = tmp_path / "letters"
     directory.mkdir()
-    text = HEADER.format(case="CM99-0001007", care=NO_CARE) + "".join(
+    text = letter_head("CM99-0001007", SUMMARY.format(care=NO_CARE), SPECIALTY) + "".join(
         ITEM.format(heading=h, decision="Upheld", marker=f"m{n}")
         for n, h in enumerate([SURGERY_LINE, "Medical Clearance", "Lumbar epidural steroid injection",
                                "Physical therapy x 6 for the neck"], 1))

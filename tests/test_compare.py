@@ -30,34 +30,16 @@ from checker.letters.parse import ISSUES, layout_lines, load_letter, parse_lette
 from checker.letters.read import read_letter_text
 from checker.vocab import PHYSICAL_MEDICINE, Family
 from tests.conftest import read_labels
+from tests.lettergen import letter_head
 
 DAY = dt.date(2016, 12, 1)
 
 # --- small letters written here -------------------------------------------------------
 
-HEADER = """Case Number:          {case}
-Date Assigned:        11/01/2016                      Date of Injury:      01/10/2016
-Decision Date:        12/01/2016                      UR Denial Date:      10/15/2016
-Priority:             Standard                        Application          10/20/2016
-                                                      Received:
-
-                 HOW THE IMR FINAL DETERMINATION WAS MADE
-MAXIMUS Federal Services sent the complete case file to an expert reviewer.
-
-The Expert Reviewer has the following credentials:
-State(s) of Licensure: California
-Certification(s)/Specialty: Physical Medicine & Rehabilitation
-
-                                CLINICAL CASE SUMMARY
-The expert reviewer developed the following clinical case summary based on a review of the
-case file, including all medical records:
-
-The injured worker is a 45 year old male, who sustained an industrial injury on January 10,
+SUMMARY = """The injured worker is a 45 year old male, who sustained an industrial injury on January 10,
 2016. The injured worker was diagnosed as having lumbar strain and myalgia. Treatment to date
 has included medications. On October 1, 2016 the treating physician requested {request}.
 On October 15, 2016 Utilization Review non-certified the request.
-                      IMR ISSUES, DECISIONS AND RATIONALES
-The Final Determination was based on decisions for the disputed items/services set forth below:
 """
 ITEM = """
 {heading}: {decision}
@@ -83,7 +65,7 @@ ITEMS = [
 
 
 def letter_text(case: str, items: list[tuple[str, str]]) -> str:
-    text = HEADER.format(case=case, request=items[0][0].lower())
+    text = letter_head(case, SUMMARY.format(request=items[0][0].lower()))
     for n, (heading, decision) in enumerate(items, 1):
         text += ITEM.format(heading=heading, decision=decision, marker=f"{case}-{n}")
     return text

@@ -12,12 +12,12 @@ placeholders) are checked when the whole base is loaded (checker.kb.load).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from string import Formatter
 from typing import Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from checker.kb.fields import Icd10Prefixes, Patterns
 from checker.vocab import Family, Region
 
 
@@ -76,28 +76,10 @@ class SourcesFile(Strict):
 class Category(Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     label: str = Field(min_length=1)
-    icd10: list[str] = Field(default_factory=list, description="ICD-10-CM code prefixes")
-    synonyms: list[str] = Field(default_factory=list, description="phrases; regex allowed")
+    icd10: Icd10Prefixes = Field(default_factory=list, description="ICD-10-CM code prefixes")
+    synonyms: Patterns = Field(default_factory=list, description="phrases; regex allowed")
     regions: list[Region] = Field(default_factory=list, description="regions this category implies")
     note: Optional[str] = None
-
-    @field_validator("icd10")
-    @classmethod
-    def _prefixes(cls, v: list[str]) -> list[str]:
-        for p in v:
-            if not re.fullmatch(r"[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{0,4})?", p):
-                raise ValueError(f"expected an ICD-10-CM code prefix such as M54.1, got {p!r}")
-        return v
-
-    @field_validator("synonyms")
-    @classmethod
-    def _regexes(cls, v: list[str]) -> list[str]:
-        for s in v:
-            try:
-                re.compile(s)
-            except re.error as e:
-                raise ValueError(f"synonym {s!r} is not a valid pattern: {e}") from None
-        return v
 
     @model_validator(mode="after")
     def _matchable(self):

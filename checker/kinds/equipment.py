@@ -21,10 +21,11 @@ import re
 from functools import lru_cache
 from typing import Optional
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from checker.engine.fact_fields import UNKNOWN
 from checker.kb.data import vocabulary
+from checker.kb.fields import StrictModel, VocabSource
 from checker.kinds.base import Attribute, KindFact, ServiceKind
 from checker.kinds.function_facts import function_fields
 from checker.kinds.registry import register
@@ -47,16 +48,7 @@ DEVICES = device_values()
 
 # ------------------------------------------------------------------ the types a device request names
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class TypeSource(_Strict):
-    title: str = Field(min_length=1)
-    url: Optional[str] = None
-
-
-class DeviceType(_Strict):
+class DeviceType(StrictModel):
     device: str
     type: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     terms: list[str] = Field(default_factory=list, description="words naming the type, any case")
@@ -86,8 +78,8 @@ class DeviceType(_Strict):
         return self
 
 
-class DeviceTypesFile(_Strict):
-    sources: dict[str, TypeSource] = Field(min_length=1)
+class DeviceTypesFile(StrictModel):
+    sources: dict[str, VocabSource] = Field(min_length=1)
     types: list[DeviceType] = Field(min_length=1)
 
     @model_validator(mode="after")

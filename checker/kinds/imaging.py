@@ -31,10 +31,11 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from checker.engine.fact_fields import UNKNOWN
 from checker.kb.data import vocabulary
+from checker.kb.fields import Icd10Prefixes, Patterns, VocabSource
 from checker.kinds.base import Attribute, KindFact, ServiceKind
 from checker.kinds.registry import register
 from checker.normalize.regions import read_regions
@@ -64,11 +65,6 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class _Source(_Strict):
-    title: str = Field(min_length=1)
-    url: Optional[str] = None
-
-
 class _FindingAt(_Strict):
     name: FindingName
     regions: list[Region] = Field(min_length=1)
@@ -77,33 +73,15 @@ class _FindingAt(_Strict):
 class Indication(_Strict):
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     label: str = Field(min_length=1)
-    icd10: list[str] = Field(default_factory=list)
-    terms: list[str] = Field(default_factory=list)
+    icd10: Icd10Prefixes = Field(default_factory=list)
+    terms: Patterns = Field(default_factory=list)
     findings: list[_FindingAt] = Field(default_factory=list)
     source: str = Field(min_length=1)
     note: Optional[str] = None
 
-    @field_validator("icd10")
-    @classmethod
-    def _prefixes(cls, v: list[str]) -> list[str]:
-        for p in v:
-            if not re.fullmatch(r"[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{0,4})?", p):
-                raise ValueError(f"expected an ICD-10-CM code prefix such as M75.1, got {p!r}")
-        return v
-
-    @field_validator("terms")
-    @classmethod
-    def _patterns(cls, v: list[str]) -> list[str]:
-        for t in v:
-            try:
-                re.compile(t)
-            except re.error as e:
-                raise ValueError(f"term {t!r} is not a regular expression ({e})") from None
-        return v
-
 
 class IndicationsFile(_Strict):
-    sources: dict[str, _Source] = Field(min_length=1)
+    sources: dict[str, VocabSource] = Field(min_length=1)
     indications: list[Indication] = Field(min_length=1)
 
     @model_validator(mode="after")

@@ -24,10 +24,11 @@ import re
 from functools import lru_cache
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from checker.engine.fact_fields import UNKNOWN
 from checker.kb.data import vocabulary
+from checker.kb.fields import StrictModel, VocabSource
 from checker.kinds.base import Attribute, KindFact, ServiceKind
 from checker.kinds.function_facts import function_fields
 from checker.kinds.registry import register
@@ -54,16 +55,7 @@ SETTINGS = tuple(sorted(ENUMS["setting"]))
 
 # ------------------------------------------------------------------ providers and disciplines named on a line
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class _Source(_Strict):
-    title: str = Field(min_length=1)
-    url: Optional[str] = None
-
-
-class _Words(_Strict):
+class _Words(StrictModel):
     terms: list[str] = Field(default_factory=list)
     abbreviations: list[str] = Field(default_factory=list)
     source: str
@@ -83,8 +75,8 @@ class Discipline(_Words):
     discipline: Literal["physical_therapy", "occupational_therapy", "speech_language_pathology", "prosthetics_orthotics"]
 
 
-class ServiceDetailsFile(_Strict):
-    sources: dict[str, _Source] = Field(min_length=1)
+class ServiceDetailsFile(StrictModel):
+    sources: dict[str, VocabSource] = Field(min_length=1)
     providers: list[Provider] = Field(min_length=1)
     disciplines: list[Discipline] = Field(min_length=1)
 

@@ -16,8 +16,9 @@ import re
 from functools import lru_cache
 from typing import Iterable, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from checker.kb.fields import Icd10Prefixes, Patterns
 from checker.vocab import Tri
 
 
@@ -33,28 +34,10 @@ class SourceRef(_Model):
 class Condition(_Model):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     label: str = Field(min_length=1)
-    icd10: list[str] = []
-    words: list[str] = []
+    icd10: Icd10Prefixes = []
+    words: Patterns = []
     source: str
     note: Optional[str] = None
-
-    @field_validator("icd10")
-    @classmethod
-    def _prefixes(cls, v: list[str]) -> list[str]:
-        for p in v:
-            if not re.fullmatch(r"[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{0,4})?", p):
-                raise ValueError(f"expected an ICD-10-CM code prefix such as M54.1, got {p!r}")
-        return v
-
-    @field_validator("words")
-    @classmethod
-    def _patterns(cls, v: list[str]) -> list[str]:
-        for w in v:
-            try:
-                re.compile(w)
-            except re.error as e:
-                raise ValueError(f"{w!r} is not a regular expression ({e})") from None
-        return v
 
 
 class Quoted(_Model):

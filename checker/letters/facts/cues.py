@@ -22,8 +22,9 @@ from __future__ import annotations
 import re
 from typing import Iterable, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from checker.kb.fields import StrictModel, VocabSource
 from checker.vocab import Region
 
 try:  # the regular-expression parser: public in spirit, private in name (sre_parse before 3.11)
@@ -35,16 +36,7 @@ Direction = Literal["forward", "backward", "terminate", "pseudo"]
 _LIST_REF = re.compile(r"\{([a-z_]+)\}")
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Source(_Strict):
-    title: str = Field(min_length=1)
-    url: Optional[str] = None
-
-
-class Category(_Strict):
+class Category(StrictModel):
     """A category of a cue file: what its cues signal, and the directions and scopes they may have."""
 
     meaning: str = Field(min_length=1)
@@ -52,7 +44,7 @@ class Category(_Strict):
     scopes: list[str] = Field(default_factory=list, description="scopes of its forward and backward cues")
 
 
-class Entry(_Strict):
+class Entry(StrictModel):
     """What every entry of a vocabulary has: its words (a phrase or a pattern) and its source."""
 
     phrase: Optional[str] = Field(default=None, description="the literal words")
@@ -140,10 +132,10 @@ class Term(Entry):
         return {True: "yes", False: "no"}.get(v, v) if isinstance(v, bool) else v
 
 
-class _VocabFile(_Strict):
+class _VocabFile(StrictModel):
     """What every vocabulary file has: sources, word lists, parameters, keywords."""
 
-    sources: dict[str, Source] = Field(min_length=1)
+    sources: dict[str, VocabSource] = Field(min_length=1)
     lists: dict[str, list[str]] = Field(default_factory=dict, description="word lists a pattern names as {name}")
     parameters: dict[str, int] = Field(default_factory=dict)
     keywords: list[str] = Field(default_factory=list, description="substrings one of which every match contains "
