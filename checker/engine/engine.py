@@ -102,6 +102,7 @@ class Engine:
             if family.value in self._family_checks:
                 self._rulesets[family.value] = f"{prefix}_{family.value}"
         self._chunks: dict[str, list[tuple[str, list[Check]]]] = {}  # family -> its rulesets
+        self._ruleset_fields: dict[str, tuple[str, ...]] = {}  # ruleset -> the fact fields its checks test
         self._order = {key: i for i, key in enumerate(self.checks)}
         self._fields = {key: fields(check.condition) for key, check in self.checks.items()}
 
@@ -133,6 +134,8 @@ class Engine:
                     rules[check.key] = {"all": [{"m": to_durable(condition)}], "run": self._action(check.key)}
                 rules[SENTINEL] = {"all": [{"m": {"$ex": {"family": 1}}}], "run": _no_op}
                 self._host.set_rulesets({name: rules})
+                tested = {f for check in checks for f in self._fields[check.key]}
+                self._ruleset_fields[name] = tuple(sorted(tested - {"family"}))
             self._compiled.add(family)
         return [name for name, _ in self._chunks[family]]
 
@@ -160,7 +163,10 @@ class Engine:
         self._recording[sid] = fired = set()
         try:
             for ruleset in self._compile(fact["family"]):
-                self._assert(ruleset, {**fact, "sid": sid})
+                # durable-rules serializes and parses every field asserted: send only those the
+                # ruleset's checks test (a fact carries every kind's fields, ~150)
+                self._assert(ruleset, {"family": fact["family"], "sid": sid,
+                                       **{f: fact[f] for f in self._ruleset_fields[ruleset]}})
         finally:
             del self._recording[sid]
         return [

@@ -137,7 +137,7 @@ def item_attributes(item: NormalizedItem, kb: KnowledgeBase) -> dict[str, list]:
     or none, so that a rule naming an attribute the item lacks does not apply."""
     given = item.attributes
     out = {}
-    for name in sorted({n for rule in kb.rules for n in rule.applies_to.item}):
+    for name in kb.item_attribute_names:
         value = given.get(name)
         out[item_field(name)] = [] if value is None else list(value) if isinstance(value, (list, tuple)) else [value]
     return out

@@ -90,6 +90,8 @@ class KnowledgeBase:
         self._by_id = {r.id: r for r in self.rules}
         self._categories = {m.category.id: m.category for m in self.conditions + self.surgeries}
         self._diagnoses = None
+        # the item attributes some rule tests (applies_to.item), read for every item's fact
+        self.item_attribute_names = tuple(sorted({n for r in self.rules for n in r.applies_to.item}))
 
     @property
     def diagnoses(self):
