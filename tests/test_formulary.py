@@ -264,6 +264,16 @@ def test_status_words_are_read_whatever_their_case_and_hyphen(tmp_path, word, st
     assert kb.drug_lists[0].lookup("Naproxen").status == status
 
 
+@pytest.mark.parametrize("word,flag,days", [("Yes", "yes", None), ("y", "yes", None), ("NO", "no", None),
+                                             ("", "not_stated", None), ("4-day supply", "yes", 4),
+                                             ("4 days", "yes", 4), ("7", "yes", 7), ("Yes (4 days)", "yes", 4)])
+def test_fill_cells_are_yes_no_blank_or_a_days_supply(tmp_path, word, flag, days):
+    kb = load_kb(packs=[write_pack(tmp_path, "p", f'{HEADER}\nTramadol,Non-Exempt,"{word}","{word}"\n')])
+    entry = kb.drug_lists[0].lookup("tramadol")
+    assert (entry.special_fill, entry.special_fill_days) == (flag, days)
+    assert (entry.perioperative_fill, entry.perioperative_fill_days) == (flag, days)
+
+
 # ------------------------------------------------------------------ malformed files: one line, exit 2
 
 def _oversize(pack: Path) -> None:
@@ -358,8 +368,9 @@ def test_the_sample_pack_is_labelled_an_illustration_and_its_request_reads_every
     with_pack = json.loads(imr_check("check", "--rules", SAMPLE_PACK, SAMPLE_REQUEST, "--json").stdout)["items"]
     without = json.loads(imr_check("check", SAMPLE_REQUEST, "--json").stdout)["items"]
     formulary = [dict(i["understood"]["details"])["Formulary"] for i in with_pack]
-    assert [f.split(" (")[0] for f in formulary] == [
-        "exempt", "non-exempt, special fill", "non-exempt, special fill and perioperative fill", "unlisted"]
-    assert all("MTUS Drug List example-not-dwc, effective 2019-01-01, pack example-drug-list" in f for f in formulary)
+    source = " (MTUS Drug List example-not-dwc, effective 2019-01-01, pack example-drug-list)"
+    assert formulary == [s + source for s in (
+        "exempt", "non-exempt, special fill", "non-exempt, special fill (4-day supply) and perioperative fill "
+        "(4-day supply)", "unlisted")]
     assert [i["decision"] for i in with_pack] == [i["decision"] for i in without]
     assert all(dict(i["understood"]["details"])["Formulary"].startswith("unknown") for i in without)

@@ -11,8 +11,10 @@ The file (policy):
      case-insensitively, punctuation and spacing ignored ("Drug Ingredient", "Exempt/Non-Exempt",
      "Special Fill", "Perioperative Fill"; HEADERS below). The ingredient and status columns are
      required; Special Fill and Perioperative Fill are optional.
-  3. Status: Exempt or Non-Exempt (case, spaces and hyphens ignored). Fill flags: Yes/Y/No/N; a blank
-     cell or a missing column is `not_stated` (the list does not say, and no meaning is guessed).
+  3. Status: Exempt or Non-Exempt (case, spaces and hyphens ignored). Fill flags: Yes/Y/No/N, or the
+     supply the fill allows in days ("4-day supply", "4 days", "4"; the list's header says a fill's
+     "Supply not to exceed #days indicated", FACTS-beyond-physmed F2 source), read as yes with that
+     supply; a blank cell or a missing column is `not_stated` (the list does not say; no meaning guessed).
   4. An ingredient on several rows (the spreadsheet lists some per dosage form) takes the strictest
      of its rows: non-exempt over exempt; a fill flag is yes only when every row says yes.
   5. Anything else is one error line naming the file, the line and the column, and what was expected.
@@ -67,6 +69,8 @@ class Entry:
     special_fill: str  # yes | no | not_stated
     perioperative_fill: str
     line: int
+    special_fill_days: Optional[int] = None  # the supply the fill allows, when the cell gives it
+    perioperative_fill_days: Optional[int] = None
 
 
 @dataclass(eq=False)  # compared and hashed by identity: one loaded file
@@ -89,10 +93,28 @@ def _stricter(a: str, b: str, order) -> str:
     return a if order.index(a) >= order.index(b) else b
 
 
+def _fewer(a: Optional[int], b: Optional[int]) -> Optional[int]:
+    return min(a, b) if a is not None and b is not None else a if b is None else b
+
+
 def _merge(old: Entry, new: Entry) -> Entry:
     return Entry(old.name, _stricter(old.status, new.status, STRICTNESS),
                  _stricter(old.special_fill, new.special_fill, _FLAG_STRICTNESS),
-                 _stricter(old.perioperative_fill, new.perioperative_fill, _FLAG_STRICTNESS), old.line)
+                 _stricter(old.perioperative_fill, new.perioperative_fill, _FLAG_STRICTNESS), old.line,
+                 _fewer(old.special_fill_days, new.special_fill_days),
+                 _fewer(old.perioperative_fill_days, new.perioperative_fill_days))
+
+
+_SUPPLY = re.compile(r"^(?:yes |y )?(\d{1,3}) ?(?:day|days)?(?: supply)?$")
+
+
+def _flag(cell: str) -> tuple[Optional[str], Optional[int]]:
+    """yes / no / not_stated and the days' supply a fill cell gives (policy 3); None: unreadable."""
+    words = _norm(cell)
+    if words in FLAG_WORDS:
+        return FLAG_WORDS[words], None
+    m = _SUPPLY.match(words)
+    return ("yes", int(m.group(1))) if m else (None, None)
 
 
 def _read_text(path: Path) -> str:
@@ -170,13 +192,14 @@ def load_drug_list(path: Path, pack: str, version: str, effective: dt.date) -> D
         status = STATUS_WORDS.get(_norm(cell("status")).replace(" ", ""))
         if status is None:
             raise InputError(path, where("status"), f"unknown status {cell('status')!r}; expected Exempt or Non-Exempt")
-        flags = {}
+        flags, days = {}, {}
         for column in ("special_fill", "perioperative_fill"):
-            flag = FLAG_WORDS.get(_norm(cell(column)))
-            if flag is None:
-                raise InputError(path, where(column), f"unknown value {cell(column)!r}; expected Yes, No, Y, N or blank")
-            flags[column] = flag
-        entry = Entry(name, status, flags["special_fill"], flags["perioperative_fill"], n)
+            flags[column], days[column] = _flag(cell(column))
+            if flags[column] is None:
+                raise InputError(path, where(column), f"unknown value {cell(column)!r}; expected Yes, No, Y, N, "
+                                 "a days' supply (4-day supply) or blank")
+        entry = Entry(name, status, flags["special_fill"], flags["perioperative_fill"], n,
+                      days["special_fill"], days["perioperative_fill"])
         key = ingredient_key(name)
         out.entries[key] = _merge(out.entries[key], entry) if key in out.entries else entry
     if not out.entries:

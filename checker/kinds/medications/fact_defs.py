@@ -49,6 +49,9 @@ FACT_DEFS = (
     ("formulary_special_fill", "tri", "the MTUS Drug List marks the drug for Special Fill (8 CCR 9792.27.12)"),
     ("formulary_perioperative_fill", "tri",
      "the MTUS Drug List marks the drug for Perioperative Fill (8 CCR 9792.27.13)"),
+    ("formulary_special_fill_days", "number", "the days' supply the MTUS Drug List allows a Special Fill of the drug"),
+    ("formulary_perioperative_fill_days", "number",
+     "the days' supply the MTUS Drug List allows a Perioperative Fill of the drug"),
     ("formulary_list", "text", "the MTUS Drug List the status was read from (version, effective date, pack); "
      "empty when none"),
 )

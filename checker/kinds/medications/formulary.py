@@ -14,11 +14,15 @@ Policy:
    regulation's words (no section read here addresses combinations): an exempt drug is one the
    formulary lets be dispensed without prospective review, and a product whose non-exempt or
    unlisted ingredient would need that review cannot escape it through an exempt partner.
+   Related text (8 CCR 9792.27.16(c), http://www.dir.ca.gov/t8/9792_27_16.html, read in a search
+   excerpt): the DWC's product listing "shall include combination drugs with multiple active
+   ingredients only if the combination of active ingredients is listed on the MTUS Drug List";
+   hence a row naming the combination is read first (policy 3).
    Unlisted is strictest because special and perioperative fills are open to listed non-exempt
    drugs only (8 CCR 9792.27.12-.13, FACTS-beyond-physmed F4-F5).
 5. Fill flags (yes / no / not_stated) come from the ingredients that set the status: yes only when
-   each says yes, no when one says no. An unlisted drug has none (no); unknown or compounded:
-   not_stated.
+   each says yes, no when one says no; the days' supply the list allows, the fewest of theirs (-1:
+   not given). An unlisted drug has none (no); unknown or compounded: not_stated.
 """
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ import datetime as dt
 from functools import lru_cache
 from typing import Optional
 
+from checker.engine.fact_fields import UNKNOWN
 from checker.kb.drug_list import DrugList, Entry, ingredient_key
 
 FORMULARY_START = dt.date(2018, 1, 1)  # 8 CCR 9792.27.3
@@ -56,7 +61,8 @@ def _strictest(values, order) -> str:
 def status(generics: list[str], compounded: bool, drug_list: Optional[DrugList], day: dt.date) -> dict:
     """The formulary facts of one item (fact_defs: formulary_status, _special_fill, _perioperative_fill)."""
     unknown = {"formulary_status": "unknown", "formulary_special_fill": "not_stated",
-               "formulary_perioperative_fill": "not_stated"}
+               "formulary_perioperative_fill": "not_stated", "formulary_special_fill_days": UNKNOWN,
+               "formulary_perioperative_fill_days": UNKNOWN}
     if day < FORMULARY_START:
         return unknown
     if compounded:  # whatever the list says of its ingredients (policy 2)
@@ -67,11 +73,15 @@ def status(generics: list[str], compounded: bool, drug_list: Optional[DrugList],
     whole = index.get(frozenset(ingredient_key(g) for g in generics))
     entries = [whole] if whole is not None else [index.get(frozenset({ingredient_key(g)})) for g in generics]
     if any(e is None for e in entries):
-        return {"formulary_status": "unlisted", "formulary_special_fill": "no", "formulary_perioperative_fill": "no"}
+        return {**unknown, "formulary_status": "unlisted", "formulary_special_fill": "no",
+                "formulary_perioperative_fill": "no"}
     worst = _strictest([e.status for e in entries], ORDER)
     setting = [e for e in entries if e.status == worst]
     return {
         "formulary_status": worst,
         "formulary_special_fill": _strictest([e.special_fill for e in setting], _FLAG_ORDER),
         "formulary_perioperative_fill": _strictest([e.perioperative_fill for e in setting], _FLAG_ORDER),
+        "formulary_special_fill_days": min((e.special_fill_days for e in setting if e.special_fill_days), default=UNKNOWN),
+        "formulary_perioperative_fill_days": min(
+            (e.perioperative_fill_days for e in setting if e.perioperative_fill_days), default=UNKNOWN),
     }

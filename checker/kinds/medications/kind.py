@@ -85,9 +85,11 @@ class Medications(ServiceKind):
                 return []
             return [("Formulary", "unknown (no MTUS Drug List in force on this date is loaded; a rule pack's "
                                   "_drug_list.csv)")]
-        flags = [name for name, key in (("special fill", "formulary_special_fill"),
-                                         ("perioperative fill", "formulary_perioperative_fill"))
-                 if fact.get(key) == "yes"]
+        flags = []
+        for name, key in (("special fill", "formulary_special_fill"), ("perioperative fill", "formulary_perioperative_fill")):
+            if fact.get(key) == "yes":
+                days = fact.get(f"{key}_days", -1)
+                flags.append(f"{name} ({days}-day supply)" if days is not None and days > 0 else name)
         marked = f", {' and '.join(flags)}" if flags else ""
         return [("Formulary", f"{status.replace('_', '-')}{marked} ({fact.get('formulary_list')})")]
 
