@@ -350,7 +350,8 @@ def _understood(item: NormalizedItem, fact: dict, day: dt.date, prior: Optional[
         regions=fact.get("regions", []), conditions=fact.get("conditions", []),
         authorized_visits=item.authorized_visits, prior_visits=prior,
         functional_improvement=fact.get("fi", "not_stated"), guideline_date=day,
-        kind=item.family.kind.value, details=kind_of(item.family).understood(item),
+        kind=item.family.kind.value,
+        details=kind_of(item.family).understood(item) + kind_of(item.family).understood_facts(fact),
     )
 
 

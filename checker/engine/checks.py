@@ -73,7 +73,17 @@ def applicability(rule: Rule) -> Cond:
                   Cmp("linked_surgery", "!=", "")]
     for name, values in a.item.items():  # item attributes travel as lists: item_<name>
         parts.append(AnyOf(item_field(name), tuple(values)))
+    for name, values in a.facts.items():  # one of these values of a (scalar) fact field
+        parts.append(either(*(Cmp(name, "==", _fact_value(name, v)) for v in values)))
     return all_of(*parts)
+
+
+def _fact_value(name: str, value):
+    """YAML reads a bare yes/no as true/false: for a yes/no (tri) fact it means "yes"/"no"."""
+    known = fact_fields.field(name)
+    if known is not None and known.type == "tri" and isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
 
 
 def item_field(name: str) -> str:

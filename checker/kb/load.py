@@ -7,12 +7,16 @@ The rule base is found in $IMR_RULES_DIR, else inside the installed package
 Rule packs (`--rules DIR`, or $IMR_RULE_PACKS, directories separated by the path separator)
 add rule files to the bundled base: a pack holds rule files (*.yaml) and may add sources
 (_sources.yaml) and categories (_categories.yaml) of its own, and name itself in _pack.yaml.
+A pack may hold the MTUS Drug List the user loads (_drug_list.csv, checker.kb.drug_list), with its
+version and effective date in _pack.yaml (`drug_list: {version, effective}`); several packs may each
+hold a version, and an item is read against the one in force on its date (KnowledgeBase.drug_list_on).
 A pack rule with the id and edition (effective from) of a bundled rule replaces it; the
 same id with another edition is an error, so a pack never shadows a rule by accident.
 Packs are validated by the same schema, with the same one-line errors.
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from dataclasses import dataclass, field
@@ -28,6 +32,7 @@ from checker.engine import fact_fields
 from checker.kinds.registry import all_kinds, kind_of
 from checker.errors import InputError, from_validation_error
 from checker.files import BadFile, read_bounded
+from checker.kb.drug_list import DRUG_LIST_FILE, DrugList, load_drug_list
 from checker.kb.schema import CategoriesFile, Category, Rule, RuleFile, Source, SourcesFile
 from checker.vocab import Region
 
@@ -82,6 +87,11 @@ class KnowledgeBase:
     rule_packs: dict[str, str] = field(default_factory=dict)  # rule id -> pack name (pack rules only)
     packs: list["Pack"] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)  # every file read, for fingerprints
+    drug_lists: list[DrugList] = field(default_factory=list)  # the packs' MTUS Drug Lists, by effective date
+
+    def drug_list_on(self, day: dt.date) -> Optional[DrugList]:
+        """The loaded MTUS Drug List in force on `day`: the latest effective on or before it."""
+        return next((d for d in reversed(self.drug_lists) if d.effective <= day), None)
 
     def rule(self, rule_id: str) -> Rule:
         return self._by_id[rule_id]
@@ -200,8 +210,20 @@ def _check_references(path: Path, rule: Rule, sources: dict, conditions: set, su
                 bad = sorted(map(str, set(values) - set(attribute.values)))[0]
                 raise InputError(path, f"{where}: applies_to.item.{name}",
                                  f"unknown value {bad!r}; expected one of {', '.join(map(str, attribute.values))}")
-    if rule.criteria:
+    if rule.criteria or rule.applies_to.facts:
         all_kinds()  # the kinds (and the clinical fields they share) register their fact fields on import
+    for name, values in rule.applies_to.facts.items():
+        known = fact_fields.field(name)
+        place = f"{where}: applies_to.facts.{name}"
+        if known is None or known.type not in ("text", "tri", "bool"):
+            names = sorted(n for n, f in fact_fields.all_fields().items() if f.type in ("text", "tri", "bool"))
+            raise InputError(path, place, f"unknown fact {name!r}; expected one of {', '.join(names)}")
+        if known.type == "bool" and not all(isinstance(v, bool) for v in values):
+            raise InputError(path, place, f"{name} is a true/false fact; expected true or false")
+        if known.type == "tri" and not all(isinstance(v, bool) or v in ("yes", "no", "not_stated") for v in values):
+            raise InputError(path, place, f"{name} is a yes/no fact; expected yes, no or not_stated")
+        if known.type == "text" and not all(isinstance(v, str) for v in values):
+            raise InputError(path, place, f"{name} is a text fact; expected words")
     for i, c in enumerate(rule.criteria):
         known = fact_fields.field(c.fact)
         place = f"{where}: criteria[{i}].fact"
@@ -226,6 +248,20 @@ class PackInfo(BaseModel):
     name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     description: Optional[str] = None
     licence: Optional[str] = None  # e.g. whose licensed guideline text the rules encode
+    drug_list: Optional["DrugListInfo"] = None  # required when the pack holds _drug_list.csv
+
+
+class DrugListInfo(BaseModel):
+    """What the CSV does not say of itself: which version of the MTUS Drug List it is, from when."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: str = Field(min_length=1)  # as the DWC names it, e.g. "v.6"
+    effective: dt.date  # the date the version takes effect (its Administrative Director order)
+    source: Optional[str] = None  # where the file came from (the DWC page, the AD order)
+
+
+PackInfo.model_rebuild()
 
 
 @dataclass(frozen=True)
@@ -233,6 +269,7 @@ class Pack:
     name: str
     directory: Path
     description: Optional[str] = None
+    drug_list: Optional[DrugListInfo] = None
 
 
 def pack_dirs_from_env() -> list[Path]:
@@ -245,7 +282,20 @@ def _load_pack_info(directory: Path) -> Pack:
     if not path.exists():
         return Pack(directory.name, directory)
     info = _validate(PackInfo, path, _read_yaml(path))
-    return Pack(info.name, directory, info.description)
+    return Pack(info.name, directory, info.description, info.drug_list)
+
+
+def _load_pack_drug_list(pack: Pack) -> Optional[DrugList]:
+    path = pack.directory / DRUG_LIST_FILE
+    if not path.exists():
+        if pack.drug_list is not None:
+            raise InputError(pack.directory / PACK_FILE, "drug_list", f"names a drug list but the pack holds no {DRUG_LIST_FILE}")
+        return None
+    if pack.drug_list is None:
+        raise InputError(pack.directory / PACK_FILE, "drug_list", (
+            f"required when the pack holds {DRUG_LIST_FILE}: the list's version and effective date, "
+            "e.g. drug_list: {version: v.6, effective: 2020-01-15}"))
+    return load_drug_list(path, pack.name, pack.drug_list.version, pack.drug_list.effective)
 
 
 def load_kb(directory: Path | str | None = None, packs: list[Path | str] | tuple = ()) -> KnowledgeBase:
@@ -258,6 +308,7 @@ def load_kb(directory: Path | str | None = None, packs: list[Path | str] | tuple
     conditions, surgeries = list(cats.conditions), list(cats.surgeries)
 
     pack_list: list[Pack] = []
+    drug_lists: list[DrugList] = []
     for pack_dir in map(Path, packs):
         if not pack_dir.is_dir():
             raise InputError(pack_dir, None, "rule pack directory not found; expected a directory of rule files")
@@ -265,6 +316,15 @@ def load_kb(directory: Path | str | None = None, packs: list[Path | str] | tuple
         if any(p.name == pack.name for p in pack_list):
             raise InputError(pack_dir, None, f"a rule pack named {pack.name!r} is already loaded")
         pack_list.append(pack)
+        drug_list = _load_pack_drug_list(pack)
+        if drug_list is not None:
+            same = next((d for d in drug_lists if d.effective == drug_list.effective), None)
+            if same is not None:
+                raise InputError(drug_list.path, None, (
+                    f"a drug list effective {drug_list.effective} is already loaded from pack {same.pack}; "
+                    "expected one list per effective date"))
+            drug_lists.append(drug_list)
+            files.append(drug_list.path)
         if (pack_dir / SOURCES_FILE).exists():
             path = pack_dir / SOURCES_FILE
             files.append(path)
@@ -323,6 +383,7 @@ def load_kb(directory: Path | str | None = None, packs: list[Path | str] | tuple
         rule_packs=from_pack,
         packs=pack_list,
         files=files,
+        drug_lists=sorted(drug_lists, key=lambda d: d.effective),
     )
 
 

@@ -174,6 +174,9 @@ class AppliesTo(Strict):
     surgery_status: list[Literal["certified", "denied", "pending"]] = Field(default_factory=list)
     # item attributes of the family's kind, e.g. {modality: [mri, ct]} (checker.kinds); empty: any
     item: dict[str, list[Union[str, int, bool]]] = Field(default_factory=dict)
+    # fact fields of the item with their values (checker.engine.fact_fields: text, yes/no or bool
+    # facts), e.g. {formulary_status: [non_exempt]}: the rule applies when each field has one of them
+    facts: dict[str, list[Union[str, bool]]] = Field(default_factory=dict)
 
 
 class Prerequisite(Strict):

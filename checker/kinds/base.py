@@ -67,6 +67,10 @@ class ServiceKind:
         count = int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else item.visits
         return count, str(item.attributes.get("quantity_unit") or self.quantity_unit), True
 
+    def understood_facts(self, fact: dict) -> list[tuple[str, str]]:
+        """(label, value) lines the reports add from the item's fact (what the rule base's data says of it)."""
+        return []
+
     def understood(self, item) -> list[tuple[str, str]]:
         """(label, value) lines the reports show for `item`: its attributes by default."""
         lines = []

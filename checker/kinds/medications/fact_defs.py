@@ -43,4 +43,15 @@ FACT_DEFS = (
     ("active_care", "tri", "active care (therapy, chiropractic, acupuncture, home exercise) given or continued"),
     ("special_fill_window", "bool", "within 7 days after the injury (formulary special fill)"),
     ("perioperative_fill_window", "bool", "within 4 days of a surgery (formulary perioperative fill)"),
+    ("formulary_status", "text", "the drug's status on the MTUS Drug List loaded from a rule pack (8 CCR "
+     "9792.27.1-.23): exempt, non_exempt, unlisted, compounded, or unknown (no list loaded, or a date before "
+     "2018-01-01 or before the list's effective date); a product takes its strictest ingredient's"),
+    ("formulary_special_fill", "tri", "the MTUS Drug List marks the drug for Special Fill (8 CCR 9792.27.12)"),
+    ("formulary_perioperative_fill", "tri",
+     "the MTUS Drug List marks the drug for Perioperative Fill (8 CCR 9792.27.13)"),
+    ("formulary_special_fill_days", "number", "the days' supply the MTUS Drug List allows a Special Fill of the drug"),
+    ("formulary_perioperative_fill_days", "number",
+     "the days' supply the MTUS Drug List allows a Perioperative Fill of the drug"),
+    ("formulary_list", "text", "the MTUS Drug List the status was read from (version, effective date, pack); "
+     "empty when none"),
 )

@@ -18,6 +18,8 @@ Policy (numbers are -1 when unknown; yes/no facts are not_stated when the record
 4. GI risk, opioid monitoring and oral intake: Clinical.medications; the last urine drug test by date.
 5. MTUS Drug Formulary windows (8 CCR 9792.27.12-13): special fill within 7 days after the injury,
    perioperative fill within 4 days before or after a surgery.
+6. MTUS Drug Formulary status on the list the user loaded, in force on the guideline date
+   (checker.kinds.medications.formulary).
 """
 from __future__ import annotations
 
@@ -27,7 +29,7 @@ from checker.engine.fact_fields import UNKNOWN
 from checker.request.clinical import DrugStatus, DrugTestResult, DrugUse, RedFlagName
 from checker.vocab import Family, Tri
 
-from . import criteria
+from . import criteria, formulary
 from .mentions import classes_of, resolve_cached
 
 ACUTE_DAYS = 28  # Opioids TG 2016 section 1: acute pain, up to four weeks (checker.engine.facts.ACUTE_DAYS)
@@ -199,7 +201,16 @@ def item_facts(item, context) -> dict:
         "active_care": _active_care(request).value,
         "special_fill_window": injury_days is not None and 0 <= injury_days <= SPECIAL_FILL_DAYS,
         "perioperative_fill_window": any(d <= PERIOPERATIVE_DAYS for d in surgery_days),
+        **_formulary(generics, bool(attrs.get("compounded")), context),
     }
+
+
+def _formulary(generics: list[str], compounded: bool, context) -> dict:
+    day = context.dates.guideline
+    drug_list = context.kb.drug_list_on(day)
+    facts = formulary.status(generics, compounded, drug_list, day)
+    facts["formulary_list"] = drug_list.label if drug_list and facts["formulary_status"] != "unknown" else ""
+    return facts
 
 
 def _pain_severity(meds) -> Tri:

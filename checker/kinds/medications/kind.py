@@ -12,7 +12,8 @@
    one); a drug request without one is incomplete, which the rule of FACTS-beyond-physmed X2 says in
    its own finding rather than the decision's generic "no quantity".
 4. Report lines: the drug as understood (name, ingredients, class, strength, form, quantity,
-   directions, days' supply, MME a day, what the line leaves out).
+   directions, days' supply, MME a day, what the line leaves out) and its status on the MTUS Drug
+   List loaded from a rule pack, with the list's version.
 """
 from __future__ import annotations
 
@@ -71,6 +72,26 @@ class Medications(ServiceKind):
         from .facts import item_facts
 
         return item_facts(item, context)
+
+    def understood_facts(self, fact: dict) -> list[tuple[str, str]]:
+        """The drug's MTUS Drug List status and the list it came from (checker.kinds.medications.formulary)."""
+        status = fact.get("formulary_status")
+        if fact.get("family") != Family.medication.value or status is None:
+            return []
+        if status == "unknown":  # said only where the formulary applies (8 CCR 9792.27.3)
+            from .formulary import FORMULARY_START
+
+            if fact.get("day", 0) < FORMULARY_START.toordinal():
+                return []
+            return [("Formulary", "unknown (no MTUS Drug List in force on this date is loaded; a rule pack's "
+                                  "_drug_list.csv)")]
+        flags = []
+        for name, key in (("special fill", "formulary_special_fill"), ("perioperative fill", "formulary_perioperative_fill")):
+            if fact.get(key) == "yes":
+                days = fact.get(f"{key}_days", -1)
+                flags.append(f"{name} ({days}-day supply)" if days is not None and days > 0 else name)
+        marked = f", {' and '.join(flags)}" if flags else ""
+        return [("Formulary", f"{status.replace('_', '-')}{marked} ({fact.get('formulary_list')})")]
 
     def quantity(self, item) -> tuple[Optional[int], str, bool]:
         a = item.attributes
