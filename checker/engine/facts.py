@@ -102,8 +102,14 @@ def patient_regions(request: TreatmentRequest, kb: KnowledgeBase, conditions: li
     for d in request.patient.diagnoses:
         regions |= set(kb.diagnosis_regions(d.text, d.code))
         if d.text:
-            regions |= set(detect_regions(d.text))
+            regions |= _regions_named(d.text)
     return sorted(regions, key=lambda r: r.value)
+
+
+@lru_cache(maxsize=4096)
+def _regions_named(diagnosis: str) -> frozenset[Region]:
+    """The regions a diagnosis's words name; memoized: the same diagnoses recur across requests."""
+    return frozenset(detect_regions(diagnosis))
 
 
 def _prior(request: TreatmentRequest, family: Family) -> PriorCourse | None:
