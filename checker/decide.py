@@ -518,25 +518,30 @@ def _confidence(deciding: list[Finding], fact: dict, kb: KnowledgeBase, day: dt.
     return "high", "rests on MTUS lines confirmed against real IMR letters"
 
 
-_SCOPED_MTUS: dict[int, tuple[KnowledgeBase, list]] = {}
+_SCOPED_MTUS: dict[int, tuple[KnowledgeBase, list, dict]] = {}
 
 
-def _scoped_mtus(kb: KnowledgeBase) -> list:
-    """The MTUS sources scoped to body parts or chronic pain, each with its region values (once per base)."""
+def _scoped_mtus(kb: KnowledgeBase) -> tuple[list, dict]:
+    """The MTUS sources scoped to body parts or chronic pain, each with its region values, and a
+    memo of governing_mtus's answers; made once per rule base."""
     hit = _SCOPED_MTUS.get(id(kb))
     if hit is None or hit[0] is not kb:
         scoped = [(src, frozenset(r.value for r in src.regions)) for src in kb.sources.values()
                   if src.tier == "mtus" and src.scope in ("body_part", "chronic_pain")]
-        hit = _SCOPED_MTUS[id(kb)] = (kb, scoped)
-    return hit[1]
+        hit = _SCOPED_MTUS[id(kb)] = (kb, scoped, {})
+    return hit[1], hit[2]
 
 
 def governing_mtus(kb: KnowledgeBase, fact: dict, day: dt.date) -> list[str]:
     """The MTUS guidelines in force on `day` for the item's regions (and chronic pain when chronic)."""
-    regions = set(fact.get("regions", []))
+    scoped, memo = _scoped_mtus(kb)
+    regions = frozenset(fact.get("regions", []))
     chronic = fact.get("phase") == "chronic"
+    key = (regions, chronic, day)
+    if key in memo:
+        return list(memo[key])
     out = []
-    for src, src_regions in _scoped_mtus(kb):
+    for src, src_regions in scoped:
         if src.scope == "body_part" and not regions & src_regions:
             continue
         if src.scope == "chronic_pain" and not chronic:
@@ -544,6 +549,9 @@ def governing_mtus(kb: KnowledgeBase, fact: dict, day: dt.date) -> list[str]:
         edition = src.edition_on(day)
         if edition is not None:
             out.append(f"{src.title}, {edition.label}")
+    if len(memo) >= 4096:
+        memo.clear()
+    memo[key] = tuple(out)
     return out
 
 
