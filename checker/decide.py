@@ -555,10 +555,26 @@ def governing_mtus(kb: KnowledgeBase, fact: dict, day: dt.date) -> list[str]:
     return out
 
 
+_PRIMARY_LINES: dict[int, tuple[KnowledgeBase, dict[Family, list[Rule]]]] = {}
+
+
+def _primary_lines(kb: KnowledgeBase) -> dict[Family, list[Rule]]:
+    """Each family's primary rules other than postsurgical ones, in rule-base order (once per base)."""
+    hit = _PRIMARY_LINES.get(id(kb))
+    if hit is None or hit[0] is not kb:
+        lines: dict[Family, list[Rule]] = {}
+        for r in kb.rules:
+            if r.primary and r.kind != "postsurgical":
+                for family in dict.fromkeys(r.family):
+                    lines.setdefault(family, []).append(r)
+        hit = _PRIMARY_LINES[id(kb)] = (kb, lines)
+    return hit[1]
+
+
 def _uncovered_reason(item: NormalizedItem, fact: dict, kb: KnowledgeBase, day: dt.date) -> tuple[str, bool]:
     """Why no rule covers the item, and whether that is because of the date alone."""
     label = item.family.label.lower()
-    lines = [r for r in kb.rules if item.family in r.family and r.primary and r.kind != "postsurgical"]
+    lines = _primary_lines(kb).get(item.family, [])
     if lines and not any(r.effective.in_force(day) for r in lines):
         first = min(r.effective.start for r in lines)
         ends = [r.effective.end for r in lines]

@@ -194,9 +194,25 @@ def regions_meet(a: Iterable[Region], b: Iterable[Region]) -> bool:
     return False
 
 
+_SITES: dict[int, tuple[KnowledgeBase, dict[str, dict[str, frozenset[Region]]]]] = {}
+
+
 def surgery_sites(procedure: str, kb: KnowledgeBase) -> dict[str, frozenset[Region]]:
     """Each surgery category of `procedure` with its regions (empty: unknown), point 1 above;
-    a procedure in no category is keyed "" with the regions its text names."""
+    a procedure in no category is keyed "" with the regions its text names. Memoized per rule
+    base: a patient's surgeries are read for every request about them."""
+    hit = _SITES.get(id(kb))
+    if hit is None or hit[0] is not kb:
+        hit = _SITES[id(kb)] = (kb, {})
+    memo = hit[1]
+    if procedure not in memo:
+        if len(memo) >= 4096:
+            memo.clear()
+        memo[procedure] = _read_surgery_sites(procedure, kb)
+    return dict(memo[procedure])
+
+
+def _read_surgery_sites(procedure: str, kb: KnowledgeBase) -> dict[str, frozenset[Region]]:
     sites: dict[str, frozenset[Region]] = {}
     for matcher in kb.surgeries:
         if not matcher.matches(procedure, None):
