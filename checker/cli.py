@@ -5,6 +5,7 @@ Heavy modules are imported inside the commands so `imr-check --help` starts fast
 from __future__ import annotations
 
 import errno
+import gc
 import logging
 import os
 import sys
@@ -168,8 +169,14 @@ app.command(cls=_Command)(letter)
 app.command(cls=_Command)(compare)
 
 
+GC_THRESHOLD = 10_000  # allocations between collections of the youngest generation (Python's default: 700)
+
+
 def main(prog_name: str | None = None) -> None:
     """Run the command; output that cannot be written (a full disk, a closed pipe) is one line and exit 2."""
+    # Start-up builds ~10^5 long-lived objects (pydantic models, the rule base, vocabularies);
+    # at the default threshold of 700 allocations the collector walks them ~230 times, ~0.1 s.
+    gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
     code = 0
     try:
         app(prog_name=prog_name)
@@ -181,6 +188,10 @@ def main(prog_name: str | None = None) -> None:
         sys.stdout.flush()  # here, not at interpreter exit, where a failure is a warning and exit 120
     except OSError as e:
         _output_failed(e)
+    # The interpreter's shutdown collects garbage over every object still alive (the rule base, the
+    # ICD-10-CM index): ~0.3 s of a 1 s `check`. Freezing them spares that walk; output is flushed
+    # above and atexit handlers (temporary directories, logging) still run.
+    gc.freeze()
     sys.exit(code)
 
 

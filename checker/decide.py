@@ -24,6 +24,7 @@ Precedence, as reviewers apply the guidelines (8 CCR 9792.21.1; FACTS.md section
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict
@@ -215,13 +216,26 @@ def _allows(check: Check, fact: dict) -> Optional[int]:
     return None
 
 
-_HEADS: dict[tuple[int, str, str], tuple[KnowledgeBase, Rule, Citation, str]] = {}
+@dataclass(frozen=True)
+class _RuleParts:
+    """What every finding of a rule shares under one edition of its source: made once (_parts)."""
+
+    citation: Citation
+    head: str  # the start of its message: "source, section (pages) rationale"
+    tier: int
+    tier_label: str
+    pack: Optional[str]
+    criterion_citations: dict[str, Citation]  # criteria rules: each criterion's own citation
+    requirement: object  # criteria rules: how the criteria combine (_requirement)
 
 
-def _head(rule: Rule, kb: KnowledgeBase, day: dt.date, editions: dict | None = None) -> tuple[Citation, str]:
-    """A rule's citation and the start of its message ("source, section (pages) rationale").
+_PARTS: dict[tuple[int, str, str], tuple[KnowledgeBase, Rule, _RuleParts]] = {}
 
-    Both depend only on the rule and the edition in force, so they are made once per edition.
+
+def _parts(rule: Rule, kb: KnowledgeBase, day: dt.date, editions: dict | None = None) -> _RuleParts:
+    """A rule's citation, message head, tier and criteria citations on `day`.
+
+    They depend only on the rule and the edition in force, so they are made once per edition.
     ``editions`` (source -> edition in force on ``day``) spares the findings of one decision
     from looking the edition up again for each rule of the same source.
     """
@@ -232,28 +246,35 @@ def _head(rule: Rule, kb: KnowledgeBase, day: dt.date, editions: dict | None = N
         if editions is not None:
             editions[rule.source] = edition
     key = (id(kb), rule.id, edition.label)
-    hit = _HEADS.get(key)
+    hit = _PARTS.get(key)
     if hit is not None and hit[0] is kb and hit[1] is rule:
-        return hit[2], hit[3]
+        return hit[2]
     cite = citation(rule, kb, day)
-    head = f"{cite.source}, {cite.section} ({pages_text(cite.pages)}) {rule.rationale.format_map(_TemplateParams(rule))}"
-    if len(_HEADS) >= 4096:
-        _HEADS.clear()
-    _HEADS[key] = (kb, rule, cite, head)
-    return cite, head
+    parts = _RuleParts(
+        citation=cite,
+        head=f"{cite.source}, {cite.section} ({pages_text(cite.pages)}) {rule.rationale.format_map(_TemplateParams(rule))}",
+        tier=rule_tier(rule, kb), tier_label=_tier_label(rule, kb), pack=kb.rule_packs.get(rule.id),
+        criterion_citations={c.id: Citation(source=cite.source, section=c.section or cite.section,
+                                            pages=c.pages or cite.pages) for c in rule.criteria},
+        requirement=_requirement(rule) if rule.kind == "criteria" else None,
+    )
+    if len(_PARTS) >= 4096:
+        _PARTS.clear()
+    _PARTS[key] = (kb, rule, parts)
+    return parts
 
 
 def _finding(rule: Rule, check: Check, firing: Firing, fact: dict, kb: KnowledgeBase, day: dt.date,
              superseded_by: Optional[str] = None, editions: dict | None = None,
              criteria: list[CriterionResult] | None = None) -> Finding:
-    cite, head = _head(rule, kb, day, editions)
+    parts = _parts(rule, kb, day, editions)
     sentence = _criteria_sentence(criteria) if criteria is not None else _check_sentence(rule, check, fact)
     return Finding(
         rule=rule.id, check=check.name, kind=rule.kind, effect=check.effect,
-        message=f"{head}: {sentence}.", citation=cite,
-        confidence=rule.confidence.level_on(day), tier=rule_tier(rule, kb), tier_label=_tier_label(rule, kb),
+        message=f"{parts.head}: {sentence}.", citation=parts.citation,
+        confidence=rule.confidence.level_on(day), tier=parts.tier, tier_label=parts.tier_label,
         values=firing.values,
-        allows=_allows(check, fact), superseded_by=superseded_by, pack=kb.rule_packs.get(rule.id),
+        allows=_allows(check, fact), superseded_by=superseded_by, pack=parts.pack,
         criteria=criteria or [],
     )
 
@@ -305,7 +326,7 @@ def _criteria_outcome(rule: Rule, hits: list[tuple[Check, Firing]], kb: Knowledg
                       editions: dict) -> tuple[Check, Firing, list[CriterionResult]]:
     """A criteria rule's outcome from its criteria's firings, as one check of the rule."""
     by_criterion = {check.criterion: (check, firing) for check, firing in hits}
-    cite, _ = _head(rule, kb, day, editions)
+    parts = _parts(rule, kb, day, editions)
     results, counted, values = [], {}, {}
     for c in rule.criteria:
         if c.id not in by_criterion:  # every criterion of an applicable rule fires exactly one check
@@ -317,10 +338,9 @@ def _criteria_outcome(rule: Rule, hits: list[tuple[Check, Firing]], kb: Knowledg
         results.append(CriterionResult(
             id=c.id, label=c.label, status=status, counted_as=counted[c.id], fact=c.fact,
             value=firing.values.get(c.fact),
-            citation=Citation(source=cite.source, section=c.section or cite.section, pages=c.pages or cite.pages),
-            missing=c.missing,
+            citation=parts.criterion_citations[c.id], missing=c.missing,
         ))
-    outcome = _combine(_requirement(rule), counted)
+    outcome = _combine(parts.requirement, counted)
     # Not compiled: the rule's outcome is combined here from the compiled checks of its criteria.
     check = Check(rule.id, outcome, condition=None, effect="ok" if outcome == "met" else "block")
     return check, Firing(rule.id, outcome, values), results
@@ -444,7 +464,7 @@ def decide(
         notes = []
         if rule.kind == "criteria":
             if check.effect == "block":
-                wanted = _wanted(_requirement(rule), {c.id: c.counted_as for c in criteria[rule.id]})
+                wanted = _wanted(_parts(rule, kb, day, editions).requirement, {c.id: c.counted_as for c in criteria[rule.id]})
                 notes += [c.missing for c in criteria[rule.id] if c.id in wanted and c.missing]
         elif check.effect in ("advise", "block", "limit") and rule.missing and check.name not in ("unspecified", "exceeds"):
             notes.append(rule.missing)
@@ -499,28 +519,63 @@ def _confidence(deciding: list[Finding], fact: dict, kb: KnowledgeBase, day: dt.
     return "high", "rests on MTUS lines confirmed against real IMR letters"
 
 
+_SCOPED_MTUS: dict[int, tuple[KnowledgeBase, list, dict]] = {}
+
+
+def _scoped_mtus(kb: KnowledgeBase) -> tuple[list, dict]:
+    """The MTUS sources scoped to body parts or chronic pain, each with its region values, and a
+    memo of governing_mtus's answers; made once per rule base."""
+    hit = _SCOPED_MTUS.get(id(kb))
+    if hit is None or hit[0] is not kb:
+        scoped = [(src, frozenset(r.value for r in src.regions)) for src in kb.sources.values()
+                  if src.tier == "mtus" and src.scope in ("body_part", "chronic_pain")]
+        hit = _SCOPED_MTUS[id(kb)] = (kb, scoped, {})
+    return hit[1], hit[2]
+
+
 def governing_mtus(kb: KnowledgeBase, fact: dict, day: dt.date) -> list[str]:
     """The MTUS guidelines in force on `day` for the item's regions (and chronic pain when chronic)."""
-    regions = set(fact.get("regions", []))
+    scoped, memo = _scoped_mtus(kb)
+    regions = frozenset(fact.get("regions", []))
     chronic = fact.get("phase") == "chronic"
+    key = (regions, chronic, day)
+    if key in memo:
+        return list(memo[key])
     out = []
-    for src in kb.sources.values():
-        if src.tier != "mtus" or src.scope not in ("body_part", "chronic_pain"):
-            continue
-        if src.scope == "body_part" and not regions & {r.value for r in src.regions}:
+    for src, src_regions in scoped:
+        if src.scope == "body_part" and not regions & src_regions:
             continue
         if src.scope == "chronic_pain" and not chronic:
             continue
         edition = src.edition_on(day)
         if edition is not None:
             out.append(f"{src.title}, {edition.label}")
+    if len(memo) >= 4096:
+        memo.clear()
+    memo[key] = tuple(out)
     return out
+
+
+_PRIMARY_LINES: dict[int, tuple[KnowledgeBase, dict[Family, list[Rule]]]] = {}
+
+
+def _primary_lines(kb: KnowledgeBase) -> dict[Family, list[Rule]]:
+    """Each family's primary rules other than postsurgical ones, in rule-base order (once per base)."""
+    hit = _PRIMARY_LINES.get(id(kb))
+    if hit is None or hit[0] is not kb:
+        lines: dict[Family, list[Rule]] = {}
+        for r in kb.rules:
+            if r.primary and r.kind != "postsurgical":
+                for family in dict.fromkeys(r.family):
+                    lines.setdefault(family, []).append(r)
+        hit = _PRIMARY_LINES[id(kb)] = (kb, lines)
+    return hit[1]
 
 
 def _uncovered_reason(item: NormalizedItem, fact: dict, kb: KnowledgeBase, day: dt.date) -> tuple[str, bool]:
     """Why no rule covers the item, and whether that is because of the date alone."""
     label = item.family.label.lower()
-    lines = [r for r in kb.rules if item.family in r.family and r.primary and r.kind != "postsurgical"]
+    lines = _primary_lines(kb).get(item.family, [])
     if lines and not any(r.effective.in_force(day) for r in lines):
         first = min(r.effective.start for r in lines)
         ends = [r.effective.end for r in lines]

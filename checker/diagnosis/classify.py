@@ -63,6 +63,7 @@ class ConditionClassifier:
         self._index = index
         self._regions = regions
         self._cache: dict[tuple[Optional[str], Optional[str]], Classification] = {}
+        self._region_cache: dict[tuple[Optional[str], Optional[str]], tuple[Region, ...]] = {}
 
     def of_code(self, code: str) -> list[str]:
         return [s.id for s in self.specs if code.startswith(s.prefixes)] if code else []
@@ -106,7 +107,16 @@ class ConditionClassifier:
         return list(self.explain(text, code).categories)
 
     def regions(self, text: Optional[str], code: Optional[str] = None) -> list[Region]:
-        """The regions the diagnosis's codes name (see the module policy)."""
+        """The regions the diagnosis's codes name (see the module policy); memoized like explain."""
+        key = (text, code)
+        hit = self._region_cache.get(key)
+        if hit is None:
+            hit = tuple(self._find_regions(text, code))
+            if len(self._region_cache) < 50_000:
+                self._region_cache[key] = hit
+        return list(hit)
+
+    def _find_regions(self, text: Optional[str], code: Optional[str]) -> list[Region]:
         why = self.explain(text, code)
         table = self._regions()
         found: set[Region] = set()

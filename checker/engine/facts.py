@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Literal
 
 from checker.engine.checks import item_field
@@ -101,8 +102,14 @@ def patient_regions(request: TreatmentRequest, kb: KnowledgeBase, conditions: li
     for d in request.patient.diagnoses:
         regions |= set(kb.diagnosis_regions(d.text, d.code))
         if d.text:
-            regions |= set(detect_regions(d.text))
+            regions |= _regions_named(d.text)
     return sorted(regions, key=lambda r: r.value)
+
+
+@lru_cache(maxsize=4096)
+def _regions_named(diagnosis: str) -> frozenset[Region]:
+    """The regions a diagnosis's words name; memoized: the same diagnoses recur across requests."""
+    return frozenset(detect_regions(diagnosis))
 
 
 def _prior(request: TreatmentRequest, family: Family) -> PriorCourse | None:
@@ -137,10 +144,16 @@ def item_attributes(item: NormalizedItem, kb: KnowledgeBase) -> dict[str, list]:
     or none, so that a rule naming an attribute the item lacks does not apply."""
     given = item.attributes
     out = {}
-    for name in kb.item_attribute_names:
+    for name, field in _item_fields(kb.item_attribute_names):
         value = given.get(name)
-        out[item_field(name)] = [] if value is None else list(value) if isinstance(value, (list, tuple)) else [value]
+        out[field] = [] if value is None else list(value) if isinstance(value, (list, tuple)) else [value]
     return out
+
+
+@lru_cache(maxsize=16)
+def _item_fields(names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """Each attribute name with its fact field (a rule base has one tuple of names)."""
+    return tuple((name, item_field(name)) for name in names)
 
 
 def _prior_min(course: PriorCourse | None) -> int:
@@ -149,15 +162,18 @@ def _prior_min(course: PriorCourse | None) -> int:
 
 @dataclass(frozen=True)
 class Patient:
-    """What every item of one request shares: the patient's condition categories and regions."""
+    """What every item of one request shares: the patient's condition categories and regions, and
+    the surgery categories of each of the request's surgeries (surgery_sites, in their order)."""
 
     conditions: list[str]
     regions: list[Region]
+    surgery_sites: tuple[dict[str, frozenset[Region]], ...]
 
 
 def patient_context(request: TreatmentRequest, kb: KnowledgeBase) -> Patient:
     conditions = patient_conditions(request, kb)
-    return Patient(conditions, patient_regions(request, kb, conditions))
+    sites = tuple(surgery_sites(s.procedure, kb) for s in request.patient.surgeries)
+    return Patient(conditions, patient_regions(request, kb, conditions), sites)
 
 
 def request_regions(item: NormalizedItem, patient: Patient) -> list[Region]:
@@ -178,9 +194,25 @@ def regions_meet(a: Iterable[Region], b: Iterable[Region]) -> bool:
     return False
 
 
+_SITES: dict[int, tuple[KnowledgeBase, dict[str, dict[str, frozenset[Region]]]]] = {}
+
+
 def surgery_sites(procedure: str, kb: KnowledgeBase) -> dict[str, frozenset[Region]]:
     """Each surgery category of `procedure` with its regions (empty: unknown), point 1 above;
-    a procedure in no category is keyed "" with the regions its text names."""
+    a procedure in no category is keyed "" with the regions its text names. Memoized per rule
+    base: a patient's surgeries are read for every request about them."""
+    hit = _SITES.get(id(kb))
+    if hit is None or hit[0] is not kb:
+        hit = _SITES[id(kb)] = (kb, {})
+    memo = hit[1]
+    if procedure not in memo:
+        if len(memo) >= 4096:
+            memo.clear()
+        memo[procedure] = _read_surgery_sites(procedure, kb)
+    return dict(memo[procedure])
+
+
+def _read_surgery_sites(procedure: str, kb: KnowledgeBase) -> dict[str, frozenset[Region]]:
     sites: dict[str, frozenset[Region]] = {}
     for matcher in kb.surgeries:
         if not matcher.matches(procedure, None):
@@ -204,14 +236,13 @@ def _concerns(site: frozenset[Region], item_regions: list[Region]) -> bool:
     return regions_meet(site, item_regions)
 
 
-def _item_surgeries(request: TreatmentRequest, kb: KnowledgeBase, item: NormalizedItem,
+def _item_surgeries(request: TreatmentRequest, patient: Patient, item: NormalizedItem,
                     regions: list[Region]) -> list[tuple[Surgery, list[str]]]:
     """The patient's surgeries that concern the item, each with the categories that do (point 2)."""
     # A post-operative item naming no region is for whatever surgery was done.
     item_regions = [] if item.postoperative and not item.regions else regions
     found = []
-    for surgery in request.patient.surgeries:
-        sites = surgery_sites(surgery.procedure, kb)
+    for surgery, sites in zip(request.patient.surgeries, patient.surgery_sites, strict=True):
         kept = [c for c, site in sites.items() if _concerns(site, item_regions)]
         if kept:
             found.append((surgery, [c for c in kept if c]))
@@ -239,7 +270,7 @@ def build_fact(request: TreatmentRequest, item: NormalizedItem, kb: KnowledgeBas
     cap_prior = sum(_prior_min(_prior(request, f)) for f, g in CAP_GROUP.items() if group and g == group)
     cap_before = (cap_prior if group else prior_min) + item.authorized_visits
 
-    surgeries = _item_surgeries(request, kb, item, regions)
+    surgeries = _item_surgeries(request, patient, item, regions)
     # A service of a surgery follows it (checker.kinds.surgery); after a certified surgery not yet
     # performed, the item is judged as on day 0 of the surgery's postsurgical period.
     link = surgery_link(item, request, [s for s, _ in surgeries], dates.clinical)
@@ -289,7 +320,7 @@ def build_fact(request: TreatmentRequest, item: NormalizedItem, kb: KnowledgeBas
         "within_two_years_of_injury": _tri(injury_days is not None, (injury_days or 0) <= WORK_CONDITIONING_DAYS),
     }
     for name in HISTORY_TRI:
-        fact[name] = getattr(history, name).value
+        fact[name] = getattr(history, name)._value_  # Enum.value is a slow property in this hot path
     fact.update(item_attributes(item, kb))
     fact.update(clinical_fields(request.clinical, regions, request.patient.age, dates.clinical))
     fact.update(link.fields())

@@ -55,10 +55,26 @@ for _name, _type, _description in FIELDS:
     fact_fields.register(_name, _type, _description)
 
 
+YES, NO, NOT_STATED = Tri.yes.value, Tri.no.value, Tri.not_stated.value
+XRAY = frozenset({StudyKind.xray})
+CROSS_SECTIONAL = frozenset({StudyKind.mri, StudyKind.ct})
+# The finding fields, each with the findings that make it (taken over the item's territory).
+FINDING_FIELDS = (
+    ("mechanical_signs", MECHANICAL),
+    ("effusion", frozenset({FindingName.effusion})),
+    ("unable_to_bear_weight", frozenset({FindingName.unable_to_bear_weight})),
+    ("entrapment_signs", ENTRAPMENT),
+    ("paresthesia", frozenset({FindingName.paresthesia})),
+    ("muscle_spasm", frozenset({FindingName.muscle_spasm})),
+)
+COMORBIDITY_FIELDS = {c: f"comorbidity_{c.value}" for c in ComorbidityName}
+CARE_FAILED = {CareResponse.failed: YES, CareResponse.helping: NO}
+
+
 def _any(values: Iterable[Tri]) -> str:
     """yes if any says yes, no if some say no and none yes, else not_stated."""
     seen = set(values)
-    return (Tri.yes if Tri.yes in seen else Tri.no if Tri.no in seen else Tri.not_stated).value
+    return YES if Tri.yes in seen else NO if Tri.no in seen else NOT_STATED
 
 
 def _in(region: Optional[Region], area: frozenset[Region]) -> bool:
@@ -70,17 +86,19 @@ def _findings(clinical: Clinical, names: frozenset[FindingName], area: frozenset
 
 
 def _per_region(values: dict, area: frozenset[Region]) -> str:
+    if not values:  # the common case: nothing stated (spares building a set)
+        return NOT_STATED
     return _any(v for k, v in values.items() if k == "unspecified" or not area or k in area)
 
 
 def _studies(clinical: Clinical, kinds: frozenset[StudyKind], area: frozenset[Region], abnormal: bool) -> str:
     hits = [s for s in clinical.prior_studies if s.study in kinds and _in(s.region, area)]
     if not abnormal:
-        return Tri.yes.value if hits else Tri.not_stated.value
+        return YES if hits else NOT_STATED
     results = {s.result for s in hits}
     if StudyResult.abnormal in results:
-        return Tri.yes.value
-    return Tri.no.value if StudyResult.normal in results else Tri.not_stated.value
+        return YES
+    return NO if StudyResult.normal in results else NOT_STATED
 
 
 def clinical_fields(clinical: Clinical, regions: list[Region], age: Optional[int], on: dt.date) -> dict:
@@ -101,29 +119,25 @@ def clinical_fields(clinical: Clinical, regions: list[Region], age: Optional[int
     fields = {
         "neuro_deficit": _per_region(clinical.neuro_deficit, area),
         "radicular_symptoms": _per_region(clinical.radicular_symptoms, area),
-        "red_flag": clinical.red_flags.value,
-        "conservative_care_tried": (Tri.yes if care.tried else Tri.not_stated).value,
-        "conservative_care_failed": {CareResponse.failed: "yes", CareResponse.helping: "no"}.get(care.response,
-                                                                                                  "not_stated"),
+        "red_flag": clinical.red_flags._value_,  # _value_: Enum.value is a property, slow in this hot path
+        "conservative_care_tried": YES if care.tried else NOT_STATED,
+        "conservative_care_failed": CARE_FAILED.get(care.response, NOT_STATED),
         "conservative_care_weeks": round(weeks, 1) if weeks != UNKNOWN else UNKNOWN,
-        "plain_films": _studies(clinical, frozenset({StudyKind.xray}), own, abnormal=False),
-        "imaging_abnormal": _studies(clinical, frozenset({StudyKind.mri, StudyKind.ct}), own, abnormal=True),
+        "plain_films": _studies(clinical, XRAY, own, abnormal=False),
+        "imaging_abnormal": _studies(clinical, CROSS_SECTIONAL, own, abnormal=True),
         "eds_abnormal": _studies(clinical, EDS_STUDIES, area, abnormal=True),
-        "change_since_prior": clinical.change_since_prior.value,
-        "surgery_planned": clinical.surgery_planned.value,
-        "invasive_procedure_planned": clinical.invasive_procedure_planned.value,
-        "mechanical_signs": _findings(clinical, MECHANICAL, area),
-        "effusion": _findings(clinical, frozenset({FindingName.effusion}), area),
-        "unable_to_bear_weight": _findings(clinical, frozenset({FindingName.unable_to_bear_weight}), area),
-        "entrapment_signs": _findings(clinical, ENTRAPMENT, area),
-        "paresthesia": _findings(clinical, frozenset({FindingName.paresthesia}), area),
-        "muscle_spasm": _findings(clinical, frozenset({FindingName.muscle_spasm}), area),
-        "homebound": clinical.homebound.value,
-        "age": age if age is not None else UNKNOWN,
+        "change_since_prior": clinical.change_since_prior._value_,
+        "surgery_planned": clinical.surgery_planned._value_,
+        "invasive_procedure_planned": clinical.invasive_procedure_planned._value_,
     }
-    stated = {c.name: c.present for c in clinical.comorbidities}
-    for c in ComorbidityName:
-        fields[f"comorbidity_{c.value}"] = stated.get(c, Tri.not_stated).value
+    for name, findings in FINDING_FIELDS:
+        fields[name] = _findings(clinical, findings, area) if clinical.findings else NOT_STATED
+    fields["homebound"] = clinical.homebound._value_
+    fields["age"] = age if age is not None else UNKNOWN
+    for field in COMORBIDITY_FIELDS.values():
+        fields[field] = NOT_STATED
+    for c in clinical.comorbidities:  # the last statement of a comorbidity stands
+        fields[COMORBIDITY_FIELDS[c.name]] = c.present._value_
     return fields
 
 

@@ -125,6 +125,7 @@ def spinal_levels(text: str) -> int:
     return _levels((text or "")[:MAX_CHARS], _compiled())[1]
 
 
+@lru_cache(maxsize=4096)  # asked of every item line that names no region, on every check
 def names_the_spine(text: str) -> bool:
     """Whether ``text`` names the spine without saying which part ("spinal manipulation")."""
     if not text:
