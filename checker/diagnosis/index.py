@@ -188,14 +188,16 @@ class DiagnosisIndex:
         """The weight of document d's words the phrase does not say (a qualifier counts
         QUALIFIER_WEIGHT), and whether one of them is a place."""
         toks = self.doc_tokens[d]
+        has = set(toks).issuperset
         used: set[int] = set()
         for alts in held:  # every member of a concept's group the title holds is explained
             for ids in alts:
-                if all(i in toks for i in ids):
+                if has(ids):
                     used.update(ids)
         extra = [t for t in toks if t not in used]
-        weight = len(extra) + (QUALIFIER_WEIGHT - 1) * sum(t in self.qualifier_ids for t in extra)
-        return weight, any(t in self.place_ids for t in extra)
+        q = self.qualifier_ids
+        weight = len(extra) + (QUALIFIER_WEIGHT - 1) * sum(1 for t in extra if t in q)
+        return weight, not self.place_ids.isdisjoint(extra)
 
     def _rank(self, concepts: tuple[Concept, ...], limit: int, injury: bool = False) -> list[Match]:
         if not concepts or all(c.anatomy for c in concepts):
@@ -226,24 +228,27 @@ class DiagnosisIndex:
             candidates &= set().union(*(docs for c, docs, _ in known if not c.anatomy))
         # Coverage first (set lookups only); the words a title adds are counted only for the
         # titles whose coverage can still rank (within 0.1 of the best).
-        alt_ids = [self._alt_ids(c) for c, _, _ in parts]
-        covered = []
-        for d in candidates:
-            got, place_only, held = 0.0, True, []
-            for (c, docs, w), alts in zip(parts, alt_ids):
-                if d in docs:
-                    got += w
-                    place_only = place_only and c.anatomy
-                    held.append(alts)
-            if not place_only and got >= PARTIAL_MIN * total:
-                covered.append((got / total, d, held))
+        # Per concept, over the candidates it holds (set intersections in C), in the concepts'
+        # order, so each title's sum is added up in the same order as concept by concept.
+        got = dict.fromkeys(candidates, 0.0)
+        diagnosis_docs: set[int] = set()  # titles holding a non-place concept
+        for c, docs, w in parts:
+            hit = candidates.intersection(docs)
+            for d in hit:
+                got[d] += w
+            if not c.anatomy:
+                diagnosis_docs |= hit
+        floor = PARTIAL_MIN * total
+        covered = [(got[d] / total, d) for d in diagnosis_docs if got[d] >= floor]
         if not covered:
             return []
-        top = max(cv for cv, _, _ in covered)
+        top = max(cv for cv, _ in covered)
+        alt_ids = [self._alt_ids(c) for c, _, _ in parts]
         scored = []
-        for cover, d, held in covered:
+        for cover, d in covered:
             if cover < top - 0.1:
                 continue
+            held = [alts for (_, docs, _), alts in zip(parts, alt_ids) if d in docs]
             extra, other_place = self._extra(d, held)
             not_injury = int(injury and not self.takes_encounter[d])
             scored.append((-round(cover, 6), not_injury, extra, len(self.codes[d]), self.codes[d], d, cover, other_place))

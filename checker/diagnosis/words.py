@@ -251,7 +251,10 @@ class Reader:
         # A group member of several words matches its words in any order within a short window
         # ("bulging of the lumbar intervertebral disc" says "disc bulging"), longest member first.
         taken = [False] * len(toks)
+        holds = set(toks).issuperset
         for member in self._multi:
+            if not holds(member):  # a word of the member is missing: no match (cheap, exact)
+                continue
             pos = [[i for i, t in enumerate(toks) if t == w and not taken[i]] for w in member]
             if all(pos):
                 first = [p[0] for p in pos]
