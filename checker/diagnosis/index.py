@@ -22,7 +22,6 @@ in tens of milliseconds on first use.
 from __future__ import annotations
 
 import gc
-import heapq
 import json
 import math
 import os
@@ -38,6 +37,7 @@ from checker.diagnosis.words import CODE_IN_TEXT, Concept, ParsedPhrase, Reader,
 FORMAT = 4  # bump when the cached layout or the tokenizer changes
 PARTIAL_MIN = 0.6  # a title must hold at least this share of a phrase's weight to be a candidate
 QUALIFIER_WEIGHT = 3
+RANK_MEMO = 20_000  # phrases whose ranking is kept (bounded memory)
 TITLE, INCLUSION_TERM, INDEX_TERM = 0, 1, 2  # what a document's text is
 
 
@@ -144,6 +144,9 @@ class DiagnosisIndex:
         self.unknown_weight = math.log(n)
         self._code_title: Optional[dict[str, str]] = None
         self._matching = lru_cache(maxsize=4096)(self._matching_docs)
+        # the ranking of a phrase's concepts: the letter reader and the classifier (and the
+        # diagnoses of every request) search the same phrases again
+        self._ranked: dict[tuple[tuple[Concept, ...], bool], tuple[tuple, ...]] = {}
 
     def title(self, code: str) -> Optional[str]:
         """The ICD-10-CM title of a code, when the index kept it (a code whose title says
@@ -200,13 +203,30 @@ class DiagnosisIndex:
         return weight, not self.place_ids.isdisjoint(extra)
 
     def _rank(self, concepts: tuple[Concept, ...], limit: int, injury: bool = False) -> list[Match]:
+        key = (concepts, injury)
+        ranked = self._ranked.get(key)
+        if ranked is None:
+            ranked = self._scored(concepts, injury)
+            if len(self._ranked) < RANK_MEMO:
+                self._ranked[key] = ranked
+        out: list[Match] = []
+        seen: set[str] = set()
+        # the first limit * 3 of the sorted scores (as heapq.nsmallest(limit * 3, scores) gave them)
+        for _, _, extra, _, code, d, cover, other_place in ranked[:limit * 3]:
+            if code not in seen:
+                seen.add(code)
+                out.append(Match(code, self.titles[d], cover, extra, other_place))
+        return out[:limit]
+
+    def _scored(self, concepts: tuple[Concept, ...], injury: bool) -> tuple[tuple, ...]:
+        """The scores of the titles that rank for the phrase's concepts, best first (policy)."""
         if not concepts or all(c.anatomy for c in concepts):
-            return []
+            return ()
         parts = [(c, *self._matching(c.alternatives)) for c in concepts]
         total = sum(w for _, _, w in parts)
         known = sorted((p for p in parts if p[1]), key=lambda p: len(p[1]))
         if not known:
-            return []
+            return ()
         # Fast path: the documents that hold every concept (set intersections, in C).
         candidates = set(known[0][1]) if len(known) == len(parts) else set()
         for _, docs, _ in known[1:]:
@@ -241,7 +261,7 @@ class DiagnosisIndex:
         floor = PARTIAL_MIN * total
         covered = [(got[d] / total, d) for d in diagnosis_docs if got[d] >= floor]
         if not covered:
-            return []
+            return ()
         top = max(cv for cv, _ in covered)
         alt_ids = [self._alt_ids(c) for c, _, _ in parts]
         scored = []
@@ -252,13 +272,7 @@ class DiagnosisIndex:
             extra, other_place = self._extra(d, held)
             not_injury = int(injury and not self.takes_encounter[d])
             scored.append((-round(cover, 6), not_injury, extra, len(self.codes[d]), self.codes[d], d, cover, other_place))
-        out: list[Match] = []
-        seen: set[str] = set()
-        for _, _, extra, _, code, d, cover, other_place in heapq.nsmallest(limit * 3, scored):
-            if code not in seen:
-                seen.add(code)
-                out.append(Match(code, self.titles[d], cover, extra, other_place))
-        return out[:limit]
+        return tuple(sorted(scored))
 
 
 def split_codes(text: str) -> tuple[tuple[str, ...], str]:
