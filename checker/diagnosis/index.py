@@ -246,32 +246,45 @@ class DiagnosisIndex:
             # keep the candidates holding a diagnosis word, in C, before the loop in Python
             # ("unspecified" alone is in 9,765 titles).
             candidates &= set().union(*(docs for c, docs, _ in known if not c.anatomy))
-        # Coverage first (set lookups only); the words a title adds are counted only for the
-        # titles whose coverage can still rank (within 0.1 of the best).
-        # Per concept, over the candidates it holds (set intersections in C), in the concepts'
-        # order, so each title's sum is added up in the same order as concept by concept.
-        got = dict.fromkeys(candidates, 0.0)
-        diagnosis_docs: set[int] = set()  # titles holding a non-place concept
-        for c, docs, w in parts:
-            hit = candidates.intersection(docs)
-            for d in hit:
-                got[d] += w
-            if not c.anatomy:
-                diagnosis_docs |= hit
+        # Coverage first; the words a title adds are counted only for the titles whose coverage
+        # can still rank (within 0.1 of the best). The candidates are grouped by which concepts
+        # they hold (set operations, in C): a group's titles share one coverage, summed in the
+        # concepts' order as title by title.
+        groups: list[tuple[tuple[int, ...], set[int]]] = [((), candidates)]
+        for i, (_, docs, _) in enumerate(parts):
+            if not docs:
+                continue
+            split = []
+            for held_by, members in groups:
+                inside = members.intersection(docs)
+                if inside:
+                    split.append((held_by + (i,), inside))
+                if len(inside) < len(members):
+                    split.append((held_by, members.difference(inside)))
+            groups = split
         floor = PARTIAL_MIN * total
-        covered = [(got[d] / total, d) for d in diagnosis_docs if got[d] >= floor]
+        covered = []
+        for held_by, members in groups:
+            got = 0.0
+            for i in held_by:
+                got += parts[i][2]
+            # a title holding only place or generic words is never a match
+            if got >= floor and not all(parts[i][0].anatomy for i in held_by):
+                covered.append((got / total, held_by, members))
         if not covered:
             return ()
-        top = max(cv for cv, _ in covered)
+        top = max(cv for cv, _, _ in covered)
         alt_ids = [self._alt_ids(c) for c, _, _ in parts]
         scored = []
-        for cover, d in covered:
+        for cover, held_by, members in covered:
             if cover < top - 0.1:
                 continue
-            held = [alts for (_, docs, _), alts in zip(parts, alt_ids) if d in docs]
-            extra, other_place = self._extra(d, held)
-            not_injury = int(injury and not self.takes_encounter[d])
-            scored.append((-round(cover, 6), not_injury, extra, len(self.codes[d]), self.codes[d], d, cover, other_place))
+            held = [alt_ids[i] for i in held_by]
+            for d in members:
+                extra, other_place = self._extra(d, held)
+                not_injury = int(injury and not self.takes_encounter[d])
+                scored.append((-round(cover, 6), not_injury, extra, len(self.codes[d]), self.codes[d], d, cover,
+                               other_place))
         return tuple(sorted(scored))
 
 
