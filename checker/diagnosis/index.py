@@ -245,7 +245,13 @@ class DiagnosisIndex:
             # A title holding only place or generic words is never a match (place_only below):
             # keep the candidates holding a diagnosis word, in C, before the loop in Python
             # ("unspecified" alone is in 9,765 titles).
-            candidates &= set().union(*(docs for c, docs, _ in known if not c.anatomy))
+            # (each diagnosis concept's documents met with the candidates, not their union built:
+            # a common word's documents are many)
+            keep: set[int] = set()
+            for c, docs, _ in known:
+                if not c.anatomy:
+                    keep |= candidates.intersection(docs)
+            candidates = keep
         # Coverage first; the words a title adds are counted only for the titles whose coverage
         # can still rank (within 0.1 of the best). The candidates are grouped by which concepts
         # they hold (set operations, in C): a group's titles share one coverage, summed in the
