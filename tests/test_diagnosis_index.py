@@ -244,3 +244,21 @@ def test_a_cache_file_of_another_shape_is_rebuilt(tmp_path, monkeypatch):
         assert index_mod.default_index().search("low back pain").best.code == "M54.5"
     finally:
         index_mod.default_index.cache_clear()
+
+
+@pytest.mark.parametrize("phrase", ["low back pain", "lumbar radiculopathy", "sprain of ligaments of lumbar spine",
+                                    "cervical disc displacement", "carpal tunnel syndrome, right", "knee pain",
+                                    "myalgia", "anxiety", "insomnia"])  # the last three: one code, several titles
+def test_a_remembered_ranking_answers_every_limit_as_a_fresh_search(phrase):
+    """The index keeps a phrase's ranking; a search with a smaller limit after a larger one (the
+    letter reader asks for 1 title, the classifier for 12) must give what a fresh search gives."""
+    index = default_index()
+    fresh = {}
+    for limit in (1, 2, 5, 12):
+        index._ranked.clear()
+        fresh[limit] = index.search(phrase, limit=limit)
+    for first in (12, 1):  # whichever limit came first
+        index._ranked.clear()
+        index.search(phrase, limit=first)
+        for limit in (1, 2, 5, 12):
+            assert index.search(phrase, limit=limit) == fresh[limit]

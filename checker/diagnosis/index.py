@@ -22,7 +22,6 @@ in tens of milliseconds on first use.
 from __future__ import annotations
 
 import gc
-import heapq
 import json
 import math
 import os
@@ -38,6 +37,7 @@ from checker.diagnosis.words import CODE_IN_TEXT, Concept, ParsedPhrase, Reader,
 FORMAT = 4  # bump when the cached layout or the tokenizer changes
 PARTIAL_MIN = 0.6  # a title must hold at least this share of a phrase's weight to be a candidate
 QUALIFIER_WEIGHT = 3
+RANK_MEMO = 20_000  # phrases whose ranking is kept (bounded memory)
 TITLE, INCLUSION_TERM, INDEX_TERM = 0, 1, 2  # what a document's text is
 
 
@@ -144,6 +144,9 @@ class DiagnosisIndex:
         self.unknown_weight = math.log(n)
         self._code_title: Optional[dict[str, str]] = None
         self._matching = lru_cache(maxsize=4096)(self._matching_docs)
+        # the ranking of a phrase's concepts: the letter reader and the classifier (and the
+        # diagnoses of every request) search the same phrases again
+        self._ranked: dict[tuple[tuple[Concept, ...], bool], tuple[tuple, ...]] = {}
 
     def title(self, code: str) -> Optional[str]:
         """The ICD-10-CM title of a code, when the index kept it (a code whose title says
@@ -188,23 +191,42 @@ class DiagnosisIndex:
         """The weight of document d's words the phrase does not say (a qualifier counts
         QUALIFIER_WEIGHT), and whether one of them is a place."""
         toks = self.doc_tokens[d]
+        has = set(toks).issuperset
         used: set[int] = set()
         for alts in held:  # every member of a concept's group the title holds is explained
             for ids in alts:
-                if all(i in toks for i in ids):
+                if has(ids):
                     used.update(ids)
         extra = [t for t in toks if t not in used]
-        weight = len(extra) + (QUALIFIER_WEIGHT - 1) * sum(t in self.qualifier_ids for t in extra)
-        return weight, any(t in self.place_ids for t in extra)
+        q = self.qualifier_ids
+        weight = len(extra) + (QUALIFIER_WEIGHT - 1) * sum(1 for t in extra if t in q)
+        return weight, not self.place_ids.isdisjoint(extra)
 
     def _rank(self, concepts: tuple[Concept, ...], limit: int, injury: bool = False) -> list[Match]:
+        key = (concepts, injury)
+        ranked = self._ranked.get(key)
+        if ranked is None:
+            ranked = self._scored(concepts, injury)
+            if len(self._ranked) < RANK_MEMO:
+                self._ranked[key] = ranked
+        out: list[Match] = []
+        seen: set[str] = set()
+        # the first limit * 3 of the sorted scores (as heapq.nsmallest(limit * 3, scores) gave them)
+        for _, _, extra, _, code, d, cover, other_place in ranked[:limit * 3]:
+            if code not in seen:
+                seen.add(code)
+                out.append(Match(code, self.titles[d], cover, extra, other_place))
+        return out[:limit]
+
+    def _scored(self, concepts: tuple[Concept, ...], injury: bool) -> tuple[tuple, ...]:
+        """The scores of the titles that rank for the phrase's concepts, best first (policy)."""
         if not concepts or all(c.anatomy for c in concepts):
-            return []
+            return ()
         parts = [(c, *self._matching(c.alternatives)) for c in concepts]
         total = sum(w for _, _, w in parts)
         known = sorted((p for p in parts if p[1]), key=lambda p: len(p[1]))
         if not known:
-            return []
+            return ()
         # Fast path: the documents that hold every concept (set intersections, in C).
         candidates = set(known[0][1]) if len(known) == len(parts) else set()
         for _, docs, _ in known[1:]:
@@ -223,37 +245,53 @@ class DiagnosisIndex:
             # A title holding only place or generic words is never a match (place_only below):
             # keep the candidates holding a diagnosis word, in C, before the loop in Python
             # ("unspecified" alone is in 9,765 titles).
-            candidates &= set().union(*(docs for c, docs, _ in known if not c.anatomy))
-        # Coverage first (set lookups only); the words a title adds are counted only for the
-        # titles whose coverage can still rank (within 0.1 of the best).
-        alt_ids = [self._alt_ids(c) for c, _, _ in parts]
+            # (each diagnosis concept's documents met with the candidates, not their union built:
+            # a common word's documents are many)
+            keep: set[int] = set()
+            for c, docs, _ in known:
+                if not c.anatomy:
+                    keep |= candidates.intersection(docs)
+            candidates = keep
+        # Coverage first; the words a title adds are counted only for the titles whose coverage
+        # can still rank (within 0.1 of the best). The candidates are grouped by which concepts
+        # they hold (set operations, in C): a group's titles share one coverage, summed in the
+        # concepts' order as title by title.
+        groups: list[tuple[tuple[int, ...], set[int]]] = [((), candidates)]
+        for i, (_, docs, _) in enumerate(parts):
+            if not docs:
+                continue
+            split = []
+            for held_by, members in groups:
+                inside = members.intersection(docs)
+                if inside:
+                    split.append((held_by + (i,), inside))
+                if len(inside) < len(members):
+                    split.append((held_by, members.difference(inside)))
+            groups = split
+        floor = PARTIAL_MIN * total
         covered = []
-        for d in candidates:
-            got, place_only, held = 0.0, True, []
-            for (c, docs, w), alts in zip(parts, alt_ids):
-                if d in docs:
-                    got += w
-                    place_only = place_only and c.anatomy
-                    held.append(alts)
-            if not place_only and got >= PARTIAL_MIN * total:
-                covered.append((got / total, d, held))
+        for held_by, members in groups:
+            got = 0.0
+            for i in held_by:
+                got += parts[i][2]
+            # a title holding only place or generic words is never a match
+            if got >= floor and not all(parts[i][0].anatomy for i in held_by):
+                covered.append((got / total, held_by, members))
         if not covered:
-            return []
+            return ()
         top = max(cv for cv, _, _ in covered)
+        alt_ids = [self._alt_ids(c) for c, _, _ in parts]
         scored = []
-        for cover, d, held in covered:
+        for cover, held_by, members in covered:
             if cover < top - 0.1:
                 continue
-            extra, other_place = self._extra(d, held)
-            not_injury = int(injury and not self.takes_encounter[d])
-            scored.append((-round(cover, 6), not_injury, extra, len(self.codes[d]), self.codes[d], d, cover, other_place))
-        out: list[Match] = []
-        seen: set[str] = set()
-        for _, _, extra, _, code, d, cover, other_place in heapq.nsmallest(limit * 3, scored):
-            if code not in seen:
-                seen.add(code)
-                out.append(Match(code, self.titles[d], cover, extra, other_place))
-        return out[:limit]
+            held = [alt_ids[i] for i in held_by]
+            for d in members:
+                extra, other_place = self._extra(d, held)
+                not_injury = int(injury and not self.takes_encounter[d])
+                scored.append((-round(cover, 6), not_injury, extra, len(self.codes[d]), self.codes[d], d, cover,
+                               other_place))
+        return tuple(sorted(scored))
 
 
 def split_codes(text: str) -> tuple[tuple[str, ...], str]:

@@ -133,6 +133,8 @@ def stem(word: str) -> str:
     return word
 
 
+PARSE_MEMO = 20_000  # phrases whose reading is kept (bounded memory)
+
 @dataclass(frozen=True)
 class Concept:
     """One thing a phrase says: matched by a title holding all words of any alternative."""
@@ -154,6 +156,7 @@ class Reader:
     """Title and phrase tokenizer built from the vocabulary data."""
 
     def __init__(self, words: DiagnosisWords, abbreviations: Abbreviations):
+        self._parsed: dict[tuple[str, tuple[str, ...]], ParsedPhrase] = {}  # parse's memo (immutable values)
         self.words = words
         self.stop = frozenset(words.stop_words.words)
         self.side = dict(words.laterality.words)
@@ -221,7 +224,17 @@ class Reader:
         return " " + self._levels.get(m.group(1).upper(), "") + " "
 
     def parse(self, text: str, codes: tuple[str, ...] = ()) -> ParsedPhrase:
-        """A phrase (codes already removed by the caller and passed in) as concepts and attributes."""
+        """A phrase (codes already removed by the caller and passed in) as concepts and attributes.
+        Memoized (bounded): the list splitter, the index and the classifier read the same phrases."""
+        key = (text, codes)
+        parsed = self._parsed.get(key)
+        if parsed is None:
+            parsed = self._parse(text, codes)
+            if len(self._parsed) < PARSE_MEMO:
+                self._parsed[key] = parsed
+        return parsed
+
+    def _parse(self, text: str, codes: tuple[str, ...]) -> ParsedPhrase:
         encounter = None
         for m in self._enc_re.finditer(text):
             encounter = encounter or self._enc_of.get(" ".join(m.group(0).strip(" ,;-").lower().split()))
@@ -251,7 +264,10 @@ class Reader:
         # A group member of several words matches its words in any order within a short window
         # ("bulging of the lumbar intervertebral disc" says "disc bulging"), longest member first.
         taken = [False] * len(toks)
+        holds = set(toks).issuperset
         for member in self._multi:
+            if not holds(member):  # a word of the member is missing: no match (cheap, exact)
+                continue
             pos = [[i for i, t in enumerate(toks) if t == w and not taken[i]] for w in member]
             if all(pos):
                 first = [p[0] for p in pos]

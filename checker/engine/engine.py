@@ -105,13 +105,14 @@ class Engine:
         self._ruleset_fields: dict[str, tuple[str, ...]] = {}  # ruleset -> the fact fields its checks test
         self._order = {key: i for i, key in enumerate(self.checks)}
         self._fields = {key: fields(check.condition) for key, check in self.checks.items()}
+        self._without_family: dict[str, object] = {}
 
     def _split(self, family: str) -> list[tuple[str, list[Check]]]:
         """The family's checks in rule-base order, cut into rulesets of bounded alternatives."""
         chunks: list[list[Check]] = [[]]
         room = ALTERNATIVES_PER_RULESET - 1  # the guard rule
         for check in self._family_checks[family]:
-            n = alternatives(without_field(check.condition, "family"))
+            n = alternatives(self._sans_family(check))
             if n > ALTERNATIVES_PER_RULESET - 1:
                 raise InputError(self.kb.rule_files.get(check.rule_id, "rule base"), f"rule {check.rule_id}",
                                  f"a check expands into {n} alternatives, more than the engine takes in one "
@@ -124,13 +125,19 @@ class Engine:
         name = self._rulesets[family]
         return [(f"{name}_{i}", checks) for i, checks in enumerate(chunks) if checks]
 
+    def _sans_family(self, check: Check):
+        """The check's condition without its family test (computed once: _split and _compile ask)."""
+        if check.key not in self._without_family:
+            self._without_family[check.key] = without_field(check.condition, "family")
+        return self._without_family[check.key]
+
     def _compile(self, family: str) -> list[str]:
         if family not in self._compiled:
             self._chunks[family] = self._split(family)
             for name, checks in self._chunks[family]:
                 rules = {}
                 for check in checks:
-                    condition = without_field(check.condition, "family")
+                    condition = self._sans_family(check)
                     rules[check.key] = {"all": [{"m": to_durable(condition)}], "run": self._action(check.key)}
                 rules[SENTINEL] = {"all": [{"m": {"$ex": {"family": 1}}}], "run": _no_op}
                 self._host.set_rulesets({name: rules})
