@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
 
+from .mentions import expand_classes
 from .vocab import Drug, DrugClassesFile, MedicationTermsFile, Product, drug_classes, medication_terms
 
 # Text is matched in a lower-cased copy of the same length, so spans index the original.
@@ -108,14 +109,7 @@ class Lexicon:
 
     def expand(self, classes) -> list[str]:
         """Classes with their parents, in a stable order."""
-        out: list[str] = []
-        todo = list(classes)
-        while todo:
-            c = todo.pop(0)
-            if c not in out:
-                out.append(c)
-                todo.extend(self.parents.get(c, []))
-        return out
+        return list(expand_classes(self.parents, classes))
 
 
 def name_key(name: str) -> str:

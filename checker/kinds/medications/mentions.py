@@ -61,7 +61,8 @@ def _trie(words) -> str:
     return walk(root)
 
 
-def _expand(parents: dict[str, list[str]], classes) -> tuple[str, ...]:
+def expand_classes(parents: dict[str, list[str]], classes) -> tuple[str, ...]:
+    """Classes with their parents (drug_classes.yaml), in a stable order."""
     out: list[str] = []
     todo = list(classes)
     while todo:
@@ -83,7 +84,7 @@ def _table() -> _Table:
 
     def add(name: str, generics: list[str], extra: list[str]) -> None:
         classes = [c for g in generics for c in drugs[g].classes] + list(extra)
-        entries[_key(name)] = (name, tuple(generics), _expand(parents, classes))
+        entries[_key(name)] = (name, tuple(generics), expand_classes(parents, classes))
         words = [w for w in _TOKEN.findall(name.lower())]
         if len(words) > 1:
             multi.setdefault(words[0], []).append((len(words), _key(name)))

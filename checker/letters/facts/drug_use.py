@@ -23,6 +23,7 @@ from typing import Optional
 
 from checker.kb.data import vocabulary
 from checker.request.clinical import WEEKS_PER_MONTH, DrugStatus
+from checker.vocab import Tri
 
 from .cues import TermFile
 from .sentences import Out, Sent
@@ -78,6 +79,20 @@ def silent(hit) -> bool:
     or it is a reviewer's "no indication / no evidence that ..." (medication facts are about the record's
     documentation, not an examination's findings)."""
     return hit.silent or (hit.cue is not None and hit.cue.kind == "evidential" and bool(_REVIEW_CUE.search(hit.cue.text)))
+
+
+def stated_terms(sents: list[Sent], matcher) -> dict[str, tuple[Tri, str]]:
+    """What the record states of each term of `matcher` about the patient now (not silence, not a
+    hypothetical, not the request itself), with the sentence that says it; a "yes" wins over a "no"."""
+    found: dict[str, tuple[Tri, str]] = {}
+    for hit in hits(sents, matcher):
+        if silent(hit) or hit.hypothetical() or about_request(hit.st, hit.start):
+            continue
+        name = hit.term.name[0]
+        value = Tri.no if hit.negated else Tri.yes
+        if name not in found or value is Tri.yes and found[name][0] is Tri.no:
+            found[name] = (value, hit.st.text)
+    return found
 
 
 def own_negation(hit) -> bool:

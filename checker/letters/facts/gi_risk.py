@@ -12,23 +12,15 @@ from __future__ import annotations
 from checker.request.clinical import ComorbidityName
 from checker.vocab import Tri
 
-from .drug_use import VOCAB, about_request, silent
+from .drug_use import VOCAB, stated_terms
 from .sentences import Out, Sent
-from .term_context import hits
 
 NAMES = ("peptic_ulcer", "gi_bleeding", "perforation", "dyspepsia", "high_dose_nsaid")
 MATCHER = VOCAB.matcher(NAMES)
 
 
 def gi_risk(sents: list[Sent], out: Out, ctx: dict) -> None:
-    found: dict[str, tuple[Tri, str]] = {}
-    for hit in hits(sents, MATCHER):
-        if silent(hit) or hit.hypothetical() or about_request(hit.st, hit.start):
-            continue
-        name = hit.term.name[0]
-        value = Tri.no if hit.negated else Tri.yes
-        if name not in found or value is Tri.yes and found[name][0] is Tri.no:
-            found[name] = (value, hit.st.text)
+    found = stated_terms(sents, MATCHER)
     risk = {name: value for name, (value, _) in found.items()}
     stated = {c.name: c.present for c in ctx.get("clinical", {}).get("comorbidities", [])}
     blood = [stated.get(ComorbidityName.anticoagulant), stated.get(ComorbidityName.antiplatelet)]

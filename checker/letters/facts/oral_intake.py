@@ -15,9 +15,8 @@ import re
 
 from checker.vocab import Tri
 
-from .drug_use import VOCAB, about_request, silent
+from .drug_use import VOCAB, stated_terms
 from .sentences import Out, Sent
-from .term_context import hits
 
 MATCHER = VOCAB.matcher(["oral_intolerance", "first_line_failed"])
 # "able to tolerate oral medications": the opposite of an intolerance, in words the negation cues do not hold
@@ -28,14 +27,7 @@ _TOLERATES = re.compile(r"\b(?:able\sto|can|could|does|did|is\sable\sto)\s(?:\w+
 
 def oral_intake(sents: list[Sent], out: Out, ctx: dict) -> None:
     meds = ctx.setdefault("medications", {})
-    values: dict[str, tuple[Tri, str]] = {}
-    for hit in hits(sents, MATCHER):
-        if silent(hit) or hit.hypothetical() or about_request(hit.st, hit.start):
-            continue
-        name = hit.term.name[0]
-        value = Tri.no if hit.negated else Tri.yes
-        if name not in values or value is Tri.yes and values[name][0] is Tri.no:
-            values[name] = (value, hit.st.text)
+    values = stated_terms(sents, MATCHER)
     if "oral_intolerance" not in values:
         for st in sents:
             if st.has(("tolerat", "swallow")) and (m := _TOLERATES.search(st.text)) and not st.negated(m.start(), m.end()):
