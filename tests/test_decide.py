@@ -184,8 +184,15 @@ def assert_within_its_rules(result: ItemResult) -> None:
         if requested is not None:
             assert certifiable <= requested
     if result.decision is Decision.certify:
-        if result.family is not Family.tens:  # a TENS purchase, or a rental of unstated length, has no number
+        # a TENS purchase, or a rental of unstated length, has no number; a drug line without a quantity is
+        # non-certified by the reviewers' incomplete-request rule (imr.request_complete) from IMR's start,
+        # 2013-07-01 (tests/test_medication_rules.py), and before it no rule sets a number of units
+        unbounded = result.family is Family.tens or (result.family is Family.medication
+                                                     and result.understood.guideline_date < dt.date(2013, 7, 1))
+        if not unbounded:
             assert requested is not None
+        elif requested is None:
+            assert all(f.allows is None for f in result.findings)
         if requested is not None:
             assert limit is None or requested <= limit
             assert all(f.allows is None or requested <= f.allows for f in result.findings if f.kind not in SETS_COURSE)

@@ -249,6 +249,17 @@ def bad_requests(draw) -> dict:
     return data
 
 
+def _strings(value) -> set[str]:
+    """Every text a request file holds, keys included."""
+    if isinstance(value, str):
+        return {value} if value else set()
+    if isinstance(value, dict):
+        return set().union(*(_strings(k) | _strings(v) for k, v in value.items())) if value else set()
+    if isinstance(value, list):
+        return set().union(*map(_strings, value)) if value else set()
+    return set()
+
+
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(bad_requests())
 def test_no_error_about_a_request_speaks_of_python(data):
@@ -257,7 +268,11 @@ def test_no_error_about_a_request_speaks_of_python(data):
     except InputError as e:
         text = str(e)
         assert "\n" not in text and text.startswith("r.yaml: ")
-        assert not JARGON.search(text.removeprefix("r.yaml: ")), text
+        # the message may quote what the file says ("got 'Value error'"): only the checker's own words count
+        own = text.removeprefix("r.yaml: ")
+        for written in sorted(_strings(data), key=len, reverse=True):
+            own = own.replace(repr(written), "")
+        assert not JARGON.search(own), text
         assert len(text) < 600, text
 
 

@@ -477,6 +477,16 @@ def test_an_incomplete_request_is_said_to_be_so(line, criterion):
     assert r.decision is Decision.non_certify
 
 
+@pytest.mark.parametrize("klass", sorted({c for d in DC.drugs for c in d.classes}))
+def test_no_drug_line_without_a_quantity_is_certified_in_the_imr_era(klass):
+    # the class of X2: whatever the drug, a line that states no quantity is incomplete and not certified
+    for name in names_of(klass, limit=4):
+        r = check(f"{name} 10mg", diagnoses=["lumbar strain", "erectile dysfunction"])
+        assert r.decision is not Decision.certify, (name, r.deciding_rules)
+        if r.decision is Decision.non_certify:
+            assert "imr.request_complete" in [f.rule for f in r.findings], name
+
+
 # ------------------------------------------------------------------ versions and the formulary
 
 def test_a_request_of_today_gets_a_labelled_decision_or_says_what_is_not_encoded():
