@@ -90,7 +90,6 @@ class Engine:
         self._host = _QuietHost()
         self._rulesets: dict[str, str] = {}  # family -> durable-rules ruleset name
         self._family_checks: dict[str, list[Check]] = {}
-        self._compiled: set[str] = set()
         self._recording: dict[str, set[str]] = {}
         prefix = f"imr{os.getpid()}_{next(_ruleset_numbers)}"
         for rule in kb.rules:
@@ -101,7 +100,8 @@ class Engine:
         for family in Family:
             if family.value in self._family_checks:
                 self._rulesets[family.value] = f"{prefix}_{family.value}"
-        self._chunks: dict[str, list[tuple[str, list[Check]]]] = {}  # family -> its rulesets
+        self._chunks: dict[str, list[tuple[str, list[Check]]]] = {}  # family -> its rulesets, once compiled
+        self._ruleset_names: dict[str, list[str]] = {}  # family -> the names of those rulesets
         self._ruleset_fields: dict[str, tuple[str, ...]] = {}  # ruleset -> the fact fields its checks test
         self._order = {key: i for i, key in enumerate(self.checks)}
         self._fields = {key: fields(check.condition) for key, check in self.checks.items()}
@@ -132,9 +132,9 @@ class Engine:
         return self._without_family[check.key]
 
     def _compile(self, family: str) -> list[str]:
-        if family not in self._compiled:
-            self._chunks[family] = self._split(family)
-            for name, checks in self._chunks[family]:
+        if family not in self._chunks:
+            chunks = self._split(family)
+            for name, checks in chunks:
                 rules = {}
                 for check in checks:
                     condition = self._sans_family(check)
@@ -143,8 +143,9 @@ class Engine:
                 self._host.set_rulesets({name: rules})
                 tested = {f for check in checks for f in self._fields[check.key]}
                 self._ruleset_fields[name] = tuple(sorted(tested - {"family"}))
-            self._compiled.add(family)
-        return [name for name, _ in self._chunks[family]]
+            self._chunks[family] = chunks  # only once every ruleset of the family is compiled
+            self._ruleset_names[family] = [name for name, _ in chunks]
+        return self._ruleset_names[family]
 
     def compile_all(self) -> None:
         """Compile every family's ruleset now (rule-base validation: durable-rules refuses some)."""
