@@ -32,6 +32,7 @@ from checker.engine import fact_fields
 from checker.kinds.registry import all_kinds, kind_of
 from checker.errors import InputError, from_validation_error
 from checker.files import BadFile, read_bounded
+from checker.kb import yaml_cache
 from checker.kb.drug_list import DRUG_LIST_FILE, DrugList, load_drug_list
 from checker.kb.schema import CategoriesFile, Category, Rule, RuleFile, Source, SourcesFile
 from checker.vocab import Region
@@ -131,7 +132,8 @@ class KnowledgeBase:
 
 def _read_yaml(path: Path) -> object:
     try:
-        text = read_bounded(path, MAX_RULE_FILE_BYTES).decode("utf-8")
+        raw = read_bounded(path, MAX_RULE_FILE_BYTES)
+        text = raw.decode("utf-8")
     except BadFile as e:
         if e.kind == "missing":
             raise InputError(path, None, "not found; the rule base needs it beside the rule files") from None
@@ -142,6 +144,9 @@ def _read_yaml(path: Path) -> object:
         raise InputError(path, None, f"cannot be read as UTF-8 YAML ({e})") from None
     if not text.strip():
         raise InputError(path, None, "is empty; expected a YAML rule file")
+    hit, data = yaml_cache.get(raw, _Loader)  # parsed before: the same bytes give the same data
+    if hit:
+        return data
     try:
         data = yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as e:
@@ -151,6 +156,7 @@ def _read_yaml(path: Path) -> object:
         raise InputError(path, None, f"malformed YAML: {e}") from None
     if data is None:
         raise InputError(path, None, "has no content, only comments; expected a YAML rule file")
+    yaml_cache.put(raw, _Loader, data)
     return data
 
 
