@@ -19,6 +19,7 @@ import hashlib
 import io
 import os
 import pickle
+import threading
 from pathlib import Path
 
 import yaml
@@ -65,7 +66,7 @@ def put(raw: bytes, loader: type, data: object) -> None:
     try:
         path = _entry(raw, loader)
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp")
+        tmp = path.with_name(f"{path.stem}.{os.getpid()}.{threading.get_ident()}.tmp")
         tmp.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
         tmp.replace(path)  # atomic: a concurrent reader sees the whole entry or none
         _prune(path.parent)
@@ -74,7 +75,7 @@ def put(raw: bytes, loader: type, data: object) -> None:
 
 
 def _prune(directory: Path) -> None:
-    entries = list(directory.glob("*.pickle"))
+    entries = list(directory.iterdir())  # entries, and any .tmp a killed process left
     if len(entries) <= MAX_ENTRIES:
         return
     entries.sort(key=lambda p: p.stat().st_mtime)
