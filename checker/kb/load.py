@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -33,9 +33,11 @@ from checker.kinds.registry import all_kinds, kind_of
 from checker.errors import InputError, from_validation_error
 from checker.files import BadFile, read_bounded
 from checker.kb import yaml_cache
-from checker.kb.drug_list import DRUG_LIST_FILE, DrugList, load_drug_list
 from checker.kb.schema import CategoriesFile, Category, Rule, RuleFile, Source, SourcesFile
 from checker.vocab import Region
+
+if TYPE_CHECKING:  # the drug list's reader is imported only when a pack holds one (csv: a few ms of every start)
+    from checker.kb.drug_list import DrugList
 
 try:  # the C loader is several times faster; cold start matters for the CLI
     _Loader = yaml.CSafeLoader
@@ -317,6 +319,8 @@ def _load_pack_info(directory: Path) -> Pack:
 
 
 def _load_pack_drug_list(pack: Pack) -> Optional[DrugList]:
+    from checker.kb.drug_list import DRUG_LIST_FILE, load_drug_list
+
     path = pack.directory / DRUG_LIST_FILE
     if not path.exists():
         if pack.drug_list is not None:
