@@ -37,6 +37,15 @@ def load_vocabulary(name: str, model: type[M], directory: Path | str | None = No
     return _validate(model, path, _read_yaml(path))
 
 
+def vocabulary_data(name: str) -> object:
+    """The parsed YAML of the bundled rules/vocab/<name>.yaml, NOT validated (InputError when it does
+    not parse): for reading a few ids cheaply (cached by content, checker.kb.yaml_cache) where the
+    validated vocabulary is not needed yet; a caller that finds it malformed loads the validated one."""
+    from checker.kb.load import _read_yaml
+
+    return _read_yaml(vocabulary_path(name))
+
+
 @lru_cache(maxsize=32)
 def _cached(name: str, model: type[BaseModel]) -> BaseModel:
     return load_vocabulary(name, model)

@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -32,9 +32,12 @@ from checker.engine import fact_fields
 from checker.kinds.registry import all_kinds, kind_of
 from checker.errors import InputError, from_validation_error
 from checker.files import BadFile, read_bounded
-from checker.kb.drug_list import DRUG_LIST_FILE, DrugList, load_drug_list
+from checker.kb import yaml_cache
 from checker.kb.schema import CategoriesFile, Category, Rule, RuleFile, Source, SourcesFile
 from checker.vocab import Region
+
+if TYPE_CHECKING:  # the drug list's reader is imported only when a pack holds one (csv: a few ms of every start)
+    from checker.kb.drug_list import DrugList
 
 try:  # the C loader is several times faster; cold start matters for the CLI
     _Loader = yaml.CSafeLoader
@@ -58,10 +61,35 @@ def rules_dir() -> Path:
     return Path(__file__).resolve().parent.parent.parent / "rules"
 
 
+class _LazyPattern:
+    """A category's synonyms as one case-insensitive pattern, compiled when first searched: a
+    request whose diagnoses the ICD-10-CM titles cover searches none of them (~15 ms of a cold start
+    for all 55). Each synonym was compiled when the file was validated (checker.kb.fields.Patterns)."""
+
+    __slots__ = ("pattern", "_compiled")
+
+    def __init__(self, pattern: str):
+        self.pattern = pattern
+        self._compiled: re.Pattern | None = None
+
+    def _pattern(self) -> re.Pattern:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern, re.I)
+        return self._compiled
+
+    def search(self, text: str) -> re.Match | None:
+        return self._pattern().search(text)
+
+    def __getattr__(self, name: str):  # the rest of re.Pattern's methods (sub, finditer ...)
+        if name.startswith("_"):  # copy and pickle probe for hooks before the slots are set
+            raise AttributeError(name)
+        return getattr(self._pattern(), name)
+
+
 @dataclass(frozen=True)
 class CategoryMatcher:
     category: Category
-    pattern: re.Pattern | None
+    pattern: _LazyPattern | None
 
     def matches(self, text: str | None, code: str | None) -> bool:
         if code and any(code.startswith(p) for p in self.category.icd10):
@@ -73,7 +101,7 @@ def _matcher(cat: Category) -> CategoryMatcher:
     if not cat.synonyms:
         return CategoryMatcher(cat, None)
     alternatives = "|".join(f"(?:{s})" for s in cat.synonyms)
-    return CategoryMatcher(cat, re.compile(rf"\b(?:{alternatives})\b", re.I))
+    return CategoryMatcher(cat, _LazyPattern(rf"\b(?:{alternatives})\b"))
 
 
 @dataclass
@@ -131,7 +159,8 @@ class KnowledgeBase:
 
 def _read_yaml(path: Path) -> object:
     try:
-        text = read_bounded(path, MAX_RULE_FILE_BYTES).decode("utf-8")
+        raw = read_bounded(path, MAX_RULE_FILE_BYTES)
+        text = raw.decode("utf-8")
     except BadFile as e:
         if e.kind == "missing":
             raise InputError(path, None, "not found; the rule base needs it beside the rule files") from None
@@ -142,6 +171,9 @@ def _read_yaml(path: Path) -> object:
         raise InputError(path, None, f"cannot be read as UTF-8 YAML ({e})") from None
     if not text.strip():
         raise InputError(path, None, "is empty; expected a YAML rule file")
+    hit, data = yaml_cache.get(raw, _Loader)  # parsed before: the same bytes give the same data
+    if hit:
+        return data
     try:
         data = yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as e:
@@ -151,6 +183,7 @@ def _read_yaml(path: Path) -> object:
         raise InputError(path, None, f"malformed YAML: {e}") from None
     if data is None:
         raise InputError(path, None, "has no content, only comments; expected a YAML rule file")
+    yaml_cache.put(raw, _Loader, data)
     return data
 
 
@@ -286,6 +319,8 @@ def _load_pack_info(directory: Path) -> Pack:
 
 
 def _load_pack_drug_list(pack: Pack) -> Optional[DrugList]:
+    from checker.kb.drug_list import DRUG_LIST_FILE, load_drug_list
+
     path = pack.directory / DRUG_LIST_FILE
     if not path.exists():
         if pack.drug_list is not None:
