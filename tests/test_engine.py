@@ -11,8 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checker.engine.conditions import All, AnyOf, Either, alternatives, to_durable, without_field
-from checker.engine.engine import ALTERNATIVES_PER_RULESET, Engine, EngineError
+from checker.engine import alpha, engine as engine_module
+from checker.engine.alpha import STACK_SIZE, stack_bound
+from checker.engine.conditions import All, AnyOf, Either, to_durable, without_field
+from checker.engine.engine import SENTINEL_CONDITION, Engine, EngineError, _QuietHost
 from checker.engine.oracle import oracle_firings
 from checker.errors import InputError
 from checker.kb.load import default_kb, load_kb
@@ -219,10 +221,11 @@ def test_every_ruleset_stays_within_durable_rules_alpha_stack():
     for family, chunks in ENGINE._chunks.items():
         assert [c.key for _, checks in chunks for c in checks] == [c.key for c in ENGINE._family_checks[family]]
         for _, checks in chunks:
-            assert 1 + sum(alternatives(without_field(c.condition, "family")) for c in checks) <= ALTERNATIVES_PER_RULESET
+            expressions = [SENTINEL_CONDITION] + [to_durable(without_field(c.condition, "family")) for c in checks]
+            assert stack_bound(expressions) <= STACK_SIZE
 
 
-def test_a_rule_with_more_alternatives_than_a_ruleset_takes_is_a_rule_file_error(tmp_path):
+def test_a_rule_that_alone_overflows_the_alpha_stack_is_a_rule_file_error(tmp_path, monkeypatch):
     regions = sorted(r.value for r in Region)[:8]
     pack = tmp_path / "pack"
     pack.mkdir()
@@ -233,6 +236,102 @@ def test_a_rule_with_more_alternatives_than_a_ruleset_takes_is_a_rule_file_error
         f"    applies_to: {{regions: [{', '.join(regions)}], conditions: [{', '.join(CONDITIONS[:8])}]}}\n"
         "    kind: course\n    primary: true\n    parameters: {visits: 10}\n"
         "    rationale: up to {visits} visits\n    confidence: {level: unconfirmed, note: a test rule}\n")
+    # 8 x 8 alternatives need ~16 entries of the real stack: shrink the stack to see the error
+    monkeypatch.setattr(engine_module, "STACK_SIZE", 12)
     engine = Engine(load_kb(packs=[pack]))
-    with pytest.raises(InputError, match=r"crowded.yaml: rule crowded.rule: a check expands into \d+ alternatives"):
+    with pytest.raises(InputError, match=r"crowded.yaml: rule crowded.rule: a check needs \d+ entries of durable-rules' alpha stack"):
         engine.compile_all()
+
+
+# ------------------------------------------------------------------ the alpha-stack model against durable-rules
+
+_models = iter(range(10**6))
+GUARD = {"$ex": {"g": 1}}  # like the engine's session guard: every fact below carries "g"
+
+
+def _refused(expressions: list[dict], fact: dict) -> bool:
+    """Whether durable-rules 2.0.28 refuses `fact` in a ruleset of the guard and these conditions (error 303)."""
+    host = _QuietHost()
+    name = f"alpha_model_{os.getpid()}_{next(_models)}"
+    rules = {f"r{i}": {"all": [{"m": e}], "run": lambda c: None} for i, e in enumerate([GUARD] + expressions)}
+    host.set_rulesets({name: rules})
+    try:
+        host.assert_fact(name, {**fact, "g": 1, "sid": "s"})
+    except Exception as e:
+        assert "error code: 303" in str(e), e
+        return True
+    host.delete_state(name, "s")
+    return False
+
+
+def _flat(n: int) -> tuple[list[dict], dict]:
+    return [{f"f{i}": 1} for i in range(n)], {f"f{i}": 1 for i in range(n)}
+
+
+def _deep(width: int) -> tuple[list[dict], dict]:
+    """Shared chains, "$or" of "$iany" (forward nodes walked once per matching branch) and
+    siblings under shared nodes: every test matches the fact, the worst case the model bounds."""
+    shared = [{"$gte": {"day": 1}}, {"$lte": {"day": 9}}]
+    anys = {"$or": [{"$iany": {"tags": {"$i": f"t{i}"}}} for i in range(width)]}
+    expressions = [{"$and": shared + [anys, {"$gt": {"total": i}}]} for i in range(width)]
+    expressions += [{"$and": shared + [{"flag": True}, {"$or": [{"a": 1}, {"b": 1}]}, {"$lt": {"n": 5}}]}]
+    return expressions, {"day": 5, "tags": [f"t{i}" for i in range(width)], "total": 99, "flag": True,
+                         "a": 1, "b": 1, "n": 0}
+
+
+@pytest.mark.parametrize("shape", [_flat, _deep])
+def test_the_alpha_stack_model_is_exact_where_every_test_matches(shape):
+    # the model's bound is what durable-rules needs when every test matches: the largest
+    # ruleset of the shape within the stack is accepted, the next one is refused
+    sizes = {}
+    for n in range(1, 80):
+        expressions, _ = shape(n)
+        sizes[n] = stack_bound([GUARD] + expressions)
+        if sizes[n] > STACK_SIZE:
+            break
+    largest = max(n for n, need in sizes.items() if need <= STACK_SIZE)
+    assert not _refused(*shape(largest))
+    assert _refused(*shape(largest + 1))
+
+
+RANDOM_TESTS = st.one_of(
+    st.builds(lambda f, v: {f: v}, st.sampled_from(["a", "b", "c"]), st.integers(0, 2)),
+    st.builds(lambda op, f, v: {op: {f: v}}, st.sampled_from(["$gt", "$lte", "$neq"]), st.sampled_from(["a", "b", "c"]),
+              st.integers(0, 2)),
+    st.builds(lambda vs: {"$or": [{"$iany": {"tags": {"$i": v}}} for v in vs]},
+              st.lists(st.sampled_from("wxyz"), min_size=1, max_size=4, unique=True)),
+)
+RANDOM_CONDITIONS = st.lists(
+    st.lists(st.one_of(RANDOM_TESTS, st.lists(RANDOM_TESTS, min_size=2, max_size=3).map(lambda p: {"$or": p})),
+             min_size=1, max_size=4).map(lambda parts: parts[0] if len(parts) == 1 else {"$and": parts}),
+    min_size=10, max_size=70)
+RANDOM_FACTS = st.fixed_dictionaries({"a": st.integers(0, 2), "b": st.integers(0, 2), "c": st.integers(0, 2),
+                                      "tags": st.lists(st.sampled_from("wxyz"), unique=True)})
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(RANDOM_CONDITIONS, st.lists(RANDOM_FACTS, min_size=1, max_size=5))
+def test_a_ruleset_the_model_deems_safe_takes_every_fact(expressions, facts):
+    if stack_bound([GUARD] + expressions) > STACK_SIZE:
+        return
+    for fact in facts:
+        assert not _refused(expressions, fact)
+
+
+def _need_afresh(node, memo=None) -> int:
+    """need(n) of checker.engine.alpha, point 4, computed from scratch over the whole network."""
+    memo = {} if memo is None else memo
+    if id(node) not in memo:
+        c = len(node.children)
+        memo[id(node)] = max([c] + [c - 1 + _need_afresh(child, memo) for child in node.children])
+    return memo[id(node)]
+
+
+def test_the_alpha_model_bounds_a_growing_ruleset_like_a_fresh_one():
+    # the engine grows one model per ruleset, rule by rule, updating only the new rule's paths
+    ENGINE.compile_all()
+    for family, chunks in ENGINE._chunks.items():
+        for _, checks in chunks:
+            model = alpha.AlphaModel()
+            for e in [SENTINEL_CONDITION] + [to_durable(without_field(c.condition, "family")) for c in checks]:
+                assert model.add(e) == _need_afresh(model.root)

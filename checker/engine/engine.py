@@ -2,7 +2,8 @@
 
 The YAML rules are compiled into durable-rules rulesets per treatment family (every
 check of every rule is a durable rule), each family's on first use; a family whose checks
-expand into many alternatives is split over several rulesets (see ALTERNATIVES_PER_RULESET). Each evaluation asserts the item's fact
+would overflow durable-rules' alpha stack in one ruleset is split over several (see
+checker.engine.alpha). Each evaluation asserts the item's fact
 in a session of its own and deletes the session afterwards, so nothing leaks between
 items: durable-rules de-duplicates facts by content within a session, and keeps its
 rulesets in a process-wide registry (hence unique ruleset names per Engine).
@@ -26,7 +27,8 @@ from durable import engine as durable
 warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"durable\.engine")
 
 from checker.engine.checks import Check, checks_for
-from checker.engine.conditions import alternatives, fields, to_durable, without_field
+from checker.engine.alpha import STACK_SIZE, AlphaModel
+from checker.engine.conditions import fields, to_durable, without_field
 from checker.errors import InputError
 from checker.kb.load import KnowledgeBase
 from checker.vocab import Family
@@ -52,17 +54,23 @@ class Firing:
 # "family", which only item facts carry: durable-rules re-matches the session's own state
 # fact (sid, id) after each action, and a guard matching that would fire forever.
 SENTINEL = "imr$session_guard"
+SENTINEL_CONDITION = {"$ex": {"family": 1}}
 
 # durable-rules 2.0.28 walks a ruleset's alpha network for each asserted fact with a stack
 # of 64 pending nodes (MAX_STACK_SIZE, events.c) and refuses the fact when it overflows
-# (error 303): an imaging fact with three spinal regions did. The pending nodes head
-# disjoint parts of the network, each ending in at least one alternative of a rule, so a
-# ruleset of at most 63 alternatives (the guard rule included) can never overflow it.
-ALTERNATIVES_PER_RULESET = 56
+# (error 303): an imaging fact with three spinal regions did. A family's checks are packed,
+# in rule-base order, into rulesets whose worst-case stack (checker.engine.alpha, a model of
+# the network durable-rules builds) stays within it, whatever the fact.
 
 
 def _no_op(c):
     pass
+
+
+def _guarded_model() -> AlphaModel:
+    model = AlphaModel()
+    model.add(SENTINEL_CONDITION)
+    return model
 
 
 class _QuietHost(durable.Host):
@@ -106,24 +114,31 @@ class Engine:
         self._order = {key: i for i, key in enumerate(self.checks)}
         self._fields = {key: fields(check.condition) for key, check in self.checks.items()}
         self._without_family: dict[str, object] = {}
+        self._expressions: dict[str, dict] = {}
 
     def _split(self, family: str) -> list[tuple[str, list[Check]]]:
-        """The family's checks in rule-base order, cut into rulesets of bounded alternatives."""
+        """The family's checks in rule-base order, cut into rulesets whose alpha walk fits durable's stack."""
         chunks: list[list[Check]] = [[]]
-        room = ALTERNATIVES_PER_RULESET - 1  # the guard rule
+        model = _guarded_model()
         for check in self._family_checks[family]:
-            n = alternatives(self._sans_family(check))
-            if n > ALTERNATIVES_PER_RULESET - 1:
-                raise InputError(self.kb.rule_files.get(check.rule_id, "rule base"), f"rule {check.rule_id}",
-                                 f"a check expands into {n} alternatives, more than the engine takes in one "
-                                 f"ruleset ({ALTERNATIVES_PER_RULESET - 1}): split the rule")
-            if n > room:
+            expression = self._expression(check)
+            if model.add(expression) > STACK_SIZE:
                 chunks.append([])
-                room = ALTERNATIVES_PER_RULESET - 1
+                model = _guarded_model()
+                need = model.add(expression)
+                if need > STACK_SIZE:
+                    raise InputError(self.kb.rule_files.get(check.rule_id, "rule base"), f"rule {check.rule_id}",
+                                     f"a check needs {need} entries of durable-rules' alpha stack, more than it "
+                                     f"has ({STACK_SIZE}): split the rule")
             chunks[-1].append(check)
-            room -= n
         name = self._rulesets[family]
         return [(f"{name}_{i}", checks) for i, checks in enumerate(chunks) if checks]
+
+    def _expression(self, check: Check) -> dict:
+        """The check's condition as durable-rules JSON, without its family test (computed once)."""
+        if check.key not in self._expressions:
+            self._expressions[check.key] = to_durable(self._sans_family(check))
+        return self._expressions[check.key]
 
     def _sans_family(self, check: Check):
         """The check's condition without its family test (computed once: _split and _compile ask)."""
@@ -137,9 +152,8 @@ class Engine:
             for name, checks in chunks:
                 rules = {}
                 for check in checks:
-                    condition = self._sans_family(check)
-                    rules[check.key] = {"all": [{"m": to_durable(condition)}], "run": self._action(check.key)}
-                rules[SENTINEL] = {"all": [{"m": {"$ex": {"family": 1}}}], "run": _no_op}
+                    rules[check.key] = {"all": [{"m": self._expression(check)}], "run": self._action(check.key)}
+                rules[SENTINEL] = {"all": [{"m": dict(SENTINEL_CONDITION)}], "run": _no_op}
                 self._host.set_rulesets({name: rules})
                 tested = {f for check in checks for f in self._fields[check.key]}
                 self._ruleset_fields[name] = tuple(sorted(tested - {"family"}))
