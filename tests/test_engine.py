@@ -1,6 +1,7 @@
 """The durable-rules engine against the plain-Python oracle, sessions and swallowed errors."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -84,18 +85,70 @@ def test_identical_facts_in_a_row_give_identical_firings():
     assert all(ENGINE.evaluate(fact) == first for _ in range(5))
 
 
+class _Recorder:
+    """durable-rules' C extension, with the sessions asserted and deleted noted."""
+
+    def __init__(self, real, fail_on: str | None = None):
+        self._real, self._fail_on = real, fail_on
+        self.asserted: list[tuple[int, str]] = []
+        self.deleted: list[tuple[int, str]] = []
+
+    def assert_fact(self, handle, text):
+        self.asserted.append((handle, json.loads(text)["sid"]))
+        return self._real.assert_fact(handle, text)
+
+    def delete_state(self, handle, sid):
+        self.deleted.append((handle, sid))
+        return self._real.delete_state(handle, sid)
+
+    def __getattr__(self, name):
+        if name == self._fail_on:
+            def fail(*args):
+                raise RuntimeError("the extension failed")
+            return fail
+        return getattr(self._real, name)
+
+
+def _no_session_left(engine, recorder):
+    names = {handle: name for name, handle in engine._handles.items()}
+    for handle, sid in recorder.asserted:
+        with pytest.raises(Exception, match="Could not get facts"):
+            engine._host.get_facts(names[handle], sid)
+
+
 def test_sessions_are_deleted_after_each_evaluation(monkeypatch):
     engine = Engine(KB)
-    seen = []
-    real = engine._host.assert_fact
-    monkeypatch.setattr(engine._host, "assert_fact", lambda name, fact: seen.append((name, fact["sid"])) or real(name, fact))
+    recorder = _Recorder(engine_module.durable_rules_engine)
+    monkeypatch.setattr(engine_module, "durable_rules_engine", recorder)
     for _ in range(3):
         engine.evaluate(base_fact(conditions=["sprain_strain"]))
-    assert len({sid for _, sid in seen}) == 3  # a session of its own per evaluation
-    assert engine._recording == {}
-    for name, sid in seen:
-        with pytest.raises(Exception, match="Could not get facts"):
-            engine._host.get_facts(name, sid)
+    assert len({sid for _, sid in recorder.asserted}) == 3  # a session of its own per evaluation
+    assert sorted(recorder.deleted) == sorted(recorder.asserted)
+    _no_session_left(engine, recorder)
+
+
+@pytest.mark.parametrize("step", ["start_action_for_state", "complete_and_start_action"])
+def test_a_failure_while_reading_firings_is_raised_and_the_session_deleted(monkeypatch, step):
+    engine = Engine(KB)
+    fact = base_fact(conditions=["sprain_strain"], regions=["lumbar"], requested=12, total=12, cap_total=12)
+    assert engine.evaluate(fact)  # fires checks, so every step runs
+    recorder = _Recorder(engine_module.durable_rules_engine, fail_on=step)
+    monkeypatch.setattr(engine_module, "durable_rules_engine", recorder)
+    with pytest.raises(EngineError, match="the extension failed"):
+        engine.evaluate(fact)
+    if step == "complete_and_start_action":  # an action started: the session can be deleted
+        assert recorder.deleted == recorder.asserted[:1]
+        _no_session_left(engine, recorder)
+
+
+def test_a_firing_of_a_rule_the_engine_did_not_compile_is_an_error():
+    engine = Engine(KB)
+    fact = base_fact(conditions=["sprain_strain"], regions=["lumbar"], requested=12, total=12, cap_total=12)
+    fired = {f"{f.rule_id}#{f.check}" for f in engine.evaluate(fact)}
+    for name in engine._ruleset_names[fact["family"]]:
+        engine._rule_names[name] -= fired
+    with pytest.raises(EngineError, match="fired an unknown rule"):
+        engine.evaluate(fact)
 
 
 def test_two_engines_in_one_process_do_not_share_rulesets():
@@ -103,18 +156,6 @@ def test_two_engines_in_one_process_do_not_share_rulesets():
     assert set(other._rulesets.values()).isdisjoint(ENGINE._rulesets.values())
     fact = base_fact(conditions=["radiculitis"], requested=11, total=11, cap_total=11)
     assert other.evaluate(fact) == ENGINE.evaluate(fact)
-
-
-def test_an_error_inside_a_rule_action_is_raised_not_swallowed():
-    engine = Engine(KB)
-
-    class Broken(dict):
-        def __getitem__(self, key):
-            raise KeyError("recording is broken")
-
-    engine._recording = Broken()
-    with pytest.raises(EngineError, match="a rule action failed"):
-        engine.evaluate(base_fact(conditions=["sprain_strain"]))
 
 
 def test_a_fact_no_rule_matches_gives_no_firings():

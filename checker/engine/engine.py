@@ -8,18 +8,23 @@ in a session of its own and deletes the session afterwards, so nothing leaks bet
 items: durable-rules de-duplicates facts by content within a session, and keeps its
 rulesets in a process-wide registry (hence unique ruleset names per Engine).
 
-durable-rules keeps no trace of which rules fired and swallows exceptions raised in
-actions (it stores them in the session state). Our actions record which checks fired; each
-firing carries the values of the asserted fact its condition compared, and a stored
-exception is raised as EngineError.
+durable-rules' Python host runs a Python action per firing and, after each, re-asserts the
+session's state fact (a JSON round trip and a walk of the network), and swallows exceptions
+raised in actions. We need only the names of the rules that fired, so the engine drives
+durable-rules' C extension directly, as its host does but without actions: assert the fact,
+take the session's queued firings one by one (start_action_for_state,
+complete_and_start_action), delete the session. Each firing carries the values of the
+asserted fact its condition compared; anything that goes wrong is raised as EngineError.
 """
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import warnings
 from dataclasses import dataclass, field
 
+import durable_rules_engine
 from durable import engine as durable
 
 # durable-rules 2.0.28 calls datetime.utcfromtimestamp(), deprecated since Python 3.12, for
@@ -98,7 +103,8 @@ class Engine:
         self._host = _QuietHost()
         self._rulesets: dict[str, str] = {}  # family -> durable-rules ruleset name
         self._family_checks: dict[str, list[Check]] = {}
-        self._recording: dict[str, set[str]] = {}
+        self._handles: dict[str, int] = {}  # ruleset -> durable-rules' handle of it
+        self._rule_names: dict[str, frozenset[str]] = {}  # ruleset -> its rules' names
         prefix = f"imr{os.getpid()}_{next(_ruleset_numbers)}"
         for rule in kb.rules:
             for check in checks_for(rule):
@@ -152,9 +158,14 @@ class Engine:
             for name, checks in chunks:
                 rules = {}
                 for check in checks:
-                    rules[check.key] = {"all": [{"m": self._expression(check)}], "run": self._action(check.key)}
+                    # the host wants an action per rule; evaluate reads the firings, never runs them
+                    rules[check.key] = {"all": [{"m": self._expression(check)}], "run": _no_op}
                 rules[SENTINEL] = {"all": [{"m": dict(SENTINEL_CONDITION)}], "run": _no_op}
+                if any('"' in key or "\\" in key for key in rules):  # see _fired
+                    raise EngineError(f"a rule name of {name} holds a quote or backslash")
                 self._host.set_rulesets({name: rules})
+                self._handles[name] = self._host.get_ruleset(name)._handle
+                self._rule_names[name] = frozenset(rules)
                 tested = {f for check in checks for f in self._fields[check.key]}
                 self._ruleset_fields[name] = tuple(sorted(tested - {"family"}))
             self._chunks[family] = chunks  # only once every ruleset of the family is compiled
@@ -166,14 +177,6 @@ class Engine:
         for family in self._rulesets:
             self._compile(family)
 
-    def _action(self, key: str):
-        def record(c):
-            # durable-rules expands an "$or" into one alternative per branch, and a fact that
-            # satisfies two branches fires the same rule twice: a set keeps one firing.
-            self._recording[c.m["sid"]].add(key)
-
-        return record
-
     def families(self) -> list[str]:
         return sorted(self._rulesets)
 
@@ -182,34 +185,54 @@ class Engine:
         if fact["family"] not in self._rulesets:
             return []
         sid = f"{os.getpid()}-{next(_session_numbers)}"
-        self._recording[sid] = fired = set()
-        try:
-            for ruleset in self._compile(fact["family"]):
-                # durable-rules serializes and parses every field asserted: send only those the
-                # ruleset's checks test (a fact carries every kind's fields, ~150)
-                self._assert(ruleset, {"family": fact["family"], "sid": sid,
-                                       **{f: fact[f] for f in self._ruleset_fields[ruleset]}})
-        finally:
-            del self._recording[sid]
+        # durable-rules walks an "$or" once per branch, and a fact that satisfies two branches
+        # fires the same rule twice: a set keeps one firing.
+        fired: set[str] = set()
+        for ruleset in self._compile(fact["family"]):
+            # durable-rules serializes and parses every field asserted: send only those the
+            # ruleset's checks test (a fact carries every kind's fields, ~150)
+            self._assert(ruleset, {"family": fact["family"], "sid": sid,
+                                   **{f: fact[f] for f in self._ruleset_fields[ruleset]}}, fired)
+        fired.discard(SENTINEL)
         return [
             Firing(self.checks[key].rule_id, self.checks[key].name, {n: _plain(fact[n]) for n in self._fields[key]})
             for key in sorted(fired, key=self._order.__getitem__)
         ]
 
-    def _assert(self, ruleset: str, fact: dict) -> None:
+    def _assert(self, ruleset: str, fact: dict, fired: set[str]) -> None:
+        """Assert `fact` in a session of its own, add the rules it fires to `fired`, delete the session."""
+        handle = self._handles[ruleset]
         try:
-            state = self._host.assert_fact(ruleset, fact)
-        except durable.MessageNotHandledException:  # impossible with the session guard
-            raise EngineError(f"durable-rules did not handle a fact in {ruleset}") from None
+            result, state = durable_rules_engine.assert_fact(handle, json.dumps(fact, ensure_ascii=False))
+            if result != 0:  # 1 not handled: impossible with the session guard; 2, 3: a session of our own
+                raise EngineError(f"durable-rules did not handle a fact in {ruleset} (result {result})")
+            started = durable_rules_engine.start_action_for_state(handle, state)
         except Exception as e:
             # The session may exist with no action run: deleting it would crash the process
             # (see SENTINEL), so it is left to the host, a few hundred bytes.
             raise EngineError(f"durable-rules refused a fact in {ruleset}: {e}") from None
+        if started is None:  # impossible with the session guard, which matches every item fact
+            raise EngineError(f"durable-rules fired no rule in {ruleset}, not even the session guard")
         try:
-            if state and state.get("exception"):
-                raise EngineError(f"a rule action failed: {state['exception'][:300]}")
+            messages = started[1]
+            while messages is not None:
+                fired.add(self._fired(ruleset, messages))
+                messages = durable_rules_engine.complete_and_start_action(handle, state)
+        except EngineError:
+            raise
+        except Exception as e:
+            raise EngineError(f"durable-rules failed while firing rules in {ruleset}: {e}") from None
         finally:
-            self._host.delete_state(ruleset, fact["sid"])  # the guard rule ran, so the session exists
+            durable_rules_engine.delete_state(handle, fact["sid"])  # an action started, so deleting is safe
+
+    def _fired(self, ruleset: str, messages: str) -> str:
+        """The rule a queued firing belongs to: its JSON is {"<rule>": {"m": <fact>}}, and no rule
+        name holds a quote or backslash (checked at compile), so the name is read without parsing
+        the fact back."""
+        name = messages[2:messages.find('"', 2)] if messages.startswith('{"') else ""
+        if name not in self._rule_names[ruleset]:
+            raise EngineError(f"durable-rules fired an unknown rule in {ruleset}: {messages[:200]}")
+        return name
 
 
 def _plain(value):
