@@ -33,7 +33,7 @@ warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"durable\
 
 from checker.engine.checks import Check, checks_for
 from checker.engine.alpha import STACK_SIZE, AlphaModel
-from checker.engine.conditions import fields, to_durable, without_field
+from checker.engine.conditions import alternatives, fields, to_durable, without_field
 from checker.errors import InputError
 from checker.kb.load import KnowledgeBase
 from checker.vocab import Family
@@ -123,22 +123,39 @@ class Engine:
         self._expressions: dict[str, dict] = {}
 
     def _split(self, family: str) -> list[tuple[str, list[Check]]]:
-        """The family's checks in rule-base order, cut into rulesets whose alpha walk fits durable's stack."""
-        chunks: list[list[Check]] = [[]]
-        model = _guarded_model()
+        """The family's checks in rule-base order, cut into rulesets whose alpha walk fits durable's stack.
+
+        A ruleset's stack never exceeds its alternatives (each pending node heads paths of its
+        own to a rule), a cheap count: the model of the network is built only for a ruleset
+        whose alternatives outgrow the stack."""
+        chunks: list[list[Check]] = []
+        alternatives_left = 0
+        model = None
         for check in self._family_checks[family]:
             expression = self._expression(check)
-            if model.add(expression) > STACK_SIZE:
-                chunks.append([])
+            n = alternatives(self._sans_family(check))
+            if chunks and model is None and n <= alternatives_left:
+                alternatives_left -= n
+                chunks[-1].append(check)
+                continue
+            if chunks and model is None:  # the alternatives outgrow the stack: model the network so far
                 model = _guarded_model()
-                need = model.add(expression)
-                if need > STACK_SIZE:
-                    raise InputError(self.kb.rule_files.get(check.rule_id, "rule base"), f"rule {check.rule_id}",
-                                     f"a check needs {need} entries of durable-rules' alpha stack, more than it "
-                                     f"has ({STACK_SIZE}): split the rule")
-            chunks[-1].append(check)
+                for member in chunks[-1]:
+                    model.add(self._expression(member))
+            if not chunks or model.add(expression) > STACK_SIZE:
+                chunks.append([check])
+                alternatives_left, model = STACK_SIZE - 1 - n, None  # 1: the guard rule
+                if alternatives_left < 0:
+                    model = _guarded_model()
+                    need = model.add(expression)
+                    if need > STACK_SIZE:
+                        raise InputError(self.kb.rule_files.get(check.rule_id, "rule base"), f"rule {check.rule_id}",
+                                         f"a check needs {need} entries of durable-rules' alpha stack, more than "
+                                         f"it has ({STACK_SIZE}): split the rule")
+            else:
+                chunks[-1].append(check)
         name = self._rulesets[family]
-        return [(f"{name}_{i}", checks) for i, checks in enumerate(chunks) if checks]
+        return [(f"{name}_{i}", checks) for i, checks in enumerate(chunks)]
 
     def _expression(self, check: Check) -> dict:
         """The check's condition as durable-rules JSON, without its family test (computed once)."""
