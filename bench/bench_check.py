@@ -46,7 +46,7 @@ sys.path.insert(0, str(ROOT))
 import durable_rules_engine  # noqa: E402
 
 from checker.check import Checker  # noqa: E402
-from checker.engine.conditions import to_durable, without_field  # noqa: E402
+from checker.engine.conditions import flags, list_values, to_durable, without_field  # noqa: E402
 from checker.engine.engine import SENTINEL, _QuietHost  # noqa: E402
 from checker.engine.facts import build_fact, pick_dates  # noqa: E402
 from checker.normalize.item import normalize_item  # noqa: E402
@@ -151,14 +151,18 @@ class BareDurable:
         self.fired: list[str] = []
         self.names: dict[str, str] = {}
         definitions = {}
+        self.lists: dict[str, dict] = {}
         for family in Family:
             rules = {}
+            conditions = []
             for key, check in checker.engine.checks.items():
                 rule = checker.kb.rule(check.rule_id)
                 if family in rule.family:
                     # the durable-rules expression the engine compiles
-                    expression = to_durable(without_field(check.condition, "family"))
-                    rules[key] = {"all": [{"m": expression}], "run": self._note(key)}
+                    conditions.append(without_field(check.condition, "family"))
+                    rules[key] = {"all": [{"m": to_durable(conditions[-1])}], "run": self._note(key)}
+            # list fields travel as flags, "conditions$s$sprain_strain": true (checker.engine.conditions.flag)
+            self.lists[family.value] = list_values(c for c in conditions if c is not None)
             if rules:
                 # durable-rules 2.0.28 needs an action to have run before a session is deleted
                 # (see checker.engine.engine); a rule that matches every fact is part of the bare cost.
@@ -178,7 +182,8 @@ class BareDurable:
         handle = self.handles[fact["family"]]
         self.sessions += 1
         sid = f"bare-{self.sessions}"
-        _, state = durable_rules_engine.assert_fact(handle, json.dumps({**fact, "sid": sid}, ensure_ascii=False))
+        text = json.dumps({**fact, **flags(fact, self.lists[fact["family"]]), "sid": sid}, ensure_ascii=False)
+        _, state = durable_rules_engine.assert_fact(handle, text)
         messages = durable_rules_engine.start_action_for_state(handle, state)[1]
         while messages is not None:
             self.fired.append(messages[2:messages.find('"', 2)])
@@ -190,7 +195,7 @@ class BareDurable:
         name = self.names[fact["family"]]
         self.sessions += 1
         sid = f"bare-{self.sessions}"
-        self.host.assert_fact(name, {**fact, "sid": sid})
+        self.host.assert_fact(name, {**fact, **flags(fact, self.lists[fact["family"]]), "sid": sid})
         self.host.delete_state(name, sid)
         self.fired.clear()
 

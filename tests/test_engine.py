@@ -373,6 +373,32 @@ def test_the_alpha_model_bounds_a_growing_ruleset_like_a_fresh_one():
     ENGINE.compile_all()
     for family, chunks in ENGINE._chunks.items():
         for _, checks in chunks:
+            expressions = [SENTINEL_CONDITION] + [to_durable(without_field(c.condition, "family")) for c in checks]
             model = alpha.AlphaModel()
-            for e in [SENTINEL_CONDITION] + [to_durable(without_field(c.condition, "family")) for c in checks]:
+            for e in expressions:
                 assert model.add(e) == _need_afresh(model.root)
+            assert alpha.AlphaModel().add_all(expressions) == model.root.need  # all at once, one walk
+    for family, checks in ENGINE._family_checks.items():  # whole families, most of them too deep for one ruleset
+        expressions = [SENTINEL_CONDITION] + [to_durable(without_field(c.condition, "family")) for c in checks]
+        assert alpha.AlphaModel().add_all(expressions) == stack_bound(expressions)
+
+
+# ------------------------------------------------------------------ list fields as flags
+
+def test_list_tests_travel_as_typed_flags():
+    from checker.engine.conditions import flag, flags, list_values
+
+    lists = list_values([AnyOf("regions", ("lumbar", "knee")), Either((AnyOf("item_compounded", (True,)),))])
+    fact = {"regions": ["knee", "cervical"], "item_compounded": [1, "true", True]}
+    # only values some rule looks for, and of its JSON type: 1 and "true" are not true
+    assert flags(fact, lists) == {flag("regions", "knee"): True, flag("item_compounded", True): True}
+    assert flags({"regions": [], "item_compounded": [False]}, lists) == {}
+    assert len({flag("f", "true"), flag("f", True)}) == 2
+    with pytest.raises(ValueError, match="only strings and booleans"):
+        flag("item_count", 3)
+
+
+def test_every_list_test_of_the_rule_base_compiles_to_flags():
+    # no "$iany" is left for durable-rules to build a test per value per rule from
+    for check in ENGINE.checks.values():
+        assert "$iany" not in json.dumps(to_durable(without_field(check.condition, "family"))), check.key

@@ -52,6 +52,17 @@ class AlphaModel:
         self.root = _Node()
         self._links: dict[int, tuple[_Node, list[_Node]]] = {}
 
+    def add_all(self, expressions) -> int:
+        """Add many rules at once; the worst-case stack of the ruleset with them (one walk of
+        the whole network instead of one per rule, for rulesets built in one go)."""
+        self._links = None  # nothing to refresh: the whole network is walked once below
+        crowded = False
+        for expression in expressions:
+            end = self._build(expression, self.root)
+            end.rules += 1
+            crowded = crowded or end.rules > BETA_LIST_LENGTH - 1
+        return STACK_SIZE + 1 if crowded else _need_afresh(self.root, {})
+
     def add(self, expression: dict) -> int:
         """Add a rule's compiled condition; the worst-case stack of the ruleset with it."""
         self._links = {}
@@ -63,7 +74,8 @@ class AlphaModel:
         return self.root.need
 
     def _link(self, parent: _Node, node: _Node) -> None:
-        self._links.setdefault(id(parent), (parent, []))[1].append(node)
+        if self._links is not None:
+            self._links.setdefault(id(parent), (parent, []))[1].append(node)
 
     def _refresh(self, node: _Node, done: set[int]) -> None:
         done.add(id(node))
@@ -104,6 +116,15 @@ class AlphaModel:
             ((field, operand),) = value.items()
             return self._child(parent, (field, key, type(operand).__name__, operand))
         return self._child(parent, (key, "$eq", type(value).__name__, value))
+
+
+def _need_afresh(node: _Node, memo: dict[int, int]) -> int:
+    """need(n) over the whole network below n (point 4); also sets each node's need and best."""
+    if id(node) not in memo:
+        c = len(node.children)
+        node.best = max((_need_afresh(child, memo) for child in node.children), default=0)
+        node.need = memo[id(node)] = max(c, c - 1 + node.best) if c else 0
+    return memo[id(node)]
 
 
 def stack_bound(expressions: list[dict]) -> int:

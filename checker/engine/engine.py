@@ -33,7 +33,7 @@ warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"durable\
 
 from checker.engine.checks import Check, checks_for
 from checker.engine.alpha import STACK_SIZE, AlphaModel
-from checker.engine.conditions import alternatives, fields, to_durable, without_field
+from checker.engine.conditions import alternatives, fields, flags, list_values, scalar_fields, to_durable, without_field
 from checker.errors import InputError
 from checker.kb.load import KnowledgeBase
 from checker.vocab import Family
@@ -116,7 +116,8 @@ class Engine:
                 self._rulesets[family.value] = f"{prefix}_{family.value}"
         self._chunks: dict[str, list[tuple[str, list[Check]]]] = {}  # family -> its rulesets, once compiled
         self._ruleset_names: dict[str, list[str]] = {}  # family -> the names of those rulesets
-        self._ruleset_fields: dict[str, tuple[str, ...]] = {}  # ruleset -> the fact fields its checks test
+        self._ruleset_fields: dict[str, tuple[str, ...]] = {}  # ruleset -> the scalar fact fields its checks test
+        self._ruleset_lists: dict[str, dict[str, frozenset]] = {}  # ruleset -> the list values its checks test
         self._order = {key: i for i, key in enumerate(self.checks)}
         self._fields = {key: fields(check.condition) for key, check in self.checks.items()}
         self._without_family: dict[str, object] = {}
@@ -128,10 +129,14 @@ class Engine:
         A ruleset's stack never exceeds its alternatives (each pending node heads paths of its
         own to a rule), a cheap count: the model of the network is built only for a ruleset
         whose alternatives outgrow the stack."""
+        checks = self._family_checks[family]
+        name = self._rulesets[family]
+        if _guarded_model().add_all(self._expression(c) for c in checks) <= STACK_SIZE:
+            return [(f"{name}_0", list(checks))]  # most families: one ruleset, one walk of the model
         chunks: list[list[Check]] = []
         alternatives_left = 0
         model = None
-        for check in self._family_checks[family]:
+        for check in checks:
             expression = self._expression(check)
             n = alternatives(self._sans_family(check))
             if chunks and model is None and n <= alternatives_left:
@@ -154,7 +159,6 @@ class Engine:
                                          f"it has ({STACK_SIZE}): split the rule")
             else:
                 chunks[-1].append(check)
-        name = self._rulesets[family]
         return [(f"{name}_{i}", checks) for i, checks in enumerate(chunks)]
 
     def _expression(self, check: Check) -> dict:
@@ -183,8 +187,10 @@ class Engine:
                 self._host.set_rulesets({name: rules})
                 self._handles[name] = self._host.get_ruleset(name)._handle
                 self._rule_names[name] = frozenset(rules)
-                tested = {f for check in checks for f in self._fields[check.key]}
+                conditions = [self._sans_family(check) for check in checks]
+                tested = set().union(*(scalar_fields(c) for c in conditions if c is not None))
                 self._ruleset_fields[name] = tuple(sorted(tested - {"family"}))
+                self._ruleset_lists[name] = list_values(c for c in conditions if c is not None)
             self._chunks[family] = chunks  # only once every ruleset of the family is compiled
             self._ruleset_names[family] = [name for name, _ in chunks]
         return self._ruleset_names[family]
@@ -207,9 +213,10 @@ class Engine:
         fired: set[str] = set()
         for ruleset in self._compile(fact["family"]):
             # durable-rules serializes and parses every field asserted: send only those the
-            # ruleset's checks test (a fact carries every kind's fields, ~150)
+            # ruleset's checks test (a fact carries every kind's fields, ~150), lists as flags
             self._assert(ruleset, {"family": fact["family"], "sid": sid,
-                                   **{f: fact[f] for f in self._ruleset_fields[ruleset]}}, fired)
+                                   **{f: fact[f] for f in self._ruleset_fields[ruleset]},
+                                   **flags(fact, self._ruleset_lists[ruleset])}, fired)
         fired.discard(SENTINEL)
         return [
             Firing(self.checks[key].rule_id, self.checks[key].name, {n: _plain(fact[n]) for n in self._fields[key]})
