@@ -3,7 +3,8 @@
 The YAML rules are compiled into durable-rules rulesets per treatment family (every
 check of every rule is a durable rule), each family's on first use; a family whose checks
 would overflow durable-rules' alpha stack in one ruleset is split over several (see
-checker.engine.alpha). Each evaluation asserts the item's fact
+checker.engine.alpha). List fields travel as flags (checker.engine.conditions.flag), only
+those the ruleset tests. Each evaluation asserts the item's fact
 in a session of its own and deletes the session afterwards, so nothing leaks between
 items: durable-rules de-duplicates facts by content within a session, and keeps its
 rulesets in a process-wide registry (hence unique ruleset names per Engine).
