@@ -35,7 +35,7 @@ class _Node:
 
     def __init__(self):
         self.children: list[_Node] = []  # every node the walk may push from here
-        self.shared: dict[tuple, _Node] = {}  # reusable test nodes by (field, operator, type, value)
+        self.shared: dict[tuple, _Node] = {}  # reusable test nodes by (field, operator, JSON type, value)
         self.rules = 0  # rules whose condition ends here (the node's beta list)
         self.need = 0  # need(n), point 4
         self.best = 0  # the largest need of the node's children
@@ -74,8 +74,7 @@ class AlphaModel:
         return self.root.need
 
     def _link(self, parent: _Node, node: _Node) -> None:
-        if self._links is not None:
-            self._links.setdefault(id(parent), (parent, []))[1].append(node)
+        self._links.setdefault(id(parent), (parent, []))[1].append(node)
 
     def _refresh(self, node: _Node, done: set[int]) -> None:
         done.add(id(node))
@@ -91,7 +90,8 @@ class AlphaModel:
         if node is None:
             node = parent.shared[key] = _Node()
             parent.children.append(node)
-        self._link(parent, node)
+        if self._links is not None:
+            self._link(parent, node)
         return node
 
     def _build(self, expression: dict, parent: _Node) -> _Node:
@@ -105,17 +105,19 @@ class AlphaModel:
             for part in value:
                 end = self._build(part, parent)
                 end.children.append(forward)
-                self._link(end, forward)
+                if self._links is not None:
+                    self._link(end, forward)
             return forward
         if key == "$iany":
             node = _Node()
             parent.children.append(node)
-            self._link(parent, node)
+            if self._links is not None:
+                self._link(parent, node)
             return node
         if key in _OPERATORS:
             ((field, operand),) = value.items()
-            return self._child(parent, (field, key, type(operand).__name__, operand))
-        return self._child(parent, (key, "$eq", type(value).__name__, value))
+            return self._child(parent, (field, key, type(operand), operand))
+        return self._child(parent, (key, "$eq", type(value), value))
 
 
 def _need_afresh(node: _Node, memo: dict[int, int]) -> int:
