@@ -402,3 +402,22 @@ def test_every_list_test_of_the_rule_base_compiles_to_flags():
     # no "$iany" is left for durable-rules to build a test per value per rule from
     for check in ENGINE.checks.values():
         assert "$iany" not in json.dumps(to_durable(without_field(check.condition, "family"))), check.key
+
+
+def _fnv1a_32(name: str) -> int:
+    """durable-rules' hash of a property name (fnv1Hash32, state.c), by which it matches fact
+    properties to tests: two names with one hash would be taken for each other."""
+    h = 2166136261
+    for byte in name.encode():
+        h = ((h ^ byte) * 16777619) & 0xFFFFFFFF
+    return h
+
+
+def test_no_two_fields_durable_rules_sees_share_a_hash():
+    from checker.engine.conditions import flag, list_values, scalar_fields
+
+    conditions = [c for c in (without_field(check.condition, "family") for check in ENGINE.checks.values()) if c]
+    names = {"family", "sid", "id", "$s"}.union(*(scalar_fields(c) for c in conditions))
+    names |= {flag(field, v) for field, values in list_values(conditions).items() for _, v in values}
+    assert _fnv1a_32("a") == 0xE40C292C and _fnv1a_32("foobar") == 0xBF9CF968  # FNV-1a test vectors
+    assert len({_fnv1a_32(n) for n in names}) == len(names)
