@@ -38,3 +38,26 @@ def test_governing_mtus_answer_is_the_callers_own():
     first.append("bogus")
     assert governing_mtus(KB, fact, DAY) == expected
 
+
+
+def test_patient_context_answer_is_the_callers_own_and_follows_the_patient():
+    from checker.engine.facts import patient_context
+    from checker.request.model import TreatmentRequest
+
+    def request(diagnoses, surgeries=()):
+        return TreatmentRequest.model_validate({
+            "request_date": "2016-03-01", "items": ["Physical therapy x 6 for the low back"],
+            "patient": {"diagnoses": diagnoses, "surgeries": [{"procedure": p, "date": "2015-12-01"} for p in surgeries]}})
+
+    lumbar = request(["lumbar radiculopathy"], ["lumbar microdiscectomy L4-5"])
+    first = patient_context(lumbar, KB)
+    assert first.conditions and first.regions and first.surgery_sites[0]
+    expected = (list(first.conditions), list(first.regions), [dict(s) for s in first.surgery_sites])
+    first.conditions.append("bogus")
+    first.regions.clear()
+    first.surgery_sites[0].clear()
+    again = patient_context(request(["lumbar radiculopathy"], ["lumbar microdiscectomy L4-5"]), KB)
+    assert (again.conditions, again.regions, list(again.surgery_sites)) == expected
+    # another patient: another answer (the memo is keyed on what the context reads)
+    knee = patient_context(request(["medial meniscus tear"]), KB)
+    assert knee.regions != expected[1] and knee.surgery_sites == ()

@@ -14,6 +14,7 @@ it does to the decision:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Callable, Literal, Optional
 
 from checker.engine import fact_fields
@@ -34,7 +35,7 @@ class Check:
     counted: Optional[str] = "before"  # the fact field holding what already counts against `limit`
     criterion: Optional[str] = None  # criteria rules: the criterion this check tests
 
-    @property
+    @cached_property  # asked for every check whenever a family is compiled
     def key(self) -> str:
         return f"{self.rule_id}#{self.name}"
 

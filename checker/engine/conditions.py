@@ -75,19 +75,57 @@ def to_durable(cond: Cond) -> dict:
             return {cond.field: cond.value}
         return {_DURABLE[cond.op]: {cond.field: cond.value}}
     if isinstance(cond, AnyOf):
-        # One "$iany" per value, joined by "$or", rather than one "$iany" over an "$or" (the
-        # same matches): durable-rules 2.0.28 leaves the type of the node it builds for an
-        # "$or" inside "$iany" uninitialised (valgrind: createAlpha) and, with unlucky heap
-        # contents, refuses the whole ruleset (error code 102; MALLOC_PERTURB_=243 shows it).
-        anys = [{"$iany": {cond.field: {"$i": v}}} for v in cond.values]
-        return anys[0] if len(anys) == 1 else {"$or": anys}
+        # One flag per value (see flag), joined by "$or". durable-rules 2.0.28 never shares a
+        # "$iany" test between rules, so a test per value per rule grew big networks, slow to
+        # build and deep to walk (checker.engine.alpha); a flag is an equality test, shared by
+        # every rule that tests it after the same tests. ("$iany" over an "$or" is worse: its
+        # node is left half initialised and may refuse the whole ruleset, error code 102.)
+        tests = [{flag(cond.field, v): True} for v in cond.values]
+        return tests[0] if len(tests) == 1 else {"$or": tests}
     key = "$and" if isinstance(cond, All) else "$or"
     return {key: [to_durable(p) for p in cond.parts]}
 
 
+def flag(field: str, value) -> str:
+    """The field of the fact sent to durable-rules that is true when the list `field` holds
+    `value` (JSON types apart, as durable-rules compares: the string "true" is not true)."""
+    if isinstance(value, bool):
+        return f"{field}$b${'true' if value else 'false'}"
+    if isinstance(value, str):
+        return f"{field}$s${value}"
+    raise ValueError(f"a list test of {field} names {value!r}: only strings and booleans are supported")
+
+
+def list_values(conds) -> dict[str, frozenset]:
+    """Every value the conditions look for in each list field (the flags they test)."""
+    found: dict[str, set] = {}
+
+    def walk(cond):
+        if isinstance(cond, AnyOf):
+            found.setdefault(cond.field, set()).update(cond.values)
+        elif isinstance(cond, (All, Either)):
+            for part in cond.parts:
+                walk(part)
+
+    for cond in conds:
+        walk(cond)
+    # keyed by type too: True == 1 and hash alike, but a list holding 1 does not hold true
+    return {name: frozenset((type(v), v) for v in values) for name, values in found.items()}
+
+
+def flags(fact: dict, lists: dict[str, frozenset]) -> dict[str, bool]:
+    """The flags of `fact`'s list fields, for the values `lists` (list_values) looks for."""
+    out = {}
+    for name, wanted in lists.items():
+        for v in fact[name]:
+            if (type(v), v) in wanted:
+                out[flag(name, v)] = True
+    return out
+
+
 def alternatives(cond: Cond) -> int:
     """How many alternatives durable-rules expands the compiled condition into (its "$or"s
-    multiplied out; an AnyOf is one "$iany" per value)."""
+    multiplied out; an AnyOf is one flag test per value)."""
     if isinstance(cond, Cmp):
         return 1
     if isinstance(cond, AnyOf):
@@ -99,6 +137,15 @@ def alternatives(cond: Cond) -> int:
     for n in counts:
         product *= n
     return product
+
+
+def scalar_fields(cond: Cond) -> set[str]:
+    """The fact fields a condition compares whole (not as lists: those travel as flags)."""
+    if isinstance(cond, Cmp):
+        return {cond.field}
+    if isinstance(cond, AnyOf):
+        return set()
+    return set().union(*(scalar_fields(p) for p in cond.parts))
 
 
 def fields(cond: Cond) -> list[str]:

@@ -2,23 +2,30 @@
 
 The YAML rules are compiled into durable-rules rulesets per treatment family (every
 check of every rule is a durable rule), each family's on first use; a family whose checks
-expand into many alternatives is split over several rulesets (see ALTERNATIVES_PER_RULESET). Each evaluation asserts the item's fact
+would overflow durable-rules' alpha stack in one ruleset is split over several (see
+checker.engine.alpha). List fields travel as flags (checker.engine.conditions.flag), only
+those the ruleset tests. Each evaluation asserts the item's fact
 in a session of its own and deletes the session afterwards, so nothing leaks between
 items: durable-rules de-duplicates facts by content within a session, and keeps its
 rulesets in a process-wide registry (hence unique ruleset names per Engine).
 
-durable-rules keeps no trace of which rules fired and swallows exceptions raised in
-actions (it stores them in the session state). Our actions record which checks fired; each
-firing carries the values of the asserted fact its condition compared, and a stored
-exception is raised as EngineError.
+durable-rules' Python host runs a Python action per firing and, after each, re-asserts the
+session's state fact (a JSON round trip and a walk of the network), and swallows exceptions
+raised in actions. We need only the names of the rules that fired, so the engine drives
+durable-rules' C extension directly, as its host does but without actions: assert the fact,
+take the session's queued firings one by one (start_action_for_state,
+complete_and_start_action), delete the session. Each firing carries the values of the
+asserted fact its condition compared; anything that goes wrong is raised as EngineError.
 """
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import warnings
 from dataclasses import dataclass, field
 
+import durable_rules_engine
 from durable import engine as durable
 
 # durable-rules 2.0.28 calls datetime.utcfromtimestamp(), deprecated since Python 3.12, for
@@ -26,7 +33,8 @@ from durable import engine as durable
 warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"durable\.engine")
 
 from checker.engine.checks import Check, checks_for
-from checker.engine.conditions import alternatives, fields, to_durable, without_field
+from checker.engine.alpha import STACK_SIZE, AlphaModel
+from checker.engine.conditions import alternatives, fields, flags, list_values, scalar_fields, to_durable, without_field
 from checker.errors import InputError
 from checker.kb.load import KnowledgeBase
 from checker.vocab import Family
@@ -52,17 +60,23 @@ class Firing:
 # "family", which only item facts carry: durable-rules re-matches the session's own state
 # fact (sid, id) after each action, and a guard matching that would fire forever.
 SENTINEL = "imr$session_guard"
+SENTINEL_CONDITION = {"$ex": {"family": 1}}
 
 # durable-rules 2.0.28 walks a ruleset's alpha network for each asserted fact with a stack
 # of 64 pending nodes (MAX_STACK_SIZE, events.c) and refuses the fact when it overflows
-# (error 303): an imaging fact with three spinal regions did. The pending nodes head
-# disjoint parts of the network, each ending in at least one alternative of a rule, so a
-# ruleset of at most 63 alternatives (the guard rule included) can never overflow it.
-ALTERNATIVES_PER_RULESET = 56
+# (error 303): an imaging fact with three spinal regions did. A family's checks are packed,
+# in rule-base order, into rulesets whose worst-case stack (checker.engine.alpha, a model of
+# the network durable-rules builds) stays within it, whatever the fact.
 
 
 def _no_op(c):
     pass
+
+
+def _guarded_model() -> AlphaModel:
+    model = AlphaModel()
+    model.add(SENTINEL_CONDITION)
+    return model
 
 
 class _QuietHost(durable.Host):
@@ -90,7 +104,8 @@ class Engine:
         self._host = _QuietHost()
         self._rulesets: dict[str, str] = {}  # family -> durable-rules ruleset name
         self._family_checks: dict[str, list[Check]] = {}
-        self._recording: dict[str, set[str]] = {}
+        self._handles: dict[str, int] = {}  # ruleset -> durable-rules' handle of it
+        self._rule_names: dict[str, frozenset[str]] = {}  # ruleset -> its rules' names
         prefix = f"imr{os.getpid()}_{next(_ruleset_numbers)}"
         for rule in kb.rules:
             for check in checks_for(rule):
@@ -102,28 +117,56 @@ class Engine:
                 self._rulesets[family.value] = f"{prefix}_{family.value}"
         self._chunks: dict[str, list[tuple[str, list[Check]]]] = {}  # family -> its rulesets, once compiled
         self._ruleset_names: dict[str, list[str]] = {}  # family -> the names of those rulesets
-        self._ruleset_fields: dict[str, tuple[str, ...]] = {}  # ruleset -> the fact fields its checks test
+        self._ruleset_fields: dict[str, tuple[str, ...]] = {}  # ruleset -> the scalar fact fields its checks test
+        self._ruleset_lists: dict[str, dict[str, frozenset]] = {}  # ruleset -> the list values its checks test
         self._order = {key: i for i, key in enumerate(self.checks)}
         self._fields = {key: fields(check.condition) for key, check in self.checks.items()}
         self._without_family: dict[str, object] = {}
+        self._expressions: dict[str, dict] = {}
 
     def _split(self, family: str) -> list[tuple[str, list[Check]]]:
-        """The family's checks in rule-base order, cut into rulesets of bounded alternatives."""
-        chunks: list[list[Check]] = [[]]
-        room = ALTERNATIVES_PER_RULESET - 1  # the guard rule
-        for check in self._family_checks[family]:
-            n = alternatives(self._sans_family(check))
-            if n > ALTERNATIVES_PER_RULESET - 1:
-                raise InputError(self.kb.rule_files.get(check.rule_id, "rule base"), f"rule {check.rule_id}",
-                                 f"a check expands into {n} alternatives, more than the engine takes in one "
-                                 f"ruleset ({ALTERNATIVES_PER_RULESET - 1}): split the rule")
-            if n > room:
-                chunks.append([])
-                room = ALTERNATIVES_PER_RULESET - 1
-            chunks[-1].append(check)
-            room -= n
+        """The family's checks in rule-base order, cut into rulesets whose alpha walk fits durable's stack.
+
+        A ruleset's stack never exceeds its alternatives (each pending node heads paths of its
+        own to a rule), a cheap count: the model of the network is built only for a ruleset
+        whose alternatives outgrow the stack."""
+        checks = self._family_checks[family]
         name = self._rulesets[family]
-        return [(f"{name}_{i}", checks) for i, checks in enumerate(chunks) if checks]
+        if _guarded_model().add_all(self._expression(c) for c in checks) <= STACK_SIZE:
+            return [(f"{name}_0", list(checks))]  # most families: one ruleset, one walk of the model
+        chunks: list[list[Check]] = []
+        alternatives_left = 0
+        model = None
+        for check in checks:
+            expression = self._expression(check)
+            n = alternatives(self._sans_family(check))
+            if chunks and model is None and n <= alternatives_left:
+                alternatives_left -= n
+                chunks[-1].append(check)
+                continue
+            if chunks and model is None:  # the alternatives outgrow the stack: model the network so far
+                model = _guarded_model()
+                for member in chunks[-1]:
+                    model.add(self._expression(member))
+            if not chunks or model.add(expression) > STACK_SIZE:
+                chunks.append([check])
+                alternatives_left, model = STACK_SIZE - 1 - n, None  # 1: the guard rule
+                if alternatives_left < 0:
+                    model = _guarded_model()
+                    need = model.add(expression)
+                    if need > STACK_SIZE:
+                        raise InputError(self.kb.rule_files.get(check.rule_id, "rule base"), f"rule {check.rule_id}",
+                                         f"a check needs {need} entries of durable-rules' alpha stack, more than "
+                                         f"it has ({STACK_SIZE}): split the rule")
+            else:
+                chunks[-1].append(check)
+        return [(f"{name}_{i}", checks) for i, checks in enumerate(chunks)]
+
+    def _expression(self, check: Check) -> dict:
+        """The check's condition as durable-rules JSON, without its family test (computed once)."""
+        if check.key not in self._expressions:
+            self._expressions[check.key] = to_durable(self._sans_family(check))
+        return self._expressions[check.key]
 
     def _sans_family(self, check: Check):
         """The check's condition without its family test (computed once: _split and _compile ask)."""
@@ -137,12 +180,18 @@ class Engine:
             for name, checks in chunks:
                 rules = {}
                 for check in checks:
-                    condition = self._sans_family(check)
-                    rules[check.key] = {"all": [{"m": to_durable(condition)}], "run": self._action(check.key)}
-                rules[SENTINEL] = {"all": [{"m": {"$ex": {"family": 1}}}], "run": _no_op}
+                    # the host wants an action per rule; evaluate reads the firings, never runs them
+                    rules[check.key] = {"all": [{"m": self._expression(check)}], "run": _no_op}
+                rules[SENTINEL] = {"all": [{"m": dict(SENTINEL_CONDITION)}], "run": _no_op}
+                if any('"' in key or "\\" in key for key in rules):  # see _fired
+                    raise EngineError(f"a rule name of {name} holds a quote or backslash")
                 self._host.set_rulesets({name: rules})
-                tested = {f for check in checks for f in self._fields[check.key]}
+                self._handles[name] = self._host.get_ruleset(name)._handle
+                self._rule_names[name] = frozenset(rules)
+                conditions = [self._sans_family(check) for check in checks]
+                tested = set().union(*(scalar_fields(c) for c in conditions if c is not None))
                 self._ruleset_fields[name] = tuple(sorted(tested - {"family"}))
+                self._ruleset_lists[name] = list_values(c for c in conditions if c is not None)
             self._chunks[family] = chunks  # only once every ruleset of the family is compiled
             self._ruleset_names[family] = [name for name, _ in chunks]
         return self._ruleset_names[family]
@@ -152,14 +201,6 @@ class Engine:
         for family in self._rulesets:
             self._compile(family)
 
-    def _action(self, key: str):
-        def record(c):
-            # durable-rules expands an "$or" into one alternative per branch, and a fact that
-            # satisfies two branches fires the same rule twice: a set keeps one firing.
-            self._recording[c.m["sid"]].add(key)
-
-        return record
-
     def families(self) -> list[str]:
         return sorted(self._rulesets)
 
@@ -168,34 +209,55 @@ class Engine:
         if fact["family"] not in self._rulesets:
             return []
         sid = f"{os.getpid()}-{next(_session_numbers)}"
-        self._recording[sid] = fired = set()
-        try:
-            for ruleset in self._compile(fact["family"]):
-                # durable-rules serializes and parses every field asserted: send only those the
-                # ruleset's checks test (a fact carries every kind's fields, ~150)
-                self._assert(ruleset, {"family": fact["family"], "sid": sid,
-                                       **{f: fact[f] for f in self._ruleset_fields[ruleset]}})
-        finally:
-            del self._recording[sid]
+        # durable-rules walks an "$or" once per branch, and a fact that satisfies two branches
+        # fires the same rule twice: a set keeps one firing.
+        fired: set[str] = set()
+        for ruleset in self._compile(fact["family"]):
+            # durable-rules serializes and parses every field asserted: send only those the
+            # ruleset's checks test (a fact carries every kind's fields, ~150), lists as flags
+            self._assert(ruleset, {"family": fact["family"], "sid": sid,
+                                   **{f: fact[f] for f in self._ruleset_fields[ruleset]},
+                                   **flags(fact, self._ruleset_lists[ruleset])}, fired)
+        fired.discard(SENTINEL)
         return [
             Firing(self.checks[key].rule_id, self.checks[key].name, {n: _plain(fact[n]) for n in self._fields[key]})
             for key in sorted(fired, key=self._order.__getitem__)
         ]
 
-    def _assert(self, ruleset: str, fact: dict) -> None:
+    def _assert(self, ruleset: str, fact: dict, fired: set[str]) -> None:
+        """Assert `fact` in a session of its own, add the rules it fires to `fired`, delete the session."""
+        handle = self._handles[ruleset]
         try:
-            state = self._host.assert_fact(ruleset, fact)
-        except durable.MessageNotHandledException:  # impossible with the session guard
-            raise EngineError(f"durable-rules did not handle a fact in {ruleset}") from None
+            result, state = durable_rules_engine.assert_fact(handle, json.dumps(fact, ensure_ascii=False))
+            if result != 0:  # 1 not handled: impossible with the session guard; 2, 3: a session of our own
+                raise EngineError(f"durable-rules did not handle a fact in {ruleset} (result {result})")
+            started = durable_rules_engine.start_action_for_state(handle, state)
         except Exception as e:
             # The session may exist with no action run: deleting it would crash the process
             # (see SENTINEL), so it is left to the host, a few hundred bytes.
             raise EngineError(f"durable-rules refused a fact in {ruleset}: {e}") from None
+        if started is None:  # impossible with the session guard, which matches every item fact
+            raise EngineError(f"durable-rules fired no rule in {ruleset}, not even the session guard")
         try:
-            if state and state.get("exception"):
-                raise EngineError(f"a rule action failed: {state['exception'][:300]}")
+            messages = started[1]
+            while messages is not None:
+                fired.add(self._fired(ruleset, messages))
+                messages = durable_rules_engine.complete_and_start_action(handle, state)
+        except EngineError:
+            raise
+        except Exception as e:
+            raise EngineError(f"durable-rules failed while firing rules in {ruleset}: {e}") from None
         finally:
-            self._host.delete_state(ruleset, fact["sid"])  # the guard rule ran, so the session exists
+            durable_rules_engine.delete_state(handle, fact["sid"])  # an action started, so deleting is safe
+
+    def _fired(self, ruleset: str, messages: str) -> str:
+        """The rule a queued firing belongs to: its JSON is {"<rule>": {"m": <fact>}}, and no rule
+        name holds a quote or backslash (checked at compile), so the name is read without parsing
+        the fact back."""
+        name = messages[2:messages.find('"', 2)] if messages.startswith('{"') else ""
+        if name not in self._rule_names[ruleset]:
+            raise EngineError(f"durable-rules fired an unknown rule in {ruleset}: {messages[:200]}")
+        return name
 
 
 def _plain(value):

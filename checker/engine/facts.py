@@ -170,10 +170,24 @@ class Patient:
     surgery_sites: tuple[dict[str, frozenset[Region]], ...]
 
 
+_PATIENTS: dict[tuple, tuple[KnowledgeBase, Patient]] = {}
+
+
 def patient_context(request: TreatmentRequest, kb: KnowledgeBase) -> Patient:
-    conditions = patient_conditions(request, kb)
-    sites = tuple(surgery_sites(s.procedure, kb) for s in request.patient.surgeries)
-    return Patient(conditions, patient_regions(request, kb, conditions), sites)
+    """Memoized per rule base on what it reads (the diagnoses, regions and surgical procedures):
+    a letter's items are checked as requests of their own about the same patient."""
+    p = request.patient
+    key = (id(kb), tuple((d.text, d.code) for d in p.diagnoses), tuple(p.regions),
+           tuple(s.procedure for s in p.surgeries))
+    hit = _PATIENTS.get(key)
+    if hit is None or hit[0] is not kb:
+        conditions = patient_conditions(request, kb)
+        sites = tuple(surgery_sites(s.procedure, kb) for s in p.surgeries)
+        if len(_PATIENTS) >= 4096:
+            _PATIENTS.clear()
+        hit = _PATIENTS[key] = (kb, Patient(conditions, patient_regions(request, kb, conditions), sites))
+    patient = hit[1]  # copies: callers get lists and dicts of their own, as before the memo
+    return Patient(list(patient.conditions), list(patient.regions), tuple(dict(s) for s in patient.surgery_sites))
 
 
 def request_regions(item: NormalizedItem, patient: Patient) -> list[Region]:
