@@ -38,6 +38,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import datetime as dt
+import gc
 import os
 import pstats
 import resource
@@ -53,6 +54,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from checker.check import Checker  # noqa: E402
+from checker.cli import GC_THRESHOLD  # noqa: E402
 from checker.compare.predict import LetterComparer  # noqa: E402
 from checker.compare.run import _compare, compare_files  # noqa: E402
 from checker.errors import InputError  # noqa: E402
@@ -99,7 +101,9 @@ def best_rate(files: list[str], jobs: int) -> tuple[float, float, int]:
 def warm_up() -> LetterComparer:
     """A comparer that has done the work a long run does once: imports, rule base, every
     family's durable-rules rulesets, vocabularies and their patterns, on inputs of our own
-    (samples/letters and samples/requests, which cover every kind), never the real letters."""
+    (samples/letters and samples/requests, which cover every kind), never the real letters.
+    The garbage collector runs at the threshold `imr-check` sets (checker.cli.GC_THRESHOLD)."""
+    gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
     comparer = LetterComparer(DAY)
     comparer.checker.engine.compile_all()
     samples = sorted(str(p) for p in (ROOT / "samples" / "letters").glob("*.txt"))
