@@ -187,20 +187,24 @@ class DiagnosisIndex:
                 out.append(tuple(ids))
         return tuple(out)
 
-    def _extra(self, d: int, held: list[tuple[int, ...]]) -> tuple[int, bool]:
+    def _extra(self, d: int, singles: frozenset[int], multis: tuple[tuple[int, ...], ...]) -> tuple[int, bool]:
         """The weight of document d's words the phrase does not say (a qualifier counts
-        QUALIFIER_WEIGHT), and whether one of them is a place."""
+        QUALIFIER_WEIGHT), and whether one of them is a place. Every member of a concept's group
+        the title holds is explained: a one-word alternative whenever the title has its word
+        (``singles``), a longer one when the title has all its words (``multis``)."""
         toks = self.doc_tokens[d]
-        has = set(toks).issuperset
-        used: set[int] = set()
-        for alts in held:  # every member of a concept's group the title holds is explained
-            for ids in alts:
+        if multis:
+            has = set(toks).issuperset
+            used = set(singles)
+            for ids in multis:
                 if has(ids):
                     used.update(ids)
-        extra = [t for t in toks if t not in used]
+            extra = [t for t in toks if t not in used]
+        else:  # the common case: no set of the title's words needed
+            extra = [t for t in toks if t not in singles]
         q = self.qualifier_ids
-        weight = len(extra) + (QUALIFIER_WEIGHT - 1) * sum(1 for t in extra if t in q)
-        return weight, not self.place_ids.isdisjoint(extra)
+        weight = len(extra) + (QUALIFIER_WEIGHT - 1) * sum(1 for t in extra if t in q) if extra else 0
+        return weight, bool(extra) and not self.place_ids.isdisjoint(extra)
 
     def _rank(self, concepts: tuple[Concept, ...], limit: int, injury: bool = False) -> list[Match]:
         key = (concepts, injury)
@@ -285,9 +289,11 @@ class DiagnosisIndex:
         for cover, held_by, members in covered:
             if cover < top - 0.1:
                 continue
-            held = [alt_ids[i] for i in held_by]
+            held = [ids for i in held_by for ids in alt_ids[i]]
+            singles = frozenset(ids[0] for ids in held if len(ids) == 1)
+            multis = tuple(ids for ids in held if len(ids) > 1)
             for d in members:
-                extra, other_place = self._extra(d, held)
+                extra, other_place = self._extra(d, singles, multis)
                 not_injury = int(injury and not self.takes_encounter[d])
                 scored.append((-round(cover, 6), not_injury, extra, len(self.codes[d]), self.codes[d], d, cover,
                                other_place))
