@@ -25,6 +25,7 @@ import gc
 import json
 import math
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
@@ -300,6 +301,9 @@ class DiagnosisIndex:
         return tuple(sorted(scored))
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def split_codes(text: str) -> tuple[tuple[str, ...], str]:
     """The valid ICD-10-CM codes written in ``text`` and the text without them."""
     codes: list[str] = []
@@ -311,7 +315,7 @@ def split_codes(text: str) -> tuple[tuple[str, ...], str]:
             return " "
         return m.group(0)
 
-    if not any(ch.isdigit() for ch in text):
+    if _DIGIT.search(text) is None:  # no code without a digit (a scan in C, not a generator)
         return (), text
     rest = CODE_IN_TEXT.sub(take, text)
     return tuple(codes), rest

@@ -32,6 +32,7 @@ from typing import Iterable, Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from checker.kb.data import vocabulary
+from checker.regex_gate import gated
 
 CUES_FILE = "diagnosis_cues"
 MAX_PHRASE = 160  # characters; a longer "phrase" is a misread sentence
@@ -112,7 +113,7 @@ class _Patterns:
                 alts.append(rf"(?:{c.pattern}){colon}")
             else:
                 alts.append(rf"(?:{c.pattern}){link}")
-        self.cue = re.compile(r"\b(?:" + "|".join(alts) + ")", re.I)
+        self.cue = gated(r"\b(?:" + "|".join(alts) + ")")  # behind a lookahead: the same matches, half the time
         negs = "|".join(data.negations.words)
         self.negated = re.compile(r"\b(?:" + negs + r")\b(?:\s+\S+){0,2}\s*$", re.I)
         self.stop = re.compile("|".join(data.stops.patterns), re.I)
