@@ -519,8 +519,11 @@ def _drop_running_lines(pages: list[list[str]]) -> None:
                 pages[p][i] = ""
 
 
+_DIGITS = re.compile(r"\d+")
+
+
 def _edge_key(line: str) -> str:
-    return re.sub(r"\d+", "#", " ".join(line.split()))
+    return _DIGITS.sub("#", " ".join(line.split()))
 
 
 def _trim(page: list[str]) -> list[str]:
@@ -566,9 +569,15 @@ def _ends_sentence(line: str) -> bool:
     return s[-1:] in (".", "!", "?")
 
 
+_HYPHEN_AT_LINE_END = re.compile(r"-\s*(?:\n|\Z)")
+
+
 def _join_lines(lines: list[str]) -> str:
     """Lines as one line: whitespace collapsed; a line ending in a hyphen after a letter or
     digit ("Non-", "10-") joins the next without a space, keeping the hyphen."""
+    text = "\n".join(lines)
+    if _HYPHEN_AT_LINE_END.search(text) is None:  # no line ends in a hyphen: the words joined by spaces (in C)
+        return " ".join(text.split())
     parts: list[str] = []
     last = ""
     for line in lines:
