@@ -148,6 +148,7 @@ class DiagnosisIndex:
         # the ranking of a phrase's concepts: the letter reader and the classifier (and the
         # diagnoses of every request) search the same phrases again
         self._ranked: dict[tuple[tuple[Concept, ...], bool], tuple[tuple, ...]] = {}
+        self._best: dict[tuple[tuple[Concept, ...], bool], tuple[tuple, ...]] = {}  # the best score alone
 
     def title(self, code: str) -> Optional[str]:
         """The ICD-10-CM title of a code, when the index kept it (a code whose title says
@@ -210,7 +211,14 @@ class DiagnosisIndex:
     def _rank(self, concepts: tuple[Concept, ...], limit: int, injury: bool = False) -> list[Match]:
         key = (concepts, injury)
         ranked = self._ranked.get(key)
-        if ranked is None:
+        if ranked is None and limit == 1:
+            # the list splitter asks only for the best title: found without counting every title's words
+            ranked = self._best.get(key)
+            if ranked is None:
+                ranked = self._scored(concepts, injury, best_only=True)
+                if len(self._best) < RANK_MEMO:
+                    self._best[key] = ranked
+        elif ranked is None:
             ranked = self._scored(concepts, injury)
             if len(self._ranked) < RANK_MEMO:
                 self._ranked[key] = ranked
@@ -223,8 +231,9 @@ class DiagnosisIndex:
                 out.append(Match(code, self.titles[d], cover, extra, other_place))
         return out[:limit]
 
-    def _scored(self, concepts: tuple[Concept, ...], injury: bool) -> tuple[tuple, ...]:
-        """The scores of the titles that rank for the phrase's concepts, best first (policy)."""
+    def _scored(self, concepts: tuple[Concept, ...], injury: bool, best_only: bool = False) -> tuple[tuple, ...]:
+        """The scores of the titles that rank for the phrase's concepts, best first (policy);
+        ``best_only``: the first of them alone (the same tuple)."""
         if not concepts or all(c.anatomy for c in concepts):
             return ()
         parts = [(c, *self._matching(c.alternatives)) for c in concepts]
@@ -286,6 +295,8 @@ class DiagnosisIndex:
             return ()
         top = max(cv for cv, _, _ in covered)
         alt_ids = [self._alt_ids(c) for c, _, _ in parts]
+        if best_only:
+            return self._best_scored(covered, top, alt_ids, injury)
         scored = []
         for cover, held_by, members in covered:
             if cover < top - 0.1:
@@ -299,6 +310,31 @@ class DiagnosisIndex:
                 scored.append((-round(cover, 6), not_injury, extra, len(self.codes[d]), self.codes[d], d, cover,
                                other_place))
         return tuple(sorted(scored))
+
+    def _best_scored(self, covered: list, top: float, alt_ids: list, injury: bool) -> tuple[tuple, ...]:
+        """The smallest score of _scored's, without scoring every title: a title's extra words are at
+        least its words less the phrase's (a title's tokens are distinct: title_tokens), so the
+        titles of a group, taken shortest first, stop counting once that bound passes the best
+        score found (ties are scored in full)."""
+        best: Optional[tuple] = None
+        docs = self.doc_tokens
+        for cover, held_by, members in sorted(covered, key=lambda g: -g[0]):
+            if cover < top - 0.1:
+                continue
+            held = [ids for i in held_by for ids in alt_ids[i]]
+            singles = frozenset(ids[0] for ids in held if len(ids) == 1)
+            multis = tuple(ids for ids in held if len(ids) > 1)
+            said = len({t for ids in held for t in ids})  # the phrase's tokens a title can hold
+            neg_cover = -round(cover, 6)
+            for d in sorted(members, key=lambda d: len(docs[d])):
+                if best is not None and (neg_cover, 0, len(docs[d]) - said) > best[:3]:
+                    break  # this title and the longer ones rank after the best
+                extra, other_place = self._extra(d, singles, multis)
+                not_injury = int(injury and not self.takes_encounter[d])
+                score = (neg_cover, not_injury, extra, len(self.codes[d]), self.codes[d], d, cover, other_place)
+                if best is None or score < best:
+                    best = score
+        return (best,) if best is not None else ()
 
 
 _DIGIT = re.compile(r"\d")
