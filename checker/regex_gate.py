@@ -90,21 +90,24 @@ def gated(alternation: str, flags: int = re.I) -> re.Pattern:
     at a position wins) is kept. (Measured: the clause terminators of negation_cues.yaml,
     searched over every sentence, 0.40 -> 0.08 ms per summary.)
     """
-    source = _gated_source(alternation, flags)
+    first, boundary = _analysis(alternation, flags)
+    source = _behind(alternation, first, boundary)
     if source is None and flags & re.I:
         alternatives = top_level_alternatives(alternation)
         if len(alternatives) > 1:
             parts: list[str] = []
-            run: list[str] = []
+            run: list[tuple[str, frozenset[str], bool]] = []
             for alt in alternatives + [None]:
-                gate = None if alt is None else _gated_source(alt, flags)
-                if gate is not None:
-                    run.append(alt)
-                    continue
+                if alt is not None:
+                    alt_first, alt_boundary = _analysis(alt, flags)
+                    if alt_first:
+                        run.append((alt, alt_first, alt_boundary))
+                        continue
                 # a run in groups that start at a word boundary or not: the former test only word starts
-                for _, group in groupby(run, key=lambda a: starts_at_word_boundary(a, flags)):
-                    group_source = "|".join(group)
-                    parts.append(_gated_source(group_source, flags) or group_source)
+                for at_boundary, group in groupby(run, key=lambda a: a[2]):
+                    members = list(group)
+                    parts.append(_behind("|".join(a for a, _, _ in members),
+                                         frozenset().union(*(f for _, f, _ in members)), at_boundary))
                 run = []
                 if alt is not None:
                     parts.append(alt)
@@ -117,15 +120,25 @@ def gated(alternation: str, flags: int = re.I) -> re.Pattern:
         return re.compile(alternation, flags)
 
 
-def _gated_source(alternation: str, flags: int) -> Optional[str]:
-    """The alternation behind its first-character lookahead, as a pattern; None when any character can start it."""
-    first = first_chars(alternation, flags)
+def _behind(alternation: str, first: Optional[frozenset[str]], boundary: bool) -> Optional[str]:
+    """The alternation behind its first-character lookahead (and \\b when every alternative starts
+    at a word boundary: only word starts tested), as a pattern; None when any character can start it."""
     if not first:
         return None
     klass = "".join(sorted({re.escape(c) for c in first}))
-    # where every alternative starts at a word boundary, only word starts need the lookahead
-    boundary = r"\b" if starts_at_word_boundary(alternation, flags) else ""
-    return f"{boundary}(?=[{klass}])(?:{alternation})"
+    prefix = r"\b" if boundary else ""
+    return f"{prefix}(?=[{klass}])(?:{alternation})"
+
+
+def _analysis(pattern: str, flags: int) -> tuple[Optional[frozenset[str]], bool]:
+    """(first_chars, starts_at_word_boundary) of a pattern, parsed once."""
+    try:
+        items = list(_sre_parse.parse(pattern, flags))
+    except Exception:  # pragma: no cover - the analysis only
+        return None, False
+    chars, nullable = _first(items)
+    first = None if chars is None or nullable else frozenset(c.lower() for c in chars)
+    return first, _boundary_first(items)
 
 
 def top_level_alternatives(pattern: str) -> list[str]:
