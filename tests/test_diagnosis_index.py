@@ -264,9 +264,10 @@ def test_a_remembered_ranking_answers_every_limit_as_a_fresh_search(phrase):
             assert index.search(phrase, limit=limit) == fresh[limit]
 
 
-def test_the_best_title_alone_is_the_first_of_the_full_ranking():
-    """The list splitter asks for the best title only, which the index finds without scoring every
-    title: it must be the first title of the full ranking, for titles, parts of titles and mixed words."""
+def test_the_first_scores_alone_are_those_of_the_full_ranking():
+    """The list splitter asks for the best title only, the classifier for the first 36 scores, which the
+    index finds without scoring every title: they must be the first of the full ranking, for titles,
+    parts of titles and mixed words."""
     index = default_index()
     rng = random.Random(7)
     titles = rng.sample(index.titles, 600)
@@ -279,6 +280,7 @@ def test_the_best_title_alone_is_the_first_of_the_full_ranking():
             parsed = index.reader.parse(phrase)
             for injury in (False, True):
                 full = index._scored(parsed.concepts, injury)
-                assert index._scored(parsed.concepts, injury, best_only=True) == full[:1], phrase
+                for keep in (1, 6, 36):
+                    assert index._scored(parsed.concepts, injury, head=keep) == full[:keep], (phrase, keep)
                 checked += bool(full)
     assert checked > 2000

@@ -22,6 +22,7 @@ in tens of milliseconds on first use.
 from __future__ import annotations
 
 import gc
+from bisect import insort
 import json
 import math
 import os
@@ -147,8 +148,8 @@ class DiagnosisIndex:
         self._matching = lru_cache(maxsize=4096)(self._matching_docs)
         # the ranking of a phrase's concepts: the letter reader and the classifier (and the
         # diagnoses of every request) search the same phrases again
-        self._ranked: dict[tuple[tuple[Concept, ...], bool], tuple[tuple, ...]] = {}
-        self._best: dict[tuple[tuple[Concept, ...], bool], tuple[tuple, ...]] = {}  # the best score alone
+        # (the first scores, how many were kept: None for all of them)
+        self._ranked: dict[tuple[tuple[Concept, ...], bool], tuple[tuple[tuple, ...], Optional[int]]] = {}
 
     def title(self, code: str) -> Optional[str]:
         """The ICD-10-CM title of a code, when the index kept it (a code whose title says
@@ -210,18 +211,14 @@ class DiagnosisIndex:
 
     def _rank(self, concepts: tuple[Concept, ...], limit: int, injury: bool = False) -> list[Match]:
         key = (concepts, injury)
-        ranked = self._ranked.get(key)
-        if ranked is None and limit == 1:
-            # the list splitter asks only for the best title: found without counting every title's words
-            ranked = self._best.get(key)
-            if ranked is None:
-                ranked = self._scored(concepts, injury, best_only=True)
-                if len(self._best) < RANK_MEMO:
-                    self._best[key] = ranked
-        elif ranked is None:
-            ranked = self._scored(concepts, injury)
-            if len(self._ranked) < RANK_MEMO:
-                self._ranked[key] = ranked
+        need = 1 if limit == 1 else limit * 3  # the scores read below (the first is always taken)
+        entry = self._ranked.get(key)
+        if entry is None or (entry[1] is not None and entry[1] < need):
+            ranked = self._scored(concepts, injury, head=need)
+            if entry is not None or len(self._ranked) < RANK_MEMO:
+                self._ranked[key] = (ranked, need if len(ranked) >= need else None)  # None: all of them
+        else:
+            ranked = entry[0]
         out: list[Match] = []
         seen: set[str] = set()
         # the first limit * 3 of the sorted scores (as heapq.nsmallest(limit * 3, scores) gave them)
@@ -231,9 +228,9 @@ class DiagnosisIndex:
                 out.append(Match(code, self.titles[d], cover, extra, other_place))
         return out[:limit]
 
-    def _scored(self, concepts: tuple[Concept, ...], injury: bool, best_only: bool = False) -> tuple[tuple, ...]:
+    def _scored(self, concepts: tuple[Concept, ...], injury: bool, head: Optional[int] = None) -> tuple[tuple, ...]:
         """The scores of the titles that rank for the phrase's concepts, best first (policy);
-        ``best_only``: the first of them alone (the same tuple)."""
+        ``head``: the first ``head`` of them only (the same tuples)."""
         if not concepts or all(c.anatomy for c in concepts):
             return ()
         parts = [(c, *self._matching(c.alternatives)) for c in concepts]
@@ -295,8 +292,8 @@ class DiagnosisIndex:
             return ()
         top = max(cv for cv, _, _ in covered)
         alt_ids = [self._alt_ids(c) for c, _, _ in parts]
-        if best_only:
-            return self._best_scored(covered, top, alt_ids, injury)
+        if head is not None:
+            return self._first_scored(covered, top, alt_ids, injury, head)
         scored = []
         for cover, held_by, members in covered:
             if cover < top - 0.1:
@@ -311,12 +308,12 @@ class DiagnosisIndex:
                                other_place))
         return tuple(sorted(scored))
 
-    def _best_scored(self, covered: list, top: float, alt_ids: list, injury: bool) -> tuple[tuple, ...]:
-        """The smallest score of _scored's, without scoring every title: a title's extra words are at
-        least its words less the phrase's (a title's tokens are distinct: title_tokens), so the
-        titles of a group, taken shortest first, stop counting once that bound passes the best
-        score found (ties are scored in full)."""
-        best: Optional[tuple] = None
+    def _first_scored(self, covered: list, top: float, alt_ids: list, injury: bool, keep: int) -> tuple[tuple, ...]:
+        """The ``keep`` smallest scores of _scored's, without scoring every title: a title's extra words
+        are at least its words less the phrase's (a title's tokens are distinct: title_tokens), so the
+        titles of a group, taken shortest first, stop counting once that bound passes the last score
+        kept (ties are scored in full)."""
+        kept: list[tuple] = []  # sorted
         docs = self.doc_tokens
         for cover, held_by, members in sorted(covered, key=lambda g: -g[0]):
             if cover < top - 0.1:
@@ -327,14 +324,17 @@ class DiagnosisIndex:
             said = len({t for ids in held for t in ids})  # the phrase's tokens a title can hold
             neg_cover = -round(cover, 6)
             for d in sorted(members, key=lambda d: len(docs[d])):
-                if best is not None and (neg_cover, 0, len(docs[d]) - said) > best[:3]:
-                    break  # this title and the longer ones rank after the best
+                if len(kept) >= keep and (neg_cover, 0, len(docs[d]) - said) > kept[-1][:3]:
+                    break  # this title and the longer ones rank after the last one kept
                 extra, other_place = self._extra(d, singles, multis)
                 not_injury = int(injury and not self.takes_encounter[d])
                 score = (neg_cover, not_injury, extra, len(self.codes[d]), self.codes[d], d, cover, other_place)
-                if best is None or score < best:
-                    best = score
-        return (best,) if best is not None else ()
+                if len(kept) < keep:
+                    insort(kept, score)
+                elif score < kept[-1]:
+                    insort(kept, score)
+                    kept.pop()
+        return tuple(kept)
 
 
 _DIGIT = re.compile(r"\d")
