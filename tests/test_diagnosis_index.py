@@ -262,3 +262,25 @@ def test_a_remembered_ranking_answers_every_limit_as_a_fresh_search(phrase):
         index.search(phrase, limit=first)
         for limit in (1, 2, 5, 12):
             assert index.search(phrase, limit=limit) == fresh[limit]
+
+
+def test_the_first_scores_alone_are_those_of_the_full_ranking():
+    """The list splitter asks for the best title only, the classifier for the first 36 scores, which the
+    index finds without scoring every title: they must be the first of the full ranking, for titles,
+    parts of titles and mixed words."""
+    index = default_index()
+    rng = random.Random(7)
+    titles = rng.sample(index.titles, 600)
+    words = [w for t in rng.sample(index.titles, 600) for w in t.split()]
+    checked = 0
+    for title in titles:
+        ws = title.split()
+        for phrase in (title, " ".join(ws[: max(1, len(ws) // 2)]), " ".join(rng.sample(words, rng.randint(1, 5))),
+                       title + ", initial encounter"):
+            parsed = index.reader.parse(phrase)
+            for injury in (False, True):
+                full = index._scored(parsed.concepts, injury)
+                for keep in (1, 6, 36):
+                    assert index._scored(parsed.concepts, injury, head=keep) == full[:keep], (phrase, keep)
+                checked += bool(full)
+    assert checked > 2000

@@ -22,9 +22,11 @@ in tens of milliseconds on first use.
 from __future__ import annotations
 
 import gc
+from bisect import insort
 import json
 import math
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
@@ -146,7 +148,8 @@ class DiagnosisIndex:
         self._matching = lru_cache(maxsize=4096)(self._matching_docs)
         # the ranking of a phrase's concepts: the letter reader and the classifier (and the
         # diagnoses of every request) search the same phrases again
-        self._ranked: dict[tuple[tuple[Concept, ...], bool], tuple[tuple, ...]] = {}
+        # (the first scores, how many were kept: None for all of them)
+        self._ranked: dict[tuple[tuple[Concept, ...], bool], tuple[tuple[tuple, ...], Optional[int]]] = {}
 
     def title(self, code: str) -> Optional[str]:
         """The ICD-10-CM title of a code, when the index kept it (a code whose title says
@@ -187,28 +190,35 @@ class DiagnosisIndex:
                 out.append(tuple(ids))
         return tuple(out)
 
-    def _extra(self, d: int, held: list[tuple[int, ...]]) -> tuple[int, bool]:
+    def _extra(self, d: int, singles: frozenset[int], multis: tuple[tuple[int, ...], ...]) -> tuple[int, bool]:
         """The weight of document d's words the phrase does not say (a qualifier counts
-        QUALIFIER_WEIGHT), and whether one of them is a place."""
+        QUALIFIER_WEIGHT), and whether one of them is a place. Every member of a concept's group
+        the title holds is explained: a one-word alternative whenever the title has its word
+        (``singles``), a longer one when the title has all its words (``multis``)."""
         toks = self.doc_tokens[d]
-        has = set(toks).issuperset
-        used: set[int] = set()
-        for alts in held:  # every member of a concept's group the title holds is explained
-            for ids in alts:
+        if multis:
+            has = set(toks).issuperset
+            used = set(singles)
+            for ids in multis:
                 if has(ids):
                     used.update(ids)
-        extra = [t for t in toks if t not in used]
+            extra = [t for t in toks if t not in used]
+        else:  # the common case: no set of the title's words needed
+            extra = [t for t in toks if t not in singles]
         q = self.qualifier_ids
-        weight = len(extra) + (QUALIFIER_WEIGHT - 1) * sum(1 for t in extra if t in q)
-        return weight, not self.place_ids.isdisjoint(extra)
+        weight = len(extra) + (QUALIFIER_WEIGHT - 1) * sum(1 for t in extra if t in q) if extra else 0
+        return weight, bool(extra) and not self.place_ids.isdisjoint(extra)
 
     def _rank(self, concepts: tuple[Concept, ...], limit: int, injury: bool = False) -> list[Match]:
         key = (concepts, injury)
-        ranked = self._ranked.get(key)
-        if ranked is None:
-            ranked = self._scored(concepts, injury)
-            if len(self._ranked) < RANK_MEMO:
-                self._ranked[key] = ranked
+        need = 1 if limit == 1 else limit * 3  # the scores read below (the first is always taken)
+        entry = self._ranked.get(key)
+        if entry is None or (entry[1] is not None and entry[1] < need):
+            ranked = self._scored(concepts, injury, head=need)
+            if entry is not None or len(self._ranked) < RANK_MEMO:
+                self._ranked[key] = (ranked, need if len(ranked) >= need else None)  # None: all of them
+        else:
+            ranked = entry[0]
         out: list[Match] = []
         seen: set[str] = set()
         # the first limit * 3 of the sorted scores (as heapq.nsmallest(limit * 3, scores) gave them)
@@ -218,8 +228,9 @@ class DiagnosisIndex:
                 out.append(Match(code, self.titles[d], cover, extra, other_place))
         return out[:limit]
 
-    def _scored(self, concepts: tuple[Concept, ...], injury: bool) -> tuple[tuple, ...]:
-        """The scores of the titles that rank for the phrase's concepts, best first (policy)."""
+    def _scored(self, concepts: tuple[Concept, ...], injury: bool, head: Optional[int] = None) -> tuple[tuple, ...]:
+        """The scores of the titles that rank for the phrase's concepts, best first (policy);
+        ``head``: the first ``head`` of them only (the same tuples)."""
         if not concepts or all(c.anatomy for c in concepts):
             return ()
         parts = [(c, *self._matching(c.alternatives)) for c in concepts]
@@ -281,17 +292,52 @@ class DiagnosisIndex:
             return ()
         top = max(cv for cv, _, _ in covered)
         alt_ids = [self._alt_ids(c) for c, _, _ in parts]
+        if head is not None:
+            return self._first_scored(covered, top, alt_ids, injury, head)
         scored = []
         for cover, held_by, members in covered:
             if cover < top - 0.1:
                 continue
-            held = [alt_ids[i] for i in held_by]
+            held = [ids for i in held_by for ids in alt_ids[i]]
+            singles = frozenset(ids[0] for ids in held if len(ids) == 1)
+            multis = tuple(ids for ids in held if len(ids) > 1)
             for d in members:
-                extra, other_place = self._extra(d, held)
+                extra, other_place = self._extra(d, singles, multis)
                 not_injury = int(injury and not self.takes_encounter[d])
                 scored.append((-round(cover, 6), not_injury, extra, len(self.codes[d]), self.codes[d], d, cover,
                                other_place))
         return tuple(sorted(scored))
+
+    def _first_scored(self, covered: list, top: float, alt_ids: list, injury: bool, keep: int) -> tuple[tuple, ...]:
+        """The ``keep`` smallest scores of _scored's, without scoring every title: a title's extra words
+        are at least its words less the phrase's (a title's tokens are distinct: title_tokens), so the
+        titles of a group, taken shortest first, stop counting once that bound passes the last score
+        kept (ties are scored in full)."""
+        kept: list[tuple] = []  # sorted
+        docs = self.doc_tokens
+        for cover, held_by, members in sorted(covered, key=lambda g: -g[0]):
+            if cover < top - 0.1:
+                continue
+            held = [ids for i in held_by for ids in alt_ids[i]]
+            singles = frozenset(ids[0] for ids in held if len(ids) == 1)
+            multis = tuple(ids for ids in held if len(ids) > 1)
+            said = len({t for ids in held for t in ids})  # the phrase's tokens a title can hold
+            neg_cover = -round(cover, 6)
+            for d in sorted(members, key=lambda d: len(docs[d])):
+                if len(kept) >= keep and (neg_cover, 0, len(docs[d]) - said) > kept[-1][:3]:
+                    break  # this title and the longer ones rank after the last one kept
+                extra, other_place = self._extra(d, singles, multis)
+                not_injury = int(injury and not self.takes_encounter[d])
+                score = (neg_cover, not_injury, extra, len(self.codes[d]), self.codes[d], d, cover, other_place)
+                if len(kept) < keep:
+                    insort(kept, score)
+                elif score < kept[-1]:
+                    insort(kept, score)
+                    kept.pop()
+        return tuple(kept)
+
+
+_DIGIT = re.compile(r"\d")
 
 
 def split_codes(text: str) -> tuple[tuple[str, ...], str]:
@@ -305,7 +351,7 @@ def split_codes(text: str) -> tuple[tuple[str, ...], str]:
             return " "
         return m.group(0)
 
-    if not any(ch.isdigit() for ch in text):
+    if _DIGIT.search(text) is None:  # no code without a digit (a scan in C, not a generator)
         return (), text
     rest = CODE_IN_TEXT.sub(take, text)
     return tuple(codes), rest

@@ -32,6 +32,7 @@ from typing import Iterable, Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from checker.kb.data import vocabulary
+from checker.regex_gate import gated, required_literals
 
 CUES_FILE = "diagnosis_cues"
 MAX_PHRASE = 160  # characters; a longer "phrase" is a misread sentence
@@ -112,7 +113,9 @@ class _Patterns:
                 alts.append(rf"(?:{c.pattern}){colon}")
             else:
                 alts.append(rf"(?:{c.pattern}){link}")
-        self.cue = re.compile(r"\b(?:" + "|".join(alts) + ")", re.I)
+        self.cue = gated(r"\b(?:" + "|".join(alts) + ")")  # behind a lookahead: the same matches, half the time
+        # words one of which every cue match holds (read off the cue patterns): most sentences hold none
+        self.cue_words = tuple(sorted(required_literals(self.cue.pattern, re.I) or ()))
         negs = "|".join(data.negations.words)
         self.negated = re.compile(r"\b(?:" + negs + r")\b(?:\s+\S+){0,2}\s*$", re.I)
         self.stop = re.compile("|".join(data.stops.patterns), re.I)
@@ -287,7 +290,9 @@ def split_list(phrase: str) -> list[str]:
 def lists_in(sentence: str) -> list[str]:
     """The diagnosis lists a sentence introduces (policy 1), as written."""
     pats = _patterns()
-    found = []
+    found: list[str] = []
+    if pats.cue_words and not any(map(sentence.lower().__contains__, pats.cue_words)):
+        return found  # no cue word: no cue (a substring test per word instead of the cue's scan)
     matches = list(pats.cue.finditer(sentence))
     for k, m in enumerate(matches):
         if pats.negated.search(sentence[: m.start()][-40:]):

@@ -236,9 +236,12 @@ class Reader:
 
     def _parse(self, text: str, codes: tuple[str, ...]) -> ParsedPhrase:
         encounter = None
+        found = False
         for m in self._enc_re.finditer(text):
+            found = True
             encounter = encounter or self._enc_of.get(" ".join(m.group(0).strip(" ,;-").lower().split()))
-        text = self._enc_re.sub(" ", text)
+        if found:  # no match found: sub would leave the text as it is (one scan saved)
+            text = self._enc_re.sub(" ", text)
         text = self.expand_abbreviations(text)
         text = _LEVEL.sub(self._spinal_level, text)
         sides: list[str] = []

@@ -50,8 +50,7 @@ _NOT_SURGERY = re.compile(
 def surgeries(sents: list[Sent], out: Out) -> None:
     found: list[tuple[Surgery, str]] = []
     for st in sents:
-        low = st.text.lower()
-        if not any(k in low for k in _SURG_STEMS) and "ORIF" not in st.text:
+        if not st.has(_SURG_STEMS) and "ORIF" not in st.text:
             continue
         if _NOT_SURGERY.search(st.text) and not re.search(r"\bunderwent\b", st.text, re.I):
             continue

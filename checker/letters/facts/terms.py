@@ -82,7 +82,8 @@ def family_mentions(text: str) -> list[Mention]:
     """Physical-medicine treatment mentions in ``text``, in order."""
     out: list[Mention] = []
     low = text.lower()
-    if not (any(k in low for k in _FAMILY_STEMS) or "PT" in text or "OT" in text or "TENS" in text):
+    # map: no generator frame per stem
+    if not (any(map(low.__contains__, _FAMILY_STEMS)) or "PT" in text or "OT" in text or "TENS" in text):
         return out
     for m in _FAMILY_RE.finditer(text):
         group = m.lastgroup

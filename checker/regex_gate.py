@@ -1,0 +1,256 @@
+"""What every match of a regular expression must start with or contain, read off the parsed pattern.
+
+Used to make case-insensitive alternations fast without changing what they match:
+``gated`` puts a pattern behind a lookahead for the characters its matches can start with
+(re has no fast scan for a case-insensitive pattern), ``required_literals`` gives the
+substrings one of which every match contains (a cheap keyword test before the search).
+Shared by the case-summary reader (checker.letters.facts.cues) and the diagnosis reader.
+"""
+from __future__ import annotations
+
+import re
+from itertools import groupby
+from typing import Optional
+
+try:  # the regular-expression parser: public in spirit, private in name (sre_parse before 3.11)
+    from re import _parser as _sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+
+
+def required_literals(pattern: str, flags: int = re.I) -> Optional[frozenset[str]]:
+    """Lower-case strings one of which every match of ``pattern`` contains; None when none can be told.
+
+    Read off the parsed pattern: a run of literal characters, or, for a group every match
+    passes through, one string of each of its alternatives. The longest such requirement is
+    taken (at least 2 characters), so that testing it is a cheap and telling keyword check.
+    """
+    try:
+        found = _required(list(_sre_parse.parse(pattern, flags)))
+    except Exception:  # pragma: no cover - the analysis only
+        return None
+    return found if found and min(len(w) for w in found) >= 2 else None
+
+
+def _leading(items: list) -> str:
+    """The literal characters a sequence starts with (zero-width assertions aside)."""
+    run = ""
+    for op, arg in items:
+        if op is _C.LITERAL:
+            run += chr(arg).lower()
+        elif op in (_C.AT, _C.ASSERT, _C.ASSERT_NOT) and not run:
+            continue
+        else:
+            break
+    return run
+
+
+def _required(items: list) -> Optional[frozenset[str]]:
+    candidates: list[frozenset[str]] = []
+    run = ""
+    for op, arg in items:
+        if op is _C.LITERAL:
+            run += chr(arg).lower()
+            continue
+        if op in (_C.AT, _C.ASSERT, _C.ASSERT_NOT):  # zero-width: the literals around it stay adjacent
+            continue
+        if op is _C.BRANCH and run:  # re factors a common prefix out: "fractur...|fx" is "f" + (ractur...|x)
+            leads = [_leading(list(b)) for b in arg[1]]
+            if all(leads):
+                candidates.append(frozenset(run + lead for lead in leads))
+        if run:
+            candidates.append(frozenset([run]))
+            run = ""
+        if op is _C.SUBPATTERN:
+            sub = _required(list(arg[-1]))
+        elif op is _C.BRANCH:
+            parts = [_required(list(b)) for b in arg[1]]
+            sub = frozenset().union(*parts) if parts and all(parts) else None
+        elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT) and arg[0] >= 1:
+            sub = _required(list(arg[2]))
+        else:
+            sub = None
+        if sub:
+            candidates.append(sub)
+    if run:
+        candidates.append(frozenset([run]))
+    if not candidates:
+        return None
+    return max(candidates, key=lambda c: (min(len(w) for w in c), -len(c)))
+
+
+def gated(alternation: str, flags: int = re.I) -> re.Pattern:
+    """``alternation`` behind a lookahead for the characters its matches can start with.
+
+    re has no fast scan for a case-insensitive pattern: it tries every alternative at every
+    position of a sentence. The lookahead leaves only the positions where a match can start,
+    and when every alternative starts with \\b, only the starts of words. Where some
+    alternative can start with any character (``\\s-\\s``), each run of the other alternatives
+    gets its own lookahead, in place, so the order of the alternatives (the first that matches
+    at a position wins) is kept. (Measured: the clause terminators of negation_cues.yaml,
+    searched over every sentence, 0.40 -> 0.08 ms per summary.)
+    """
+    first, boundary = _analysis(alternation, flags)
+    source = _behind(alternation, first, boundary)
+    if source is None and flags & re.I:
+        alternatives = top_level_alternatives(alternation)
+        if len(alternatives) > 1:
+            parts: list[str] = []
+            run: list[tuple[str, frozenset[str], bool]] = []
+            for alt in alternatives + [None]:
+                if alt is not None:
+                    alt_first, alt_boundary = _analysis(alt, flags)
+                    if alt_first:
+                        run.append((alt, alt_first, alt_boundary))
+                        continue
+                # a run in groups that start at a word boundary or not: the former test only word starts
+                for at_boundary, group in groupby(run, key=lambda a: a[2]):
+                    members = list(group)
+                    parts.append(_behind("|".join(a for a, _, _ in members),
+                                         frozenset().union(*(f for _, f, _ in members)), at_boundary))
+                run = []
+                if alt is not None:
+                    parts.append(alt)
+            source = "|".join(parts)
+    if source is None:
+        return re.compile(alternation, flags)
+    try:
+        return re.compile(source, flags)
+    except re.error:  # pragma: no cover - e.g. a global inline flag that must stay first
+        return re.compile(alternation, flags)
+
+
+def _behind(alternation: str, first: Optional[frozenset[str]], boundary: bool) -> Optional[str]:
+    """The alternation behind its first-character lookahead (and \\b when every alternative starts
+    at a word boundary: only word starts tested), as a pattern; None when any character can start it."""
+    if not first:
+        return None
+    klass = "".join(sorted({re.escape(c) for c in first}))
+    prefix = r"\b" if boundary else ""
+    return f"{prefix}(?=[{klass}])(?:{alternation})"
+
+
+def _analysis(pattern: str, flags: int) -> tuple[Optional[frozenset[str]], bool]:
+    """(first_chars, starts_at_word_boundary) of a pattern, parsed once."""
+    try:
+        items = list(_sre_parse.parse(pattern, flags))
+    except Exception:  # pragma: no cover - the analysis only
+        return None, False
+    chars, nullable = _first(items)
+    first = None if chars is None or nullable else frozenset(c.lower() for c in chars)
+    return first, _boundary_first(items)
+
+
+def top_level_alternatives(pattern: str) -> list[str]:
+    """The alternatives of ``pattern``'s top-level ``|`` (not those inside groups or classes)."""
+    out: list[str] = []
+    depth, start, i, n = 0, 0, 0, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":  # a class: up to its closing ], which may come first ("[]a]", "[^]a]")
+            i += 1
+            if i < n and pattern[i] == "^":
+                i += 1
+            if i < n and pattern[i] == "]":
+                i += 1
+            while i < n and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    out.append(pattern[start:])
+    return out
+
+
+def first_chars(pattern: str, flags: int = re.I) -> Optional[frozenset[str]]:
+    """The characters (lower-cased) a match of ``pattern`` can start with; None when any can, or it can be empty."""
+    try:
+        tree = _sre_parse.parse(pattern, flags)
+    except Exception:  # pragma: no cover - the pattern compiled: this is only the analysis
+        return None
+    chars, nullable = _first(list(tree))
+    if chars is None or nullable:
+        return None
+    return frozenset(c.lower() for c in chars)
+
+
+_C = _sre_parse  # opcodes: LITERAL, IN, BRANCH ... (module constants of the parser)
+
+
+def starts_at_word_boundary(pattern: str, flags: int = re.I) -> bool:
+    """Does every match of ``pattern`` start at a \\b (zero-width assertions before it aside)?"""
+    try:
+        return _boundary_first(list(_sre_parse.parse(pattern, flags)))
+    except Exception:  # pragma: no cover - the analysis only
+        return False
+
+
+def _boundary_first(items: list) -> bool:
+    for op, arg in items:
+        if op is _C.AT:
+            if arg is _C.AT_BOUNDARY:
+                return True
+            continue
+        if op in (_C.ASSERT, _C.ASSERT_NOT):
+            continue
+        if op is _C.BRANCH:
+            return all(_boundary_first(list(b)) for b in arg[1])
+        if op is _C.SUBPATTERN:
+            return _boundary_first(list(arg[-1]))
+        return False
+    return False
+
+
+def _first(items: list) -> tuple[Optional[set[str]], bool]:
+    """(first characters of a sequence, can it match the empty string?); None: any character."""
+    out: set[str] = set()
+    for op, arg in items:
+        chars, nullable = _first_item(op, arg)
+        if chars is None:
+            return None, False
+        out |= chars
+        if not nullable:
+            return out, False
+    return out, True
+
+
+def _first_item(op, arg) -> tuple[Optional[set[str]], bool]:
+    if op is _C.LITERAL:
+        return {chr(arg)}, False
+    if op in (_C.AT, _C.ASSERT, _C.ASSERT_NOT):  # zero-width: \b, lookahead, lookbehind
+        return set(), True
+    if op is _C.IN:
+        chars: set[str] = set()
+        for kind, value in arg:
+            if kind is _C.LITERAL:
+                chars.add(chr(value))
+            elif kind is _C.RANGE and value[1] - value[0] < 256:
+                chars.update(chr(c) for c in range(value[0], value[1] + 1))
+            else:  # a category (\w, \s), a negated or a wide class
+                return None, False
+        return chars, False
+    if op is _C.BRANCH:
+        out: set[str] = set()
+        nullable = False
+        for branch in arg[1]:
+            chars, empty = _first(list(branch))
+            if chars is None:
+                return None, False
+            out |= chars
+            nullable = nullable or empty
+        return out, nullable
+    if op is _C.SUBPATTERN:
+        return _first(list(arg[-1]))
+    if op in (_C.MAX_REPEAT, _C.MIN_REPEAT) or getattr(_C, "POSSESSIVE_REPEAT", None) is op:
+        low, _high, item = arg
+        chars, empty = _first(list(item))
+        return chars, (chars is not None) and (low == 0 or empty)
+    return None, False  # any character, a back reference, anything else: no gate
