@@ -122,6 +122,35 @@ class ItemResult(Model):
     understood: Understood
 
 
+_new, _set = object.__new__, object.__setattr__
+# per model: every field in declaration order with its default (PydanticUndefined: required),
+# and the fields whose default is mutable (a list or dict, which pydantic copies per instance)
+_TEMPLATES: dict[type, tuple[dict, tuple[str, ...]]] = {}
+
+
+def _build(cls: type[Model], **values) -> Model:
+    """cls(**values) without pydantic's validation, for results built here from validated parts.
+
+    Validating a result model costs 3-4 µs (model_construct more), ~8 models an item: a third
+    of deciding. Like model_construct: the fields in declaration order, defaults filled in (a
+    mutable default copied), the given names as the fields set. Every value passed must be what
+    validation would keep (tests/test_decide_build.py revalidates whole results to check it)."""
+    template = _TEMPLATES.get(cls)
+    if template is None:
+        defaults = {name: f.default for name, f in cls.model_fields.items()}
+        template = _TEMPLATES[cls] = (defaults, tuple(n for n, d in defaults.items() if isinstance(d, (list, dict))))
+    fields = {**template[0], **values}  # the template's keys first: declaration order
+    for name in template[1]:
+        if name not in values:
+            fields[name] = fields[name].copy()
+    model = _new(cls)
+    _set(model, "__dict__", fields)
+    _set(model, "__pydantic_fields_set__", set(values))
+    _set(model, "__pydantic_extra__", None)
+    _set(model, "__pydantic_private__", None)
+    return model
+
+
 def citation(rule: Rule, kb: KnowledgeBase, day: dt.date) -> Citation:
     src = kb.sources[rule.source]
     edition = src.edition_on(day) or src.editions[-1]
@@ -225,8 +254,11 @@ class _RuleParts:
     tier: int
     tier_label: str
     pack: Optional[str]
+    source_tier: int  # the tier of its source (precedence 3: MTUS before ODG), a fallback's too
     criterion_citations: dict[str, Citation]  # criteria rules: each criterion's own citation
     requirement: object  # criteria rules: how the criteria combine (_requirement)
+    # criteria rules: the rule's outcome as one check of it, per outcome (_criteria_outcome)
+    outcomes: dict[str, Check]
 
 
 _PARTS: dict[tuple[int, str, str], tuple[KnowledgeBase, Rule, _RuleParts]] = {}
@@ -254,9 +286,13 @@ def _parts(rule: Rule, kb: KnowledgeBase, day: dt.date, editions: dict | None = 
         citation=cite,
         head=f"{cite.source}, {cite.section} ({pages_text(cite.pages)}) {rule.rationale.format_map(_TemplateParams(rule))}",
         tier=rule_tier(rule, kb), tier_label=_tier_label(rule, kb), pack=kb.rule_packs.get(rule.id),
+        source_tier=TIER_OF_SOURCE[kb.sources[rule.source].tier],
         criterion_citations={c.id: Citation(source=cite.source, section=c.section or cite.section,
                                             pages=c.pages or cite.pages) for c in rule.criteria},
         requirement=_requirement(rule) if rule.kind == "criteria" else None,
+        # Not compiled: a criteria rule's outcome is combined here from the compiled checks of its criteria.
+        outcomes={o: Check(rule.id, o, condition=None, effect="ok" if o == "met" else "block")
+                  for o in ("met", "not_met", "not_documented")} if rule.kind == "criteria" else {},
     )
     if len(_PARTS) >= 4096:
         _PARTS.clear()
@@ -264,13 +300,11 @@ def _parts(rule: Rule, kb: KnowledgeBase, day: dt.date, editions: dict | None = 
     return parts
 
 
-def _finding(rule: Rule, check: Check, firing: Firing, fact: dict, kb: KnowledgeBase, day: dt.date,
-             superseded_by: Optional[str] = None, editions: dict | None = None,
-             criteria: list[CriterionResult] | None = None) -> Finding:
-    parts = _parts(rule, kb, day, editions)
+def _finding(rule: Rule, check: Check, firing: Firing, fact: dict, parts: _RuleParts, day: dt.date,
+             superseded_by: Optional[str] = None, criteria: list[CriterionResult] | None = None) -> Finding:
     sentence = _criteria_sentence(criteria) if criteria is not None else _check_sentence(rule, check, fact)
-    return Finding(
-        rule=rule.id, check=check.name, kind=rule.kind, effect=check.effect,
+    return _build(
+        Finding, rule=rule.id, check=check.name, kind=rule.kind, effect=check.effect,
         message=f"{parts.head}: {sentence}.", citation=parts.citation,
         confidence=rule.confidence.level_on(day), tier=parts.tier, tier_label=parts.tier_label,
         values=firing.values,
@@ -322,11 +356,10 @@ def _wanted(req, status: dict[str, str]) -> set[str]:
     return set().union(*(_wanted(p, status) for p in parts))
 
 
-def _criteria_outcome(rule: Rule, hits: list[tuple[Check, Firing]], kb: KnowledgeBase, day: dt.date,
-                      editions: dict) -> tuple[Check, Firing, list[CriterionResult]]:
+def _criteria_outcome(rule: Rule, hits: list[tuple[Check, Firing]],
+                      parts: _RuleParts) -> tuple[Check, Firing, list[CriterionResult]]:
     """A criteria rule's outcome from its criteria's firings, as one check of the rule."""
     by_criterion = {check.criterion: (check, firing) for check, firing in hits}
-    parts = _parts(rule, kb, day, editions)
     results, counted, values = [], {}, {}
     for c in rule.criteria:
         if c.id not in by_criterion:  # every criterion of an applicable rule fires exactly one check
@@ -335,15 +368,13 @@ def _criteria_outcome(rule: Rule, hits: list[tuple[Check, Firing]], kb: Knowledg
         status = check.name.rsplit(".", 1)[1]
         counted[c.id] = c.if_unknown if status == "not_documented" else status
         values.update(firing.values)
-        results.append(CriterionResult(
-            id=c.id, label=c.label, status=status, counted_as=counted[c.id], fact=c.fact,
+        results.append(_build(
+            CriterionResult, id=c.id, label=c.label, status=status, counted_as=counted[c.id], fact=c.fact,
             value=firing.values.get(c.fact),
             citation=parts.criterion_citations[c.id], missing=c.missing,
         ))
     outcome = _combine(parts.requirement, counted)
-    # Not compiled: the rule's outcome is combined here from the compiled checks of its criteria.
-    check = Check(rule.id, outcome, condition=None, effect="ok" if outcome == "met" else "block")
-    return check, Firing(rule.id, outcome, values), results
+    return parts.outcomes[outcome], Firing(rule.id, outcome, values), results
 
 
 def _criteria_sentence(results: list[CriterionResult]) -> str:
@@ -365,21 +396,22 @@ class _TemplateParams(dict):
 
 
 def _understood(item: NormalizedItem, fact: dict, day: dt.date, prior: Optional[str]) -> Understood:
-    return Understood(
-        family=item.family, visits=item.visits, frequency_per_week=item.frequency_per_week, weeks=item.weeks,
-        regions=fact.get("regions", []), conditions=fact.get("conditions", []),
+    kind = kind_of(item.family)
+    return _build(
+        Understood, family=item.family, visits=item.visits, frequency_per_week=item.frequency_per_week, weeks=item.weeks,
+        regions=list(fact.get("regions", ())), conditions=list(fact.get("conditions", ())),
         authorized_visits=item.authorized_visits, prior_visits=prior,
         functional_improvement=fact.get("fi", "not_stated"), guideline_date=day,
-        kind=item.family.kind.value,
-        details=kind_of(item.family).understood(item) + kind_of(item.family).understood_facts(fact),
+        kind=kind.kind._value_,  # Enum.value is a slow property
+        details=kind.understood(item) + kind.understood_facts(fact),
     )
 
 
 def not_covered(item: NormalizedItem, fact: dict, day: dt.date, reason: str, prior: Optional[str],
                 outside_encoded_dates: bool = False) -> ItemResult:
     requested, unit, _ = kind_of(item.family).quantity(item)
-    return ItemResult(
-        item=item.text, family=item.family, decision=Decision.not_covered,
+    return _build(
+        ItemResult, item=item.text, family=item.family, decision=Decision.not_covered,
         imr_outcome=Decision.not_covered.imr_outcome, requested_quantity=requested, quantity_unit=unit,
         certifiable_quantity=None, deciding_rules=[], findings=[], superseded=[],
         missing_documentation=[], not_covered_reason=reason, outside_encoded_dates=outside_encoded_dates,
@@ -395,55 +427,60 @@ def decide(
     hits: dict[str, list[tuple[Check, Firing]]] = {}
     for firing in firings:
         hits.setdefault(firing.rule_id, []).append((checks[f"{firing.rule_id}#{firing.check}"], firing))
-    fired: dict[str, tuple[Rule, Check, Firing]] = {}
+    # rule id -> (rule, check, firing, parts): firings in rule-base order, a criteria rule's as one check
+    fired: dict[str, tuple[Rule, Check, Firing, _RuleParts]] = {}
     criteria: dict[str, list[CriterionResult]] = {}
     for rule_id, rule_hits in hits.items():
         rule = kb.rule(rule_id)
+        parts = _parts(rule, kb, day, editions)
         if rule.kind == "criteria":
-            check, firing, criteria[rule_id] = _criteria_outcome(rule, rule_hits, kb, day, editions)
-            fired[rule_id] = (rule, check, firing)
+            check, firing, criteria[rule_id] = _criteria_outcome(rule, rule_hits, parts)
+            fired[rule_id] = (rule, check, firing, parts)
         elif len(rule_hits) > 1:  # checks of one rule are exclusive: two firing is an engine bug
             raise AssertionError(f"rule {rule_id} fired twice: {rule_hits[0][0].name} and {rule_hits[1][0].name}")
         else:
-            fired[rule_id] = (rule, *rule_hits[0])
+            fired[rule_id] = (rule, *rule_hits[0], parts)
+    rows = fired.values()
 
-    if not any(rule.primary for rule, _, _ in fired.values()):
+    if not any(row[0].primary for row in rows):
         reason, outside = _uncovered_reason(item, fact, kb, day)
         return not_covered(item, fact, day, reason, prior, outside)
 
     superseded: dict[str, str] = {}
-    postsurgical = [r.id for r, _, _ in fired.values() if r.kind == "postsurgical"]
+    postsurgical = [row[0].id for row in rows if row[0].kind == "postsurgical"]
     if postsurgical:
-        for rule, _, _ in fired.values():
-            if rule.kind in NONSURGICAL_ONLY:
-                superseded[rule.id] = postsurgical[0]
-    specific = [r.id for r, _, _ in fired.values() if r.primary and r.kind != "fallback" and r.id not in superseded]
+        for row in rows:
+            if row[0].kind in NONSURGICAL_ONLY:
+                superseded[row[0].id] = postsurgical[0]
+    specific = [r.id for r, *_ in rows if r.primary and r.kind != "fallback" and r.id not in superseded]
     if specific:  # a fallback speaks only where no other line does
-        for rule, _, _ in fired.values():
-            if rule.kind == "fallback":
-                superseded[rule.id] = specific[0]
-    primaries = [r for r, _, _ in fired.values() if r.primary and r.id not in superseded]
-    tiers = [TIER_OF_SOURCE[kb.sources[r.source].tier] for r in primaries]
-    top = min(tiers)
-    leader = primaries[tiers.index(top)].id
-    for rule, tier in zip(primaries, tiers):
+        for row in rows:
+            if row[0].kind == "fallback":
+                superseded[row[0].id] = specific[0]
+    primaries = [(r.id, parts.source_tier) for r, _, _, parts in rows if r.primary and r.id not in superseded]
+    top = min(tier for _, tier in primaries)
+    leader = next(rid for rid, tier in primaries if tier == top)
+    for rid, tier in primaries:
         if tier > top:
-            superseded[rule.id] = leader
+            superseded[rid] = leader
 
-    active = [(r, c, f) for r, c, f in fired.values() if r.id not in superseded]
-    findings = [_finding(r, c, f, fact, kb, day, editions=editions, criteria=criteria.get(r.id)) for r, c, f in active]
-    by_rule = {f.rule: f for f in findings}
+    active = [row for row in rows if row[0].id not in superseded]
+    findings = [_finding(r, c, f, fact, parts, day, criteria=criteria.get(r.id)) for r, c, f, parts in active]
 
     # Most generous line per course-setting kind; every other rule constrains on its own.
+    groups: dict[str, list[Finding]] = {}
     constraints: list[tuple[Optional[int], list[str]]] = []
+    for (rule, *_), finding in zip(active, findings):
+        if rule.kind in SETS_COURSE:
+            groups.setdefault(rule.kind, []).append(finding)
     for kind in SETS_COURSE:
-        group = [by_rule[r.id] for r, _, _ in active if r.kind == kind]
+        group = groups.get(kind)
         if group:
             best = None if any(g.allows is None for g in group) else max(g.allows for g in group)
             constraints.append((best, [g.rule for g in group if g.allows == best]))
-    for rule, _, _ in active:
+    for (rule, *_), finding in zip(active, findings):
         if rule.kind not in SETS_COURSE:
-            constraints.append((by_rule[rule.id].allows, [rule.id]))
+            constraints.append((finding.allows, [rule.id]))
     limits = [c for c in constraints if c[0] is not None]
     certifiable = min((c[0] for c in limits), default=None)
 
@@ -452,19 +489,19 @@ def decide(
         ok = specified
     else:  # a limit applies: it must cover everything requested
         ok = specified and requested is not None and certifiable >= requested
-    ok = ok and not any(check.effect == "block" for _, check, _ in active)  # even for a request of 0 visits
+    ok = ok and not any(row[1].effect == "block" for row in active)  # even for a request of 0 visits
     decision = Decision.certify if ok else Decision.non_certify
     if ok:
-        deciding = [r.id for r, _, _ in active if r.primary]
+        deciding = [row[0].id for row in active if row[0].primary]
     else:
         deciding = [rid for limit, ids in limits if limit == certifiable for rid in ids]
 
     missing: list[str] = []
-    for rule, check, _ in active:
+    for rule, check, _, parts in active:
         notes = []
         if rule.kind == "criteria":
             if check.effect == "block":
-                wanted = _wanted(_parts(rule, kb, day, editions).requirement, {c.id: c.counted_as for c in criteria[rule.id]})
+                wanted = _wanted(parts.requirement, {c.id: c.counted_as for c in criteria[rule.id]})
                 notes += [c.missing for c in criteria[rule.id] if c.id in wanted and c.missing]
         elif check.effect in ("advise", "block", "limit") and rule.missing and check.name not in ("unspecified", "exceeds"):
             notes.append(rule.missing)
@@ -476,17 +513,19 @@ def decide(
             notes.append(rule.missing)
         missing += [n for n in notes if n not in missing]
 
-    order = {rid: i for i, rid in enumerate(deciding)}
-    findings.sort(key=lambda f: (order.get(f.rule, len(order)), f.effect == "ok"))
+    by_rule = {f.rule: f for f in findings}
+    if len(findings) > 1:
+        order = {rid: i for i, rid in enumerate(deciding)}
+        findings.sort(key=lambda f: (order.get(f.rule, len(order)), f.effect == "ok"))
     superseded_findings = [
-        _finding(r, c, f, fact, kb, day, superseded[r.id], editions, criteria.get(r.id))
-        for r, c, f in fired.values() if r.id in superseded
-    ]
+        _finding(r, c, f, fact, parts, day, superseded[r.id], criteria.get(r.id))
+        for r, c, f, parts in rows if r.id in superseded
+    ] if superseded else []
     if certifiable is not None and requested is not None:
         certifiable = min(certifiable, requested)
     level, why = _confidence([by_rule[r] for r in deciding], fact, kb, day)
-    return ItemResult(
-        item=item.text, family=item.family, decision=decision, imr_outcome=decision.imr_outcome,
+    return _build(
+        ItemResult, item=item.text, family=item.family, decision=decision, imr_outcome=decision.imr_outcome,
         requested_quantity=requested, quantity_unit=unit,
         certifiable_quantity=requested if ok and certifiable is None else certifiable,
         deciding_rules=deciding, findings=findings, superseded=superseded_findings,
