@@ -35,6 +35,7 @@ from checker.kb.load import KnowledgeBase
 from checker.kinds.registry import kind_of
 from checker.kb.schema import TIER_OF_SOURCE, AllOf, Rule, resolve_param
 from checker.normalize.item import NormalizedItem
+from checker.unvalidated import build as _build
 from checker.vocab import Decision, Family
 
 SETS_COURSE = ("course", "trial", "postsurgical", "fallback")  # ordered: reports list deciding rules in this order
@@ -120,35 +121,6 @@ class ItemResult(Model):
     confidence: Optional[Literal["high", "medium", "low"]] = None  # None: no prediction (not covered)
     confidence_reason: Optional[str] = None
     understood: Understood
-
-
-_new, _set = object.__new__, object.__setattr__
-# per model: every field in declaration order with its default (PydanticUndefined: required),
-# and the fields whose default is mutable (a list or dict, which pydantic copies per instance)
-_TEMPLATES: dict[type, tuple[dict, tuple[str, ...]]] = {}
-
-
-def _build(cls: type[Model], **values) -> Model:
-    """cls(**values) without pydantic's validation, for results built here from validated parts.
-
-    Validating a result model costs 3-4 µs (model_construct more), ~8 models an item: a third
-    of deciding. Like model_construct: the fields in declaration order, defaults filled in (a
-    mutable default copied), the given names as the fields set. Every value passed must be what
-    validation would keep (tests/test_decide_build.py revalidates whole results to check it)."""
-    template = _TEMPLATES.get(cls)
-    if template is None:
-        defaults = {name: f.default for name, f in cls.model_fields.items()}
-        template = _TEMPLATES[cls] = (defaults, tuple(n for n, d in defaults.items() if isinstance(d, (list, dict))))
-    fields = {**template[0], **values}  # the template's keys first: declaration order
-    for name in template[1]:
-        if name not in values:
-            fields[name] = fields[name].copy()
-    model = _new(cls)
-    _set(model, "__dict__", fields)
-    _set(model, "__pydantic_fields_set__", set(values))
-    _set(model, "__pydantic_extra__", None)
-    _set(model, "__pydantic_private__", None)
-    return model
 
 
 def citation(rule: Rule, kb: KnowledgeBase, day: dt.date) -> Citation:

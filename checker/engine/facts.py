@@ -281,10 +281,12 @@ def build_fact(request: TreatmentRequest, item: NormalizedItem, kb: KnowledgeBas
     before = prior_min + item.authorized_visits
 
     group = CAP_GROUP.get(item.family)
-    cap_prior = sum(_prior_min(_prior(request, f)) for f, g in CAP_GROUP.items() if group and g == group)
+    if group:
+        cap_prior = sum(_prior_min(_prior(request, f)) for f, g in CAP_GROUP.items() if g == group)
     cap_before = (cap_prior if group else prior_min) + item.authorized_visits
 
-    surgeries = _item_surgeries(request, patient, item, regions)
+    # (no surgery: none concerns the item; spares the walk)
+    surgeries = _item_surgeries(request, patient, item, regions) if request.patient.surgeries else []
     # A service of a surgery follows it (checker.kinds.surgery); after a certified surgery not yet
     # performed, the item is judged as on day 0 of the surgery's postsurgical period.
     link = surgery_link(item, request, [s for s, _ in surgeries], dates.clinical)

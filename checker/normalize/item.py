@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from checker.normalize.item_text import parse_item
 from checker.normalize.services import NO_SERVICE
 from checker.request.model import RequestItem
+from checker.unvalidated import build
 from checker.vocab import Family, Region
 
 
@@ -77,7 +78,10 @@ def normalize_item(item: RequestItem) -> NormalizedItem:
         unread = None  # the request names the family
     elif unread and unread != NO_SERVICE and visits is not None:
         unread = None  # the request's own quantity fields
-    return NormalizedItem(
+    # built unvalidated: every value comes from the validated RequestItem and ParsedItem (or is an int
+    # or list made here); the parse is memoized, so its attributes and codes are copied
+    return build(
+        NormalizedItem,
         text=text,
         family=family,
         visits=visits,
@@ -95,7 +99,7 @@ def normalize_item(item: RequestItem) -> NormalizedItem:
         postoperative=parsed.postoperative,
         additional=parsed.additional,
         associated_surgery=parsed.associated_surgery,
-        attributes=parsed.attributes,
-        codes=parsed.codes,
+        attributes=dict(parsed.attributes),
+        codes=list(parsed.codes),
         unread=unread,
     )

@@ -1,4 +1,4 @@
-"""The results checker.decide builds without pydantic's validation (decide._build) are what
+"""The results checker.decide and checker.normalize.item build without validation (checker.unvalidated) are what
 validation would have made: every result of every sample request, on dates across the guideline
 editions, validates back to the same values of the same types, with the same JSON and the same
 fields set; a default is never shared between two results."""
@@ -11,7 +11,8 @@ import pytest
 from pydantic import BaseModel
 
 from checker.check import Checker
-from checker.decide import Citation, CriterionResult, Finding, ItemResult, _build
+from checker.decide import Citation, CriterionResult, Finding, ItemResult
+from checker.unvalidated import build as _build
 from checker.request.load import load_request
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,3 +77,27 @@ def test_defaults_are_filled_copied_and_not_in_the_fields_set():
     item = _build(CriterionResult, id="c", label="l", status="met", counted_as="met", fact="f", value=1, citation=cite)
     assert item.missing is None and "missing" not in item.model_fields_set
     assert ItemResult.model_fields["not_covered_reason"].default is None
+
+
+STRUCTURED = [
+    {"family": "physical_therapy", "frequency_per_week": 2, "weeks": 6, "regions": ["knee", "lumbar"]},
+    {"family": "tens", "mode": "rental", "duration_days": 30},
+    {"text": "Acupuncture 2 x 4", "visits": 6, "authorized_visits": 2, "maintenance": True},
+    {"text": "Chiropractic 1-2 times a week for 4 weeks, 4 of 8 authorized"},
+    {"text": "MRI of the lumbar spine without contrast"},
+    {"text": "Tramadol 50 mg #60"},
+    {"text": "Something unreadable"},
+]
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.stem)
+def test_every_normalized_item_is_what_validation_makes(path):
+    from checker.normalize.item import normalize_item
+    from checker.request.model import RequestItem
+
+    items = list(load_request(path).items) + [RequestItem.model_validate(s) for s in STRUCTURED]
+    for item in items:
+        normalized = normalize_item(item)
+        again = revalidated(normalized)
+        assert typed(normalized) == typed(again), normalized.text
+        assert normalized.model_dump_json() == again.model_dump_json()
