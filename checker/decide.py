@@ -226,11 +226,7 @@ class _RuleParts:
     tier: int
     tier_label: str
     pack: Optional[str]
-    source_tier: int  # the tier of its source (precedence 3: MTUS before ODG), a fallback's too
     criterion_citations: dict[str, Citation]  # criteria rules: each criterion's own citation
-    requirement: object  # criteria rules: how the criteria combine (_requirement)
-    # criteria rules: the rule's outcome as one check of it, per outcome (_criteria_outcome)
-    outcomes: dict[str, Check]
 
 
 _PARTS: dict[tuple[int, str, str], tuple[KnowledgeBase, Rule, _RuleParts]] = {}
@@ -258,13 +254,8 @@ def _parts(rule: Rule, kb: KnowledgeBase, day: dt.date, editions: dict | None = 
         citation=cite,
         head=f"{cite.source}, {cite.section} ({pages_text(cite.pages)}) {rule.rationale.format_map(_TemplateParams(rule))}",
         tier=rule_tier(rule, kb), tier_label=_tier_label(rule, kb), pack=kb.rule_packs.get(rule.id),
-        source_tier=TIER_OF_SOURCE[kb.sources[rule.source].tier],
         criterion_citations={c.id: Citation(source=cite.source, section=c.section or cite.section,
                                             pages=c.pages or cite.pages) for c in rule.criteria},
-        requirement=_requirement(rule) if rule.kind == "criteria" else None,
-        # Not compiled: a criteria rule's outcome is combined here from the compiled checks of its criteria.
-        outcomes={o: Check(rule.id, o, condition=None, effect="ok" if o == "met" else "block")
-                  for o in ("met", "not_met", "not_documented")} if rule.kind == "criteria" else {},
     )
     if len(_PARTS) >= 4096:
         _PARTS.clear()
@@ -328,25 +319,33 @@ def _wanted(req, status: dict[str, str]) -> set[str]:
     return set().union(*(_wanted(p, status) for p in parts))
 
 
-def _criteria_outcome(rule: Rule, hits: list[tuple[Check, Firing]],
-                      parts: _RuleParts) -> tuple[Check, Firing, list[CriterionResult]]:
-    """A criteria rule's outcome from its criteria's firings, as one check of the rule."""
-    by_criterion = {check.criterion: (check, firing) for check, firing in hits}
-    results, counted, values = [], {}, {}
+def _criteria_outcome(rule: Rule, checks: list[Check]) -> tuple[Check, tuple[int, ...], tuple[tuple[str, str], ...]]:
+    """A criteria rule's outcome from its criteria's checks, as one check of the rule; with, per
+    criterion, the position of its check and its (status, counted as)."""
+    by_criterion = {check.criterion: (check, p) for p, check in enumerate(checks)}
+    statuses, counted, order = [], {}, []
     for c in rule.criteria:
         if c.id not in by_criterion:  # every criterion of an applicable rule fires exactly one check
             raise AssertionError(f"rule {rule.id}: criterion {c.id} fired no check")
-        check, firing = by_criterion[c.id]
+        check, p = by_criterion[c.id]
         status = check.name.rsplit(".", 1)[1]
         counted[c.id] = c.if_unknown if status == "not_documented" else status
-        values.update(firing.values)
-        results.append(_build(
-            CriterionResult, id=c.id, label=c.label, status=status, counted_as=counted[c.id], fact=c.fact,
-            value=firing.values.get(c.fact),
-            citation=parts.criterion_citations[c.id], missing=c.missing,
-        ))
-    outcome = _combine(parts.requirement, counted)
-    return parts.outcomes[outcome], Firing(rule.id, outcome, values), results
+        statuses.append((status, counted[c.id]))
+        order.append(p)
+    outcome = _combine(_requirement(rule), counted)
+    # Not compiled: the rule's outcome is combined here from the compiled checks of its criteria.
+    check = Check(rule.id, outcome, condition=None, effect="ok" if outcome == "met" else "block")
+    return check, tuple(order), tuple(statuses)
+
+
+def _criteria_results(outcome: _Outcome, indices: tuple[int, ...], firings: list[Firing],
+                      parts: _RuleParts) -> list[CriterionResult]:
+    """Each criterion of a criteria rule as the item's facts meet it (`indices`: its criteria's firings)."""
+    return [
+        _build(CriterionResult, id=c.id, label=c.label, status=status, counted_as=counted, fact=c.fact,
+               value=firings[i].values.get(c.fact), citation=parts.criterion_citations[c.id], missing=c.missing)
+        for c, (status, counted), i in zip(outcome.rule.criteria, outcome.statuses, indices)
+    ]
 
 
 def _criteria_sentence(results: list[CriterionResult]) -> str:
@@ -391,68 +390,183 @@ def not_covered(item: NormalizedItem, fact: dict, day: dt.date, reason: str, pri
     )
 
 
+@dataclass(frozen=True)
+class _Outcome:
+    """What a rule's fired checks say whatever the item's numbers: made once per rule and checks (_outcome)."""
+
+    rule: Rule
+    check: Check
+    order: tuple[int, ...]  # for each criterion (one check otherwise), the position of its check among the rule's
+    statuses: tuple[tuple[str, str], ...]  # criteria rules: (status, counted as) per criterion
+    notes: tuple[str, ...]  # the documentation it asks for (when active)
+    source_tier: int  # its source's tier (precedence 3: the MTUS before ODG)
+
+
+_OUTCOMES: dict[tuple, tuple[dict, KnowledgeBase, _Outcome]] = {}
+
+
+def _outcome(keys: tuple[str, ...], checks: dict[str, Check], kb: KnowledgeBase) -> _Outcome:
+    """The outcome of one rule's fired checks (their keys, in firing order), memoized per engine and
+    rule base: a rule has few combinations of checks, where an item's rules have many."""
+    hit = _OUTCOMES.get((id(checks), keys))
+    if hit is not None and hit[0] is checks and hit[1] is kb:
+        return hit[2]
+    rule_checks = [checks[k] for k in keys]
+    rule = kb.rule(rule_checks[0].rule_id)
+    statuses: tuple[tuple[str, str], ...] = ()
+    if rule.kind == "criteria":
+        check, order, statuses = _criteria_outcome(rule, rule_checks)
+    elif len(rule_checks) > 1:  # checks of one rule are exclusive: two firing is an engine bug
+        raise AssertionError(f"rule {rule.id} fired twice: {rule_checks[0].name} and {rule_checks[1].name}")
+    else:
+        check, order = rule_checks[0], (0,)
+    outcome = _Outcome(rule, check, order, statuses, _notes(rule, check, statuses),
+                       TIER_OF_SOURCE[kb.sources[rule.source].tier])
+    if len(_OUTCOMES) >= 4096:
+        _OUTCOMES.clear()
+    _OUTCOMES[(id(checks), keys)] = (checks, kb, outcome)
+    return outcome
+
+
+def _notes(rule: Rule, check: Check, statuses: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    """The documentation a rule asks for when it is active."""
+    notes = []
+    if rule.kind == "criteria":
+        if check.effect == "block":
+            wanted = _wanted(_requirement(rule), {c.id: counted for c, (_, counted) in zip(rule.criteria, statuses)})
+            notes += [c.missing for c in rule.criteria if c.id in wanted and c.missing]
+    elif check.effect in ("advise", "block", "limit") and rule.missing and check.name not in ("unspecified", "exceeds"):
+        notes.append(rule.missing)
+    if check.name == "unspecified":
+        notes.append("the quantity requested (number of visits, or frequency per week and number of weeks)")
+    if rule.kind in ("course", "fallback") and check.name == "exceeds":
+        notes.append("exceptional factors that justify visits beyond the guideline's numbers")
+    if rule.kind == "cap" and check.name == "exceeds" and rule.missing:
+        notes.append(rule.missing)
+    return tuple(notes)
+
+
+@dataclass(slots=True)  # not frozen: a frozen dataclass is 3x slower to make, and these are made per item
+class _Plan:
+    """How the rules that fired combine (policy 1-4 above) and the documentation they ask for.
+
+    It depends only on which checks fired, not on the item's numbers, so it is worked out once
+    per combination of fired checks (_plan): items of a family fire the same few combinations."""
+
+    # each rule that fired, in rule-base order: its outcome, and its firings (indices into the
+    # item's; a criteria rule's, one per criterion in the rule's order)
+    fired: tuple[tuple[_Outcome, tuple[int, ...]], ...]
+    covered: bool  # a primary rule fired
+    active: tuple[int, ...]  # the rules not superseded (indices into fired)
+    superseded: tuple[tuple[int, str], ...]  # (index into fired, the rule superseding it)
+    course_groups: tuple[tuple[int, ...], ...]  # active rules per course-setting kind (positions in active)
+    constraints: tuple[int, ...]  # active rules constraining on their own (positions in active)
+    blocks: bool  # an active rule blocks
+    primary: tuple[str, ...]  # the active primary rules
+    missing: tuple[str, ...]  # the documentation to attach, as far as it does not depend on the numbers
+
+
+_PLANS: dict[tuple, tuple[dict, KnowledgeBase, _Plan]] = {}
+
+
+def _plan(firings: list[Firing], checks: dict[str, Check], kb: KnowledgeBase) -> _Plan:
+    """The plan of an item's firings (memoized per engine and rule base on the checks fired)."""
+    keys = tuple([f"{f.rule_id}#{f.check}" for f in firings])
+    hit = _PLANS.get((id(checks), keys))
+    if hit is not None and hit[0] is checks and hit[1] is kb:
+        return hit[2]
+    plan = _make_plan(keys, firings, checks, kb)
+    if len(_PLANS) >= 4096:
+        _PLANS.clear()
+    _PLANS[(id(checks), keys)] = (checks, kb, plan)
+    return plan
+
+
+def _make_plan(keys: tuple[str, ...], firings: list[Firing], checks: dict[str, Check], kb: KnowledgeBase) -> _Plan:
+    hits: dict[str, list[int]] = {}
+    for i, firing in enumerate(firings):
+        hits.setdefault(firing.rule_id, []).append(i)
+    fired = []
+    for indices in hits.values():
+        o = _outcome(tuple([keys[i] for i in indices]), checks, kb)
+        fired.append((o, tuple([indices[p] for p in o.order])))
+    rules = [o.rule for o, _ in fired]
+    covered = any(r.primary for r in rules)
+
+    superseded: dict[str, str] = {}
+    postsurgical = [r.id for r in rules if r.kind == "postsurgical"]
+    if postsurgical:
+        for rule in rules:
+            if rule.kind in NONSURGICAL_ONLY:
+                superseded[rule.id] = postsurgical[0]
+    specific = [r.id for r in rules if r.primary and r.kind != "fallback" and r.id not in superseded]
+    if specific:  # a fallback speaks only where no other line does
+        for rule in rules:
+            if rule.kind == "fallback":
+                superseded[rule.id] = specific[0]
+    primaries = [r for r in rules if r.primary and r.id not in superseded]
+    if covered:  # (an item no primary rule covers is not decided)
+        tiers = [o.source_tier for o, _ in fired if o.rule.primary and o.rule.id not in superseded]
+        top = min(tiers)
+        leader = primaries[tiers.index(top)].id
+        for rule, tier in zip(primaries, tiers):
+            if tier > top:
+                superseded[rule.id] = leader
+
+    active = [i for i, r in enumerate(rules) if r.id not in superseded]
+    # Most generous line per course-setting kind; every other rule constrains on its own.
+    groups: dict[str, list[int]] = {}
+    constraints = []
+    for n, i in enumerate(active):
+        if rules[i].kind in SETS_COURSE:
+            groups.setdefault(rules[i].kind, []).append(n)
+        else:
+            constraints.append(n)
+    course_groups = tuple(tuple(groups[kind]) for kind in SETS_COURSE if kind in groups)
+
+    missing: list[str] = []
+    for i in active:
+        missing += [n for n in fired[i][0].notes if n not in missing]
+
+    return _Plan(
+        fired=tuple(fired), covered=covered, active=tuple(active),
+        superseded=tuple((i, superseded[r.id]) for i, r in enumerate(rules) if r.id in superseded),
+        course_groups=course_groups, constraints=tuple(constraints),
+        blocks=any(fired[i][0].check.effect == "block" for i in active),
+        primary=tuple(rules[i].id for i in active if rules[i].primary), missing=tuple(missing),
+    )
+
+
 def decide(
     item: NormalizedItem, fact: dict, firings: list[Firing], checks: dict[str, Check],
     kb: KnowledgeBase, day: dt.date, prior: Optional[str] = None,
 ) -> ItemResult:
-    editions: dict = {}  # source -> edition in force on `day`, for this decision's findings
-    hits: dict[str, list[tuple[Check, Firing]]] = {}
-    for firing in firings:
-        hits.setdefault(firing.rule_id, []).append((checks[f"{firing.rule_id}#{firing.check}"], firing))
-    # rule id -> (rule, check, firing, parts): firings in rule-base order, a criteria rule's as one check
-    fired: dict[str, tuple[Rule, Check, Firing, _RuleParts]] = {}
-    criteria: dict[str, list[CriterionResult]] = {}
-    for rule_id, rule_hits in hits.items():
-        rule = kb.rule(rule_id)
-        parts = _parts(rule, kb, day, editions)
-        if rule.kind == "criteria":
-            check, firing, criteria[rule_id] = _criteria_outcome(rule, rule_hits, parts)
-            fired[rule_id] = (rule, check, firing, parts)
-        elif len(rule_hits) > 1:  # checks of one rule are exclusive: two firing is an engine bug
-            raise AssertionError(f"rule {rule_id} fired twice: {rule_hits[0][0].name} and {rule_hits[1][0].name}")
-        else:
-            fired[rule_id] = (rule, *rule_hits[0], parts)
-    rows = fired.values()
-
-    if not any(row[0].primary for row in rows):
+    plan = _plan(firings, checks, kb)
+    if not plan.covered:
         reason, outside = _uncovered_reason(item, fact, kb, day)
         return not_covered(item, fact, day, reason, prior, outside)
 
-    superseded: dict[str, str] = {}
-    postsurgical = [row[0].id for row in rows if row[0].kind == "postsurgical"]
-    if postsurgical:
-        for row in rows:
-            if row[0].kind in NONSURGICAL_ONLY:
-                superseded[row[0].id] = postsurgical[0]
-    specific = [r.id for r, *_ in rows if r.primary and r.kind != "fallback" and r.id not in superseded]
-    if specific:  # a fallback speaks only where no other line does
-        for row in rows:
-            if row[0].kind == "fallback":
-                superseded[row[0].id] = specific[0]
-    primaries = [(r.id, parts.source_tier) for r, _, _, parts in rows if r.primary and r.id not in superseded]
-    top = min(tier for _, tier in primaries)
-    leader = next(rid for rid, tier in primaries if tier == top)
-    for rid, tier in primaries:
-        if tier > top:
-            superseded[rid] = leader
+    editions: dict = {}  # source -> edition in force on `day`, for this decision's findings
+    rows: list[tuple[Rule, Check, Firing, _RuleParts, Optional[list[CriterionResult]]]] = []
+    for o, indices in plan.fired:
+        parts = _parts(o.rule, kb, day, editions)
+        if o.statuses:  # a criteria rule: its criteria, and the values they compared as one firing
+            results = _criteria_results(o, indices, firings, parts)
+            values = {}
+            for i in indices:
+                values.update(firings[i].values)
+            rows.append((o.rule, o.check, Firing(o.rule.id, o.check.name, values), parts, results))
+        else:
+            rows.append((o.rule, o.check, firings[indices[0]], parts, None))
 
-    active = [row for row in rows if row[0].id not in superseded]
-    findings = [_finding(r, c, f, fact, parts, day, criteria=criteria.get(r.id)) for r, c, f, parts in active]
-
-    # Most generous line per course-setting kind; every other rule constrains on its own.
-    groups: dict[str, list[Finding]] = {}
+    findings = [_finding(r, c, f, fact, parts, day, criteria=results)
+                for r, c, f, parts, results in (rows[i] for i in plan.active)]
     constraints: list[tuple[Optional[int], list[str]]] = []
-    for (rule, *_), finding in zip(active, findings):
-        if rule.kind in SETS_COURSE:
-            groups.setdefault(rule.kind, []).append(finding)
-    for kind in SETS_COURSE:
-        group = groups.get(kind)
-        if group:
-            best = None if any(g.allows is None for g in group) else max(g.allows for g in group)
-            constraints.append((best, [g.rule for g in group if g.allows == best]))
-    for (rule, *_), finding in zip(active, findings):
-        if rule.kind not in SETS_COURSE:
-            constraints.append((finding.allows, [rule.id]))
+    for group in plan.course_groups:
+        allows = [findings[n].allows for n in group]
+        best = None if None in allows else max(allows)
+        constraints.append((best, [findings[n].rule for n in group if findings[n].allows == best]))
+    constraints += [(findings[n].allows, [findings[n].rule]) for n in plan.constraints]
     limits = [c for c in constraints if c[0] is not None]
     certifiable = min((c[0] for c in limits), default=None)
 
@@ -461,38 +575,19 @@ def decide(
         ok = specified
     else:  # a limit applies: it must cover everything requested
         ok = specified and requested is not None and certifiable >= requested
-    ok = ok and not any(row[1].effect == "block" for row in active)  # even for a request of 0 visits
+    ok = ok and not plan.blocks  # even for a request of 0 visits
     decision = Decision.certify if ok else Decision.non_certify
     if ok:
-        deciding = [row[0].id for row in active if row[0].primary]
+        deciding = list(plan.primary)
     else:
         deciding = [rid for limit, ids in limits if limit == certifiable for rid in ids]
-
-    missing: list[str] = []
-    for rule, check, _, parts in active:
-        notes = []
-        if rule.kind == "criteria":
-            if check.effect == "block":
-                wanted = _wanted(parts.requirement, {c.id: c.counted_as for c in criteria[rule.id]})
-                notes += [c.missing for c in criteria[rule.id] if c.id in wanted and c.missing]
-        elif check.effect in ("advise", "block", "limit") and rule.missing and check.name not in ("unspecified", "exceeds"):
-            notes.append(rule.missing)
-        if check.name == "unspecified":
-            notes.append("the quantity requested (number of visits, or frequency per week and number of weeks)")
-        if rule.kind in ("course", "fallback") and check.name == "exceeds":
-            notes.append("exceptional factors that justify visits beyond the guideline's numbers")
-        if rule.kind == "cap" and check.name == "exceeds" and rule.missing:
-            notes.append(rule.missing)
-        missing += [n for n in notes if n not in missing]
 
     by_rule = {f.rule: f for f in findings}
     if len(findings) > 1:
         order = {rid: i for i, rid in enumerate(deciding)}
         findings.sort(key=lambda f: (order.get(f.rule, len(order)), f.effect == "ok"))
-    superseded_findings = [
-        _finding(r, c, f, fact, parts, day, superseded[r.id], criteria.get(r.id))
-        for r, c, f, parts in rows if r.id in superseded
-    ] if superseded else []
+    superseded_findings = [_finding(r, c, f, fact, parts, day, by, results)
+                           for (r, c, f, parts, results), by in ((rows[i], by) for i, by in plan.superseded)]
     if certifiable is not None and requested is not None:
         certifiable = min(certifiable, requested)
     level, why = _confidence([by_rule[r] for r in deciding], fact, kb, day)
@@ -501,7 +596,7 @@ def decide(
         requested_quantity=requested, quantity_unit=unit,
         certifiable_quantity=requested if ok and certifiable is None else certifiable,
         deciding_rules=deciding, findings=findings, superseded=superseded_findings,
-        missing_documentation=missing, confidence=level, confidence_reason=why,
+        missing_documentation=list(plan.missing), confidence=level, confidence_reason=why,
         understood=_understood(item, fact, day, prior),
     )
 
