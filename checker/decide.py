@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict
 from checker.engine.checks import Check
 from checker.engine.engine import Firing
 from checker.kb.load import KnowledgeBase
+from checker.kinds.base import ServiceKind
 from checker.kinds.registry import kind_of
 from checker.kb.schema import TIER_OF_SOURCE, AllOf, Rule, resolve_param
 from checker.normalize.item import NormalizedItem
@@ -366,8 +367,9 @@ class _TemplateParams(dict):
         return _n(value) if not hasattr(value, "max") else str(value)
 
 
-def _understood(item: NormalizedItem, fact: dict, day: dt.date, prior: Optional[str]) -> Understood:
-    kind = kind_of(item.family)
+def _understood(item: NormalizedItem, fact: dict, day: dt.date, prior: Optional[str],
+                kind: Optional[ServiceKind] = None) -> Understood:
+    kind = kind or kind_of(item.family)
     return _build(
         Understood, family=item.family, visits=item.visits, frequency_per_week=item.frequency_per_week, weeks=item.weeks,
         regions=list(fact.get("regions", ())), conditions=list(fact.get("conditions", ())),
@@ -570,7 +572,8 @@ def decide(
     limits = [c for c in constraints if c[0] is not None]
     certifiable = min((c[0] for c in limits), default=None)
 
-    requested, unit, specified = kind_of(item.family).quantity(item)
+    kind = kind_of(item.family)
+    requested, unit, specified = kind.quantity(item)
     if certifiable is None:
         ok = specified
     else:  # a limit applies: it must cover everything requested
@@ -592,13 +595,16 @@ def decide(
         certifiable = min(certifiable, requested)
     level, why = _confidence([by_rule[r] for r in deciding], fact, kb, day)
     return _build(
-        ItemResult, item=item.text, family=item.family, decision=decision, imr_outcome=decision.imr_outcome,
+        ItemResult, item=item.text, family=item.family, decision=decision, imr_outcome=_IMR_OUTCOMES[decision],
         requested_quantity=requested, quantity_unit=unit,
         certifiable_quantity=requested if ok and certifiable is None else certifiable,
         deciding_rules=deciding, findings=findings, superseded=superseded_findings,
         missing_documentation=list(plan.missing), confidence=level, confidence_reason=why,
-        understood=_understood(item, fact, day, prior),
+        understood=_understood(item, fact, day, prior, kind),
     )
+
+
+_IMR_OUTCOMES = {d: d.imr_outcome for d in Decision}  # (Decision.imr_outcome makes a dict per call)
 
 
 def _confidence(deciding: list[Finding], fact: dict, kb: KnowledgeBase, day: dt.date) -> tuple[str, str]:

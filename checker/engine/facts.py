@@ -31,6 +31,7 @@ from typing import Iterable, Literal
 from checker.engine.checks import item_field
 from checker.kb.load import KnowledgeBase
 from checker.kinds.clinical_facts import clinical_fields
+from checker.kinds.base import ServiceKind
 from checker.kinds.registry import kind_of
 from checker.kinds.surgery import after_surgery, as_performed, surgery_link
 from checker.normalize.item import NormalizedItem
@@ -85,7 +86,7 @@ def phase(injury_days: int | None) -> str:
 
 
 def _tri(known: bool, true: bool) -> str:
-    return (Tri.not_stated if not known else Tri.yes if true else Tri.no).value
+    return (Tri.not_stated if not known else Tri.yes if true else Tri.no)._value_
 
 
 def patient_conditions(request: TreatmentRequest, kb: KnowledgeBase) -> list[str]:
@@ -143,10 +144,13 @@ def item_attributes(item: NormalizedItem, kb: KnowledgeBase) -> dict[str, list]:
     the item's values (NormalizedItem.attributes, read from the item line by checker.normalize),
     or none, so that a rule naming an attribute the item lacks does not apply."""
     given = item.attributes
-    out = {}
-    for name, field in _item_fields(kb.item_attribute_names):
-        value = given.get(name)
-        out[field] = [] if value is None else list(value) if isinstance(value, (list, tuple)) else [value]
+    fields = _item_fields(kb.item_attribute_names)
+    out = {field: [] for _, field in fields}  # an item has few attributes: fill in only those it has
+    if given:
+        for name, field in fields:
+            value = given.get(name)
+            if value is not None:
+                out[field] = list(value) if isinstance(value, (list, tuple)) else [value]
     return out
 
 
@@ -306,24 +310,25 @@ def build_fact(request: TreatmentRequest, item: NormalizedItem, kb: KnowledgeBas
     injury_days = (dates.clinical - injury).days if injury else None
     history = request.history
     fact = {
-        "family": item.family.value,
+        # _value_ below: Enum.value is a property, slow in this hot path
+        "family": item.family._value_,
         "day": dates.guideline.toordinal(),
         "conditions": list(conditions),
-        "regions": [r.value for r in regions],
+        "regions": [r._value_ for r in regions],
         "quantity_specified": item.quantity_specified,
         "requested": requested,
         "authorized": item.authorized_visits,
         "has_prior": has_prior,
         "prior_known": not implied and (prior is None or prior.visits is not None),
         "prior_min": prior_min,
-        "fi": (prior.functional_improvement if prior else Tri.not_stated).value,
+        "fi": (prior.functional_improvement if prior else Tri.not_stated)._value_,
         "before": before,
         "total": before + requested,
         "cap_before": cap_before,
         "cap_total": cap_before + requested,
         "surgeries": latest_categories,
         "days_since_surgery": (dates.clinical - latest.date).days if latest else -1,
-        "surgery_performed": surgery_performed.value,
+        "surgery_performed": surgery_performed._value_,
         # a flare-up is a recurrence for a family only after earlier care of that family
         "recurrence": has_prior and history.flare_up is Tri.yes,
         "postoperative": item.postoperative,
@@ -340,7 +345,9 @@ def build_fact(request: TreatmentRequest, item: NormalizedItem, kb: KnowledgeBas
     fact.update(item_attributes(item, kb))
     fact.update(clinical_fields(request.clinical, regions, request.patient.age, dates.clinical))
     fact.update(link.fields())
-    fact.update(kind_of(item.family).facts(item, FactContext(request, regions, dates, kb)))
+    kind = kind_of(item.family)
+    if type(kind).facts is not ServiceKind.facts:  # a kind with no facts of its own needs no context made
+        fact.update(kind.facts(item, FactContext(request, regions, dates, kb)))
     return fact
 
 

@@ -50,6 +50,10 @@ def _describe(item: RequestItem) -> str:
     return " ".join(parts)
 
 
+def _by_value(region: Region) -> str:
+    return region._value_  # Enum.value is a property, slow in this hot path
+
+
 def normalize_item(item: RequestItem) -> NormalizedItem:
     text = (item.text or "").strip() or _describe(item)
     parsed = parse_item(text)
@@ -88,7 +92,7 @@ def normalize_item(item: RequestItem) -> NormalizedItem:
         visits_min=visits_min if visits_min is not None else visits,
         frequency_per_week=frequency,
         weeks=weeks,
-        regions=sorted(set(item.regions or parsed.regions), key=lambda r: r.value),
+        regions=sorted(set(item.regions or parsed.regions), key=_by_value),
         quantity_specified=specified,
         authorized_visits=item.authorized_visits if "authorized_visits" in given else parsed.authorized_visits,
         original_visits=parsed.original_visits,
