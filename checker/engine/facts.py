@@ -143,21 +143,19 @@ def item_attributes(item: NormalizedItem, kb: KnowledgeBase) -> dict[str, list]:
     """The item attributes the rules test (applies_to.item), each as a list under item_<name>:
     the item's values (NormalizedItem.attributes, read from the item line by checker.normalize),
     or none, so that a rule naming an attribute the item lacks does not apply."""
-    given = item.attributes
     fields = _item_fields(kb.item_attribute_names)
-    out = {field: [] for _, field in fields}  # an item has few attributes: fill in only those it has
-    if given:
-        for name, field in fields:
-            value = given.get(name)
-            if value is not None:
-                out[field] = list(value) if isinstance(value, (list, tuple)) else [value]
+    out = {field: [] for field in fields.values()}  # an item has few attributes: fill in only those it has
+    for name, value in item.attributes.items():
+        field = fields.get(name)
+        if field is not None and value is not None:
+            out[field] = list(value) if isinstance(value, (list, tuple)) else [value]
     return out
 
 
 @lru_cache(maxsize=16)
-def _item_fields(names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+def _item_fields(names: tuple[str, ...]) -> dict[str, str]:
     """Each attribute name with its fact field (a rule base has one tuple of names)."""
-    return tuple((name, item_field(name)) for name in names)
+    return {name: item_field(name) for name in names}
 
 
 def _prior_min(course: PriorCourse | None) -> int:
