@@ -32,9 +32,11 @@ from pydantic import BaseModel, ConfigDict
 from checker.engine.checks import Check
 from checker.engine.engine import Firing
 from checker.kb.load import KnowledgeBase
+from checker.kinds.base import ServiceKind
 from checker.kinds.registry import kind_of
 from checker.kb.schema import TIER_OF_SOURCE, AllOf, Rule, resolve_param
 from checker.normalize.item import NormalizedItem
+from checker.unvalidated import build as _build
 from checker.vocab import Decision, Family
 
 SETS_COURSE = ("course", "trial", "postsurgical", "fallback")  # ordered: reports list deciding rules in this order
@@ -226,7 +228,6 @@ class _RuleParts:
     tier_label: str
     pack: Optional[str]
     criterion_citations: dict[str, Citation]  # criteria rules: each criterion's own citation
-    requirement: object  # criteria rules: how the criteria combine (_requirement)
 
 
 _PARTS: dict[tuple[int, str, str], tuple[KnowledgeBase, Rule, _RuleParts]] = {}
@@ -256,7 +257,6 @@ def _parts(rule: Rule, kb: KnowledgeBase, day: dt.date, editions: dict | None = 
         tier=rule_tier(rule, kb), tier_label=_tier_label(rule, kb), pack=kb.rule_packs.get(rule.id),
         criterion_citations={c.id: Citation(source=cite.source, section=c.section or cite.section,
                                             pages=c.pages or cite.pages) for c in rule.criteria},
-        requirement=_requirement(rule) if rule.kind == "criteria" else None,
     )
     if len(_PARTS) >= 4096:
         _PARTS.clear()
@@ -264,13 +264,11 @@ def _parts(rule: Rule, kb: KnowledgeBase, day: dt.date, editions: dict | None = 
     return parts
 
 
-def _finding(rule: Rule, check: Check, firing: Firing, fact: dict, kb: KnowledgeBase, day: dt.date,
-             superseded_by: Optional[str] = None, editions: dict | None = None,
-             criteria: list[CriterionResult] | None = None) -> Finding:
-    parts = _parts(rule, kb, day, editions)
+def _finding(rule: Rule, check: Check, firing: Firing, fact: dict, parts: _RuleParts, day: dt.date,
+             superseded_by: Optional[str] = None, criteria: list[CriterionResult] | None = None) -> Finding:
     sentence = _criteria_sentence(criteria) if criteria is not None else _check_sentence(rule, check, fact)
-    return Finding(
-        rule=rule.id, check=check.name, kind=rule.kind, effect=check.effect,
+    return _build(
+        Finding, rule=rule.id, check=check.name, kind=rule.kind, effect=check.effect,
         message=f"{parts.head}: {sentence}.", citation=parts.citation,
         confidence=rule.confidence.level_on(day), tier=parts.tier, tier_label=parts.tier_label,
         values=firing.values,
@@ -322,28 +320,33 @@ def _wanted(req, status: dict[str, str]) -> set[str]:
     return set().union(*(_wanted(p, status) for p in parts))
 
 
-def _criteria_outcome(rule: Rule, hits: list[tuple[Check, Firing]], kb: KnowledgeBase, day: dt.date,
-                      editions: dict) -> tuple[Check, Firing, list[CriterionResult]]:
-    """A criteria rule's outcome from its criteria's firings, as one check of the rule."""
-    by_criterion = {check.criterion: (check, firing) for check, firing in hits}
-    parts = _parts(rule, kb, day, editions)
-    results, counted, values = [], {}, {}
+def _criteria_outcome(rule: Rule, checks: list[Check]) -> tuple[Check, tuple[int, ...], tuple[tuple[str, str], ...]]:
+    """A criteria rule's outcome from its criteria's checks, as one check of the rule; with, per
+    criterion, the position of its check and its (status, counted as)."""
+    by_criterion = {check.criterion: (check, p) for p, check in enumerate(checks)}
+    statuses, counted, order = [], {}, []
     for c in rule.criteria:
         if c.id not in by_criterion:  # every criterion of an applicable rule fires exactly one check
             raise AssertionError(f"rule {rule.id}: criterion {c.id} fired no check")
-        check, firing = by_criterion[c.id]
+        check, p = by_criterion[c.id]
         status = check.name.rsplit(".", 1)[1]
         counted[c.id] = c.if_unknown if status == "not_documented" else status
-        values.update(firing.values)
-        results.append(CriterionResult(
-            id=c.id, label=c.label, status=status, counted_as=counted[c.id], fact=c.fact,
-            value=firing.values.get(c.fact),
-            citation=parts.criterion_citations[c.id], missing=c.missing,
-        ))
-    outcome = _combine(parts.requirement, counted)
+        statuses.append((status, counted[c.id]))
+        order.append(p)
+    outcome = _combine(_requirement(rule), counted)
     # Not compiled: the rule's outcome is combined here from the compiled checks of its criteria.
     check = Check(rule.id, outcome, condition=None, effect="ok" if outcome == "met" else "block")
-    return check, Firing(rule.id, outcome, values), results
+    return check, tuple(order), tuple(statuses)
+
+
+def _criteria_results(outcome: _Outcome, indices: tuple[int, ...], firings: list[Firing],
+                      parts: _RuleParts) -> list[CriterionResult]:
+    """Each criterion of a criteria rule as the item's facts meet it (`indices`: its criteria's firings)."""
+    return [
+        _build(CriterionResult, id=c.id, label=c.label, status=status, counted_as=counted, fact=c.fact,
+               value=firings[i].values.get(c.fact), citation=parts.criterion_citations[c.id], missing=c.missing)
+        for c, (status, counted), i in zip(outcome.rule.criteria, outcome.statuses, indices)
+    ]
 
 
 def _criteria_sentence(results: list[CriterionResult]) -> str:
@@ -364,22 +367,24 @@ class _TemplateParams(dict):
         return _n(value) if not hasattr(value, "max") else str(value)
 
 
-def _understood(item: NormalizedItem, fact: dict, day: dt.date, prior: Optional[str]) -> Understood:
-    return Understood(
-        family=item.family, visits=item.visits, frequency_per_week=item.frequency_per_week, weeks=item.weeks,
-        regions=fact.get("regions", []), conditions=fact.get("conditions", []),
+def _understood(item: NormalizedItem, fact: dict, day: dt.date, prior: Optional[str],
+                kind: Optional[ServiceKind] = None) -> Understood:
+    kind = kind or kind_of(item.family)
+    return _build(
+        Understood, family=item.family, visits=item.visits, frequency_per_week=item.frequency_per_week, weeks=item.weeks,
+        regions=list(fact.get("regions", ())), conditions=list(fact.get("conditions", ())),
         authorized_visits=item.authorized_visits, prior_visits=prior,
         functional_improvement=fact.get("fi", "not_stated"), guideline_date=day,
-        kind=item.family.kind.value,
-        details=kind_of(item.family).understood(item) + kind_of(item.family).understood_facts(fact),
+        kind=kind.kind._value_,  # Enum.value is a slow property
+        details=kind.understood(item) + kind.understood_facts(fact),
     )
 
 
 def not_covered(item: NormalizedItem, fact: dict, day: dt.date, reason: str, prior: Optional[str],
                 outside_encoded_dates: bool = False) -> ItemResult:
     requested, unit, _ = kind_of(item.family).quantity(item)
-    return ItemResult(
-        item=item.text, family=item.family, decision=Decision.not_covered,
+    return _build(
+        ItemResult, item=item.text, family=item.family, decision=Decision.not_covered,
         imr_outcome=Decision.not_covered.imr_outcome, requested_quantity=requested, quantity_unit=unit,
         certifiable_quantity=None, deciding_rules=[], findings=[], superseded=[],
         missing_documentation=[], not_covered_reason=reason, outside_encoded_dates=outside_encoded_dates,
@@ -387,112 +392,219 @@ def not_covered(item: NormalizedItem, fact: dict, day: dt.date, reason: str, pri
     )
 
 
+@dataclass(slots=True)  # not frozen: a frozen dataclass is 3x slower to make (never changed once made)
+class _Outcome:
+    """What a rule's fired checks say whatever the item's numbers: made once per rule and checks (_outcome)."""
+
+    rule: Rule
+    check: Check
+    order: tuple[int, ...]  # for each criterion (one check otherwise), the position of its check among the rule's
+    statuses: tuple[tuple[str, str], ...]  # criteria rules: (status, counted as) per criterion
+    notes: tuple[str, ...]  # the documentation it asks for (when active)
+    source_tier: int  # its source's tier (precedence 3: the MTUS before ODG)
+
+
+_OUTCOMES: dict[tuple, tuple[dict, KnowledgeBase, _Outcome]] = {}
+
+
+def _outcome(keys: tuple[str, ...], checks: dict[str, Check], kb: KnowledgeBase) -> _Outcome:
+    """The outcome of one rule's fired checks (their keys, in firing order), memoized per engine and
+    rule base: a rule has few combinations of checks, where an item's rules have many."""
+    hit = _OUTCOMES.get((id(checks), keys))
+    if hit is not None and hit[0] is checks and hit[1] is kb:
+        return hit[2]
+    rule_checks = [checks[k] for k in keys]
+    rule = kb.rule(rule_checks[0].rule_id)
+    statuses: tuple[tuple[str, str], ...] = ()
+    if rule.kind == "criteria":
+        check, order, statuses = _criteria_outcome(rule, rule_checks)
+    elif len(rule_checks) > 1:  # checks of one rule are exclusive: two firing is an engine bug
+        raise AssertionError(f"rule {rule.id} fired twice: {rule_checks[0].name} and {rule_checks[1].name}")
+    else:
+        check, order = rule_checks[0], (0,)
+    outcome = _Outcome(rule, check, order, statuses, _notes(rule, check, statuses),
+                       TIER_OF_SOURCE[kb.sources[rule.source].tier])
+    if len(_OUTCOMES) >= 4096:
+        _OUTCOMES.clear()
+    _OUTCOMES[(id(checks), keys)] = (checks, kb, outcome)
+    return outcome
+
+
+def _notes(rule: Rule, check: Check, statuses: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    """The documentation a rule asks for when it is active."""
+    notes = []
+    if rule.kind == "criteria":
+        if check.effect == "block":
+            wanted = _wanted(_requirement(rule), {c.id: counted for c, (_, counted) in zip(rule.criteria, statuses)})
+            notes += [c.missing for c in rule.criteria if c.id in wanted and c.missing]
+    elif check.effect in ("advise", "block", "limit") and rule.missing and check.name not in ("unspecified", "exceeds"):
+        notes.append(rule.missing)
+    if check.name == "unspecified":
+        notes.append("the quantity requested (number of visits, or frequency per week and number of weeks)")
+    if rule.kind in ("course", "fallback") and check.name == "exceeds":
+        notes.append("exceptional factors that justify visits beyond the guideline's numbers")
+    if rule.kind == "cap" and check.name == "exceeds" and rule.missing:
+        notes.append(rule.missing)
+    return tuple(notes)
+
+
+@dataclass(slots=True)  # not frozen: a frozen dataclass is 3x slower to make (never changed once made)
+class _Plan:
+    """How the rules that fired combine (policy 1-4 above) and the documentation they ask for.
+
+    It depends only on which checks fired, not on the item's numbers, so it is worked out once
+    per combination of fired checks (_plan): items of a family fire the same few combinations."""
+
+    # each rule that fired, in rule-base order: its outcome, and its firings (indices into the
+    # item's; a criteria rule's, one per criterion in the rule's order)
+    fired: tuple[tuple[_Outcome, tuple[int, ...]], ...]
+    covered: bool  # a primary rule fired
+    active: tuple[int, ...]  # the rules not superseded (indices into fired)
+    superseded: tuple[tuple[int, str], ...]  # (index into fired, the rule superseding it)
+    course_groups: tuple[tuple[int, ...], ...]  # active rules per course-setting kind (positions in active)
+    constraints: tuple[int, ...]  # active rules constraining on their own (positions in active)
+    blocks: bool  # an active rule blocks
+    primary: tuple[str, ...]  # the active primary rules
+    missing: tuple[str, ...]  # the documentation to attach, as far as it does not depend on the numbers
+
+
+_PLANS: dict[tuple, tuple[dict, KnowledgeBase, _Plan]] = {}
+
+
+def _plan(firings: list[Firing], checks: dict[str, Check], kb: KnowledgeBase) -> _Plan:
+    """The plan of an item's firings (memoized per engine and rule base on the checks fired)."""
+    keys = tuple([f"{f.rule_id}#{f.check}" for f in firings])
+    hit = _PLANS.get((id(checks), keys))
+    if hit is not None and hit[0] is checks and hit[1] is kb:
+        return hit[2]
+    plan = _make_plan(keys, firings, checks, kb)
+    if len(_PLANS) >= 4096:
+        _PLANS.clear()
+    _PLANS[(id(checks), keys)] = (checks, kb, plan)
+    return plan
+
+
+def _make_plan(keys: tuple[str, ...], firings: list[Firing], checks: dict[str, Check], kb: KnowledgeBase) -> _Plan:
+    hits: dict[str, list[int]] = {}
+    for i, firing in enumerate(firings):
+        hits.setdefault(firing.rule_id, []).append(i)
+    fired = []
+    for indices in hits.values():
+        o = _outcome(tuple([keys[i] for i in indices]), checks, kb)
+        fired.append((o, tuple([indices[p] for p in o.order])))
+    rules = [o.rule for o, _ in fired]
+    covered = any(r.primary for r in rules)
+
+    superseded: dict[str, str] = {}
+    postsurgical = [r.id for r in rules if r.kind == "postsurgical"]
+    if postsurgical:
+        for rule in rules:
+            if rule.kind in NONSURGICAL_ONLY:
+                superseded[rule.id] = postsurgical[0]
+    specific = [r.id for r in rules if r.primary and r.kind != "fallback" and r.id not in superseded]
+    if specific:  # a fallback speaks only where no other line does
+        for rule in rules:
+            if rule.kind == "fallback":
+                superseded[rule.id] = specific[0]
+    primaries = [r for r in rules if r.primary and r.id not in superseded]
+    if covered:  # (an item no primary rule covers is not decided)
+        tiers = [o.source_tier for o, _ in fired if o.rule.primary and o.rule.id not in superseded]
+        top = min(tiers)
+        leader = primaries[tiers.index(top)].id
+        for rule, tier in zip(primaries, tiers):
+            if tier > top:
+                superseded[rule.id] = leader
+
+    active = [i for i, r in enumerate(rules) if r.id not in superseded]
+    # Most generous line per course-setting kind; every other rule constrains on its own.
+    groups: dict[str, list[int]] = {}
+    constraints = []
+    for n, i in enumerate(active):
+        if rules[i].kind in SETS_COURSE:
+            groups.setdefault(rules[i].kind, []).append(n)
+        else:
+            constraints.append(n)
+    course_groups = tuple(tuple(groups[kind]) for kind in SETS_COURSE if kind in groups)
+
+    missing: list[str] = []
+    for i in active:
+        missing += [n for n in fired[i][0].notes if n not in missing]
+
+    return _Plan(
+        fired=tuple(fired), covered=covered, active=tuple(active),
+        superseded=tuple((i, superseded[r.id]) for i, r in enumerate(rules) if r.id in superseded),
+        course_groups=course_groups, constraints=tuple(constraints),
+        blocks=any(fired[i][0].check.effect == "block" for i in active),
+        primary=tuple(rules[i].id for i in active if rules[i].primary), missing=tuple(missing),
+    )
+
+
 def decide(
     item: NormalizedItem, fact: dict, firings: list[Firing], checks: dict[str, Check],
     kb: KnowledgeBase, day: dt.date, prior: Optional[str] = None,
 ) -> ItemResult:
-    editions: dict = {}  # source -> edition in force on `day`, for this decision's findings
-    hits: dict[str, list[tuple[Check, Firing]]] = {}
-    for firing in firings:
-        hits.setdefault(firing.rule_id, []).append((checks[f"{firing.rule_id}#{firing.check}"], firing))
-    fired: dict[str, tuple[Rule, Check, Firing]] = {}
-    criteria: dict[str, list[CriterionResult]] = {}
-    for rule_id, rule_hits in hits.items():
-        rule = kb.rule(rule_id)
-        if rule.kind == "criteria":
-            check, firing, criteria[rule_id] = _criteria_outcome(rule, rule_hits, kb, day, editions)
-            fired[rule_id] = (rule, check, firing)
-        elif len(rule_hits) > 1:  # checks of one rule are exclusive: two firing is an engine bug
-            raise AssertionError(f"rule {rule_id} fired twice: {rule_hits[0][0].name} and {rule_hits[1][0].name}")
-        else:
-            fired[rule_id] = (rule, *rule_hits[0])
-
-    if not any(rule.primary for rule, _, _ in fired.values()):
+    plan = _plan(firings, checks, kb)
+    if not plan.covered:
         reason, outside = _uncovered_reason(item, fact, kb, day)
         return not_covered(item, fact, day, reason, prior, outside)
 
-    superseded: dict[str, str] = {}
-    postsurgical = [r.id for r, _, _ in fired.values() if r.kind == "postsurgical"]
-    if postsurgical:
-        for rule, _, _ in fired.values():
-            if rule.kind in NONSURGICAL_ONLY:
-                superseded[rule.id] = postsurgical[0]
-    specific = [r.id for r, _, _ in fired.values() if r.primary and r.kind != "fallback" and r.id not in superseded]
-    if specific:  # a fallback speaks only where no other line does
-        for rule, _, _ in fired.values():
-            if rule.kind == "fallback":
-                superseded[rule.id] = specific[0]
-    primaries = [r for r, _, _ in fired.values() if r.primary and r.id not in superseded]
-    tiers = [TIER_OF_SOURCE[kb.sources[r.source].tier] for r in primaries]
-    top = min(tiers)
-    leader = primaries[tiers.index(top)].id
-    for rule, tier in zip(primaries, tiers):
-        if tier > top:
-            superseded[rule.id] = leader
+    editions: dict = {}  # source -> edition in force on `day`, for this decision's findings
+    rows: list[tuple[Rule, Check, Firing, _RuleParts, Optional[list[CriterionResult]]]] = []
+    for o, indices in plan.fired:
+        parts = _parts(o.rule, kb, day, editions)
+        if o.statuses:  # a criteria rule: its criteria, and the values they compared as one firing
+            results = _criteria_results(o, indices, firings, parts)
+            values = {}
+            for i in indices:
+                values.update(firings[i].values)
+            rows.append((o.rule, o.check, Firing(o.rule.id, o.check.name, values), parts, results))
+        else:
+            rows.append((o.rule, o.check, firings[indices[0]], parts, None))
 
-    active = [(r, c, f) for r, c, f in fired.values() if r.id not in superseded]
-    findings = [_finding(r, c, f, fact, kb, day, editions=editions, criteria=criteria.get(r.id)) for r, c, f in active]
-    by_rule = {f.rule: f for f in findings}
-
-    # Most generous line per course-setting kind; every other rule constrains on its own.
+    findings = [_finding(r, c, f, fact, parts, day, criteria=results)
+                for r, c, f, parts, results in (rows[i] for i in plan.active)]
     constraints: list[tuple[Optional[int], list[str]]] = []
-    for kind in SETS_COURSE:
-        group = [by_rule[r.id] for r, _, _ in active if r.kind == kind]
-        if group:
-            best = None if any(g.allows is None for g in group) else max(g.allows for g in group)
-            constraints.append((best, [g.rule for g in group if g.allows == best]))
-    for rule, _, _ in active:
-        if rule.kind not in SETS_COURSE:
-            constraints.append((by_rule[rule.id].allows, [rule.id]))
+    for group in plan.course_groups:
+        allows = [findings[n].allows for n in group]
+        best = None if None in allows else max(allows)
+        constraints.append((best, [findings[n].rule for n in group if findings[n].allows == best]))
+    constraints += [(findings[n].allows, [findings[n].rule]) for n in plan.constraints]
     limits = [c for c in constraints if c[0] is not None]
     certifiable = min((c[0] for c in limits), default=None)
 
-    requested, unit, specified = kind_of(item.family).quantity(item)
+    kind = kind_of(item.family)
+    requested, unit, specified = kind.quantity(item)
     if certifiable is None:
         ok = specified
     else:  # a limit applies: it must cover everything requested
         ok = specified and requested is not None and certifiable >= requested
-    ok = ok and not any(check.effect == "block" for _, check, _ in active)  # even for a request of 0 visits
+    ok = ok and not plan.blocks  # even for a request of 0 visits
     decision = Decision.certify if ok else Decision.non_certify
     if ok:
-        deciding = [r.id for r, _, _ in active if r.primary]
+        deciding = list(plan.primary)
     else:
         deciding = [rid for limit, ids in limits if limit == certifiable for rid in ids]
 
-    missing: list[str] = []
-    for rule, check, _ in active:
-        notes = []
-        if rule.kind == "criteria":
-            if check.effect == "block":
-                wanted = _wanted(_parts(rule, kb, day, editions).requirement, {c.id: c.counted_as for c in criteria[rule.id]})
-                notes += [c.missing for c in criteria[rule.id] if c.id in wanted and c.missing]
-        elif check.effect in ("advise", "block", "limit") and rule.missing and check.name not in ("unspecified", "exceeds"):
-            notes.append(rule.missing)
-        if check.name == "unspecified":
-            notes.append("the quantity requested (number of visits, or frequency per week and number of weeks)")
-        if rule.kind in ("course", "fallback") and check.name == "exceeds":
-            notes.append("exceptional factors that justify visits beyond the guideline's numbers")
-        if rule.kind == "cap" and check.name == "exceeds" and rule.missing:
-            notes.append(rule.missing)
-        missing += [n for n in notes if n not in missing]
-
-    order = {rid: i for i, rid in enumerate(deciding)}
-    findings.sort(key=lambda f: (order.get(f.rule, len(order)), f.effect == "ok"))
-    superseded_findings = [
-        _finding(r, c, f, fact, kb, day, superseded[r.id], editions, criteria.get(r.id))
-        for r, c, f in fired.values() if r.id in superseded
-    ]
+    by_rule = {f.rule: f for f in findings}
+    if len(findings) > 1:
+        order = {rid: i for i, rid in enumerate(deciding)}
+        findings.sort(key=lambda f: (order.get(f.rule, len(order)), f.effect == "ok"))
+    superseded_findings = [_finding(r, c, f, fact, parts, day, by, results)
+                           for (r, c, f, parts, results), by in ((rows[i], by) for i, by in plan.superseded)]
     if certifiable is not None and requested is not None:
         certifiable = min(certifiable, requested)
     level, why = _confidence([by_rule[r] for r in deciding], fact, kb, day)
-    return ItemResult(
-        item=item.text, family=item.family, decision=decision, imr_outcome=decision.imr_outcome,
+    return _build(
+        ItemResult, item=item.text, family=item.family, decision=decision, imr_outcome=_IMR_OUTCOMES[decision],
         requested_quantity=requested, quantity_unit=unit,
         certifiable_quantity=requested if ok and certifiable is None else certifiable,
         deciding_rules=deciding, findings=findings, superseded=superseded_findings,
-        missing_documentation=missing, confidence=level, confidence_reason=why,
-        understood=_understood(item, fact, day, prior),
+        missing_documentation=list(plan.missing), confidence=level, confidence_reason=why,
+        understood=_understood(item, fact, day, prior, kind),
     )
+
+
+_IMR_OUTCOMES = {d: d.imr_outcome for d in Decision}  # (Decision.imr_outcome makes a dict per call)
 
 
 def _confidence(deciding: list[Finding], fact: dict, kb: KnowledgeBase, day: dt.date) -> tuple[str, str]:

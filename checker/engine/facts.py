@@ -31,6 +31,7 @@ from typing import Iterable, Literal
 from checker.engine.checks import item_field
 from checker.kb.load import KnowledgeBase
 from checker.kinds.clinical_facts import clinical_fields
+from checker.kinds.base import ServiceKind
 from checker.kinds.registry import kind_of
 from checker.kinds.surgery import after_surgery, as_performed, surgery_link
 from checker.normalize.item import NormalizedItem
@@ -85,7 +86,7 @@ def phase(injury_days: int | None) -> str:
 
 
 def _tri(known: bool, true: bool) -> str:
-    return (Tri.not_stated if not known else Tri.yes if true else Tri.no).value
+    return (Tri.not_stated if not known else Tri.yes if true else Tri.no)._value_
 
 
 def patient_conditions(request: TreatmentRequest, kb: KnowledgeBase) -> list[str]:
@@ -142,18 +143,19 @@ def item_attributes(item: NormalizedItem, kb: KnowledgeBase) -> dict[str, list]:
     """The item attributes the rules test (applies_to.item), each as a list under item_<name>:
     the item's values (NormalizedItem.attributes, read from the item line by checker.normalize),
     or none, so that a rule naming an attribute the item lacks does not apply."""
-    given = item.attributes
-    out = {}
-    for name, field in _item_fields(kb.item_attribute_names):
-        value = given.get(name)
-        out[field] = [] if value is None else list(value) if isinstance(value, (list, tuple)) else [value]
+    fields = _item_fields(kb.item_attribute_names)
+    out = {field: [] for field in fields.values()}  # an item has few attributes: fill in only those it has
+    for name, value in item.attributes.items():
+        field = fields.get(name)
+        if field is not None and value is not None:
+            out[field] = list(value) if isinstance(value, (list, tuple)) else [value]
     return out
 
 
 @lru_cache(maxsize=16)
-def _item_fields(names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+def _item_fields(names: tuple[str, ...]) -> dict[str, str]:
     """Each attribute name with its fact field (a rule base has one tuple of names)."""
-    return tuple((name, item_field(name)) for name in names)
+    return {name: item_field(name) for name in names}
 
 
 def _prior_min(course: PriorCourse | None) -> int:
@@ -281,10 +283,12 @@ def build_fact(request: TreatmentRequest, item: NormalizedItem, kb: KnowledgeBas
     before = prior_min + item.authorized_visits
 
     group = CAP_GROUP.get(item.family)
-    cap_prior = sum(_prior_min(_prior(request, f)) for f, g in CAP_GROUP.items() if group and g == group)
+    if group:
+        cap_prior = sum(_prior_min(_prior(request, f)) for f, g in CAP_GROUP.items() if g == group)
     cap_before = (cap_prior if group else prior_min) + item.authorized_visits
 
-    surgeries = _item_surgeries(request, patient, item, regions)
+    # (no surgery: none concerns the item; spares the walk)
+    surgeries = _item_surgeries(request, patient, item, regions) if request.patient.surgeries else []
     # A service of a surgery follows it (checker.kinds.surgery); after a certified surgery not yet
     # performed, the item is judged as on day 0 of the surgery's postsurgical period.
     link = surgery_link(item, request, [s for s, _ in surgeries], dates.clinical)
@@ -304,24 +308,25 @@ def build_fact(request: TreatmentRequest, item: NormalizedItem, kb: KnowledgeBas
     injury_days = (dates.clinical - injury).days if injury else None
     history = request.history
     fact = {
-        "family": item.family.value,
+        # _value_ below: Enum.value is a property, slow in this hot path
+        "family": item.family._value_,
         "day": dates.guideline.toordinal(),
         "conditions": list(conditions),
-        "regions": [r.value for r in regions],
+        "regions": [r._value_ for r in regions],
         "quantity_specified": item.quantity_specified,
         "requested": requested,
         "authorized": item.authorized_visits,
         "has_prior": has_prior,
         "prior_known": not implied and (prior is None or prior.visits is not None),
         "prior_min": prior_min,
-        "fi": (prior.functional_improvement if prior else Tri.not_stated).value,
+        "fi": (prior.functional_improvement if prior else Tri.not_stated)._value_,
         "before": before,
         "total": before + requested,
         "cap_before": cap_before,
         "cap_total": cap_before + requested,
         "surgeries": latest_categories,
         "days_since_surgery": (dates.clinical - latest.date).days if latest else -1,
-        "surgery_performed": surgery_performed.value,
+        "surgery_performed": surgery_performed._value_,
         # a flare-up is a recurrence for a family only after earlier care of that family
         "recurrence": has_prior and history.flare_up is Tri.yes,
         "postoperative": item.postoperative,
@@ -338,7 +343,9 @@ def build_fact(request: TreatmentRequest, item: NormalizedItem, kb: KnowledgeBas
     fact.update(item_attributes(item, kb))
     fact.update(clinical_fields(request.clinical, regions, request.patient.age, dates.clinical))
     fact.update(link.fields())
-    fact.update(kind_of(item.family).facts(item, FactContext(request, regions, dates, kb)))
+    kind = kind_of(item.family)
+    if type(kind).facts is not ServiceKind.facts:  # a kind with no facts of its own needs no context made
+        fact.update(kind.facts(item, FactContext(request, regions, dates, kb)))
     return fact
 
 

@@ -107,8 +107,10 @@ def clinical_fields(clinical: Clinical, regions: list[Region], age: Optional[int
     Findings count over the item's territory (a lumbar MRI: the lumbar roots and the leg); imaging
     over the item's own regions (a knee film says nothing of the lumbar spine); nerve studies over
     the territory (a leg EMG speaks for the lumbar roots)."""
-    area = territory(regions)
-    own = frozenset(regions)
+    # The territory only matters when the record states something per region (most state nothing).
+    per_region = clinical.neuro_deficit or clinical.radicular_symptoms or clinical.findings or clinical.prior_studies
+    area = territory(regions) if per_region else _NOWHERE
+    own = frozenset(regions) if clinical.prior_studies else _NOWHERE
     care = clinical.conservative_care
     if care.weeks is not None:
         weeks = care.weeks
@@ -116,6 +118,7 @@ def clinical_fields(clinical: Clinical, regions: list[Region], age: Optional[int
         weeks = (on - care.since).days / 7
     else:
         weeks = UNKNOWN
+    studies = clinical.prior_studies
     fields = {
         "neuro_deficit": _per_region(clinical.neuro_deficit, area),
         "radicular_symptoms": _per_region(clinical.radicular_symptoms, area),
@@ -123,22 +126,30 @@ def clinical_fields(clinical: Clinical, regions: list[Region], age: Optional[int
         "conservative_care_tried": YES if care.tried else NOT_STATED,
         "conservative_care_failed": CARE_FAILED.get(care.response, NOT_STATED),
         "conservative_care_weeks": round(weeks, 1) if weeks != UNKNOWN else UNKNOWN,
-        "plain_films": _studies(clinical, XRAY, own, abnormal=False),
-        "imaging_abnormal": _studies(clinical, CROSS_SECTIONAL, own, abnormal=True),
-        "eds_abnormal": _studies(clinical, EDS_STUDIES, area, abnormal=True),
+        # no prior study: none of the three (spares three scans of an empty list)
+        "plain_films": _studies(clinical, XRAY, own, abnormal=False) if studies else NOT_STATED,
+        "imaging_abnormal": _studies(clinical, CROSS_SECTIONAL, own, abnormal=True) if studies else NOT_STATED,
+        "eds_abnormal": _studies(clinical, EDS_STUDIES, area, abnormal=True) if studies else NOT_STATED,
         "change_since_prior": clinical.change_since_prior._value_,
         "surgery_planned": clinical.surgery_planned._value_,
         "invasive_procedure_planned": clinical.invasive_procedure_planned._value_,
     }
-    for name, findings in FINDING_FIELDS:
-        fields[name] = _findings(clinical, findings, area) if clinical.findings else NOT_STATED
+    if clinical.findings:
+        for name, findings in FINDING_FIELDS:
+            fields[name] = _findings(clinical, findings, area)
+    else:
+        fields.update(_NO_FINDINGS)
     fields["homebound"] = clinical.homebound._value_
     fields["age"] = age if age is not None else UNKNOWN
-    for field in COMORBIDITY_FIELDS.values():
-        fields[field] = NOT_STATED
+    fields.update(_NO_COMORBIDITIES)
     for c in clinical.comorbidities:  # the last statement of a comorbidity stands
         fields[COMORBIDITY_FIELDS[c.name]] = c.present._value_
     return fields
+
+
+_NOWHERE: frozenset[Region] = frozenset()
+_NO_FINDINGS = {name: NOT_STATED for name, _ in FINDING_FIELDS}
+_NO_COMORBIDITIES = {field: NOT_STATED for field in COMORBIDITY_FIELDS.values()}
 
 
 def prior_studies_of(clinical: Clinical, kinds: Iterable[StudyKind], regions: list[Region]) -> list:

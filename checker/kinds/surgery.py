@@ -69,12 +69,14 @@ class SurgeryLink:
     def fields(self) -> dict:
         return {
             "surgery_status": self.status,
-            "surgery_certified": {"certified": "yes", "denied": "no"}.get(self.status, Tri.not_stated.value),
+            "surgery_certified": _CERTIFIED.get(self.status, NOT_STATED),
             "linked_surgery": self.label,
         }
 
 
 NO_LINK = SurgeryLink()
+_CERTIFIED = {"certified": "yes", "denied": "no"}
+NOT_STATED = Tri.not_stated.value
 
 
 def surgery_link(item, request, concerning: list[Surgery], on: dt.date) -> SurgeryLink:

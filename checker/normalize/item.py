@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from checker.normalize.item_text import parse_item
 from checker.normalize.services import NO_SERVICE
 from checker.request.model import RequestItem
+from checker.unvalidated import build
 from checker.vocab import Family, Region
 
 
@@ -49,6 +50,10 @@ def _describe(item: RequestItem) -> str:
     return " ".join(parts)
 
 
+def _by_value(region: Region) -> str:
+    return region._value_  # Enum.value is a property, slow in this hot path
+
+
 def normalize_item(item: RequestItem) -> NormalizedItem:
     text = (item.text or "").strip() or _describe(item)
     parsed = parse_item(text)
@@ -77,14 +82,17 @@ def normalize_item(item: RequestItem) -> NormalizedItem:
         unread = None  # the request names the family
     elif unread and unread != NO_SERVICE and visits is not None:
         unread = None  # the request's own quantity fields
-    return NormalizedItem(
+    # built unvalidated: every value comes from the validated RequestItem and ParsedItem (or is an int
+    # or list made here); the parse is memoized, so its attributes and codes are copied
+    return build(
+        NormalizedItem,
         text=text,
         family=family,
         visits=visits,
         visits_min=visits_min if visits_min is not None else visits,
         frequency_per_week=frequency,
         weeks=weeks,
-        regions=sorted(set(item.regions or parsed.regions), key=lambda r: r.value),
+        regions=sorted(set(item.regions or parsed.regions), key=_by_value),
         quantity_specified=specified,
         authorized_visits=item.authorized_visits if "authorized_visits" in given else parsed.authorized_visits,
         original_visits=parsed.original_visits,
@@ -95,7 +103,7 @@ def normalize_item(item: RequestItem) -> NormalizedItem:
         postoperative=parsed.postoperative,
         additional=parsed.additional,
         associated_surgery=parsed.associated_surgery,
-        attributes=parsed.attributes,
-        codes=parsed.codes,
+        attributes=dict(parsed.attributes),
+        codes=list(parsed.codes),
         unread=unread,
     )
