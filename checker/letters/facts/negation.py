@@ -29,7 +29,7 @@ from typing import NamedTuple, Optional
 
 from checker.kb.data import vocabulary
 
-from .cues import CueFile, gated
+from .cues import CueFile, ascii_lowered, gated
 
 # The cues are data (rules/vocab/negation_cues.yaml); the groups of one regex, in this order:
 # pseudo-negations first (they are consumed, so their words do not act as cues), then the
@@ -45,6 +45,7 @@ def _cue_regex(vocab: CueFile) -> re.Pattern:
 
 
 _CUES = _cue_regex(CONTEXT)
+_CUES_LOWERED = ascii_lowered(_CUES)  # its twin for the lower-cased ASCII sentence: the same matches, faster
 # clause terminators: end any scope
 _TERMINATOR = CONTEXT.compile(CONTEXT.select("negated_existence", "terminate"))
 
@@ -70,10 +71,14 @@ class Cue(NamedTuple):
 
 def cues(sentence: str) -> list[Cue]:
     out = []
-    for m in _CUES.finditer(sentence):
+    if _CUES_LOWERED is not None and sentence.isascii():
+        found = _CUES_LOWERED.finditer(sentence.lower())
+    else:
+        found = _CUES.finditer(sentence)
+    for m in found:
         kind = m.lastgroup
         if kind and kind != "pseudo":
-            out.append(Cue(m.start(), m.end(), kind, m.group(0)))
+            out.append(Cue(m.start(), m.end(), kind, sentence[m.start():m.end()]))
     return out
 
 

@@ -11,7 +11,7 @@ import re
 
 from checker.request.model import Evidence
 
-from .cues import WORDS
+from .cues import WORDS, ascii_lowered
 from .negation import CONTEXT, negating_cue, scopes as negation_scopes
 from .terms import Mention, drug_mentions, family_mentions, region_mentions
 from .text import DateHit, Sentence, find_dates, normalize_paragraphs, sentences
@@ -42,6 +42,7 @@ REQUEST_SENT = re.compile(
     r"|\bmodified\b|\bmodification\b|\bdetermination\b|\bappeal\w*|\bIMR\b|\bclaims\sadministrator\b)",
     re.I,
 )
+_REQUEST_LOWERED = ascii_lowered(REQUEST_SENT)  # its twin for the lower-cased ASCII sentence (the same matches)
 
 
 # a non-physical-medicine treatment as the subject: "Home traction unit was noted to be ineffective"
@@ -124,7 +125,10 @@ class Sent:
     @property
     def request(self) -> bool:
         if self._req is None:
-            self._req = bool(REQUEST_SENT.search(self.text))
+            if _REQUEST_LOWERED is not None and self.text.isascii():
+                self._req = _REQUEST_LOWERED.search(self.low) is not None
+            else:
+                self._req = REQUEST_SENT.search(self.text) is not None
         return self._req
 
     @property

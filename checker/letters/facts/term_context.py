@@ -82,7 +82,7 @@ def hits(sents: Iterable[Sent], matcher: TermMatcher) -> Iterator[Hit]:
         if matcher.id not in st.matchers:
             continue
         prev: Optional[Hit] = None
-        found = matcher.finditer(st.text, st.words)
+        found = matcher.finditer(st.text, st.words, st.low)
         spans = tuple(m.span() for m, _ in found)
         for m, term in found:
             cue = negating_cue(st.text, m.start(), m.end(), st.cues) or _inner_cue(st, m.start(), m.end())
