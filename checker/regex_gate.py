@@ -9,6 +9,7 @@ Shared by the case-summary reader (checker.letters.facts.cues) and the diagnosis
 from __future__ import annotations
 
 import re
+import sys
 from itertools import groupby
 from typing import Optional
 
@@ -336,3 +337,44 @@ def ascii_lowered(pattern: re.Pattern) -> Optional[re.Pattern]:
     except re.error:  # pragma: no cover - the same pattern, lower-cased
         return None
     return twin if twin.groupindex == pattern.groupindex and twin.groups == pattern.groups else None
+
+
+class Folded:
+    """A case-insensitive pattern that searches an ASCII text through its ``ascii_lowered`` twin.
+
+    search and finditer give the pattern's own matches (of the text, with its groups and case):
+    the twin finds where one starts, in the lower-cased text, and the pattern matches there (a
+    match anchored at its start is the one a search finds); sub with nothing to replace returns
+    the text. Anything else, and any text that is not ASCII, goes to the pattern itself.
+    """
+
+    __slots__ = ("pattern", "twin")
+
+    def __init__(self, pattern: re.Pattern):
+        self.pattern = pattern
+        self.twin = ascii_lowered(pattern)
+
+    def __getattr__(self, name: str):
+        return getattr(self.pattern, name)
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Optional[re.Match]:
+        if self.twin is None or not text.isascii():
+            return self.pattern.search(text, pos, endpos)
+        m = self.twin.search(text.lower(), pos, endpos)
+        return None if m is None else self.pattern.match(text, m.start(), endpos)
+
+    def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize):
+        if self.twin is None or not text.isascii():
+            return self.pattern.finditer(text, pos, endpos)
+        starts = []
+        for m in self.twin.finditer(text.lower(), pos, endpos):
+            if m.end() == m.start():  # an empty match: the next one is not the one anchored there; ask the pattern
+                return self.pattern.finditer(text, pos, endpos)
+            starts.append(m.start())
+        match = self.pattern.match
+        return [match(text, s, endpos) for s in starts]
+
+    def sub(self, repl, text: str, count: int = 0) -> str:
+        if self.twin is not None and text.isascii() and self.twin.search(text.lower()) is None:
+            return text
+        return self.pattern.sub(repl, text, count)

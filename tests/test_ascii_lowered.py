@@ -5,10 +5,12 @@ Checked for every pattern of the case-summary reader that is given a twin (negat
 words, each term of every term vocabulary) on every sentence of the real letters' summaries and on
 generated sentences (one example per alternative of each pattern, tests/regex_examples.py, in
 upper, lower and title case, inside a sentence); and the twin is refused where it could differ.
+Folded patterns (searched through their twin) give the pattern's own matches, text and all.
 """
 from __future__ import annotations
 
 import re
+import sys
 
 import pytest
 
@@ -16,7 +18,7 @@ from checker.letters.facts import negation, sentences
 from checker.letters.facts.cues import _MATCHERS
 from checker.letters.parse import parse_letter
 from checker.letters.read import read_letter_text
-from checker.regex_gate import ascii_lowered
+from checker.regex_gate import Folded, ascii_lowered
 from tests.regex_examples import examples
 
 PATTERNS = [negation._CUES, sentences.REQUEST_SENT] + [r for m in _MATCHERS for r in m.regexes]
@@ -88,3 +90,40 @@ def test_a_twin_keeps_group_names_and_escapes():
     assert twin is not None and twin.groupindex == p.groupindex
     for s in ("LEFT arm left", "rt knee RT", "L5 nerve", "Left Leftx", "Lt 4 s1", "1\x1cab]", "1abR 2\tcd] 3xyq"):
         _same(p, twin, s)
+
+
+def _folded() -> list[tuple[str, Folded]]:
+    """Every pattern the case-summary reader searches through its twin (Folded module globals)."""
+    import checker.letters.facts as facts_package
+
+    out = []
+    for name, module in sorted(sys.modules.items()):
+        if name.startswith(facts_package.__name__) and module is not None:
+            out += [(f"{name}.{k}", v) for k, v in vars(module).items() if isinstance(v, Folded)]
+    return out
+
+
+def test_folded_patterns_give_the_patterns_own_matches(seeds_dir, dev_dir):
+    """search, finditer (from a position, up to an end) and sub through the twin give what the pattern gives."""
+    folded = _folded()
+    assert len(folded) >= 15 and all(f.twin is not None for _, f in folded)
+    texts: list[str] = []
+    for d in (seeds_dir, dev_dir):
+        for f in sorted(d.glob("*.txt")):
+            raw, fmt = read_letter_text(str(f))
+            texts += [st.text for st in sentences.summary_sentences(parse_letter(raw, str(f), fmt).summary)]
+    texts += ["Ca\u017fe: \u212anee pain since 10/1/2016"]  # not ASCII: the pattern itself
+    for name, f in folded:
+        p = f.pattern
+        extra = [s for ex in examples(p.pattern, p.flags) for s in (ex, ex.upper(), f"Noted: {ex.title()} today.")]
+        for t in texts + extra:
+            got = [(m.regs, m.group(0), m.lastgroup) for m in f.finditer(t)]
+            assert got == [(m.regs, m.group(0), m.lastgroup) for m in p.finditer(t)], (name, t)
+            a, b = f.search(t), p.search(t)
+            assert (a and (a.regs, a.group(0))) == (b and (b.regs, b.group(0))), (name, t)
+            assert f.sub(" ", t) == p.sub(" ", t), (name, t)
+            for pos in range(0, len(t), 23):
+                end = min(len(t), pos + 60)
+                a, b = f.search(t, pos, end), p.search(t, pos, end)
+                assert (a and a.regs) == (b and b.regs), (name, t, pos)
+                assert [m.regs for m in f.finditer(t, pos, end)] == [m.regs for m in p.finditer(t, pos, end)], (name, t)

@@ -28,6 +28,7 @@ import re
 from typing import NamedTuple, Optional
 
 from checker.kb.data import vocabulary
+from checker.regex_gate import Folded
 
 from .cues import CueFile, ascii_lowered, gated
 
@@ -188,7 +189,7 @@ def is_negated(sentence: str, start: int, end: int) -> bool:
 
 # Phrases that say a treatment did not help without a syntactic negation (rules/vocab/benefit_phrases.yaml).
 BENEFIT = vocabulary("benefit_phrases", CueFile)
-LIMITED_BENEFIT = BENEFIT.compile(BENEFIT.select("limited_benefit"))
+LIMITED_BENEFIT = Folded(BENEFIT.compile(BENEFIT.select("limited_benefit")))
 
 
 def _hypothetical(vocab: CueFile) -> re.Pattern:
@@ -208,6 +209,6 @@ HYPOTHETICAL = _hypothetical(CONTEXT)
 
 # A condition clause before a statement ("If symptoms persist, an MRI would be considered"): the
 # text before the statement holds a conditional cue and, after it, the comma that ends the condition.
-CONDITIONAL = re.compile(
+CONDITIONAL = Folded(re.compile(
     "(?:" + CONTEXT.alternatives(CONTEXT.select("conditional")) + r")[^.;]*,\s[^.;]*$", re.I
-)
+))

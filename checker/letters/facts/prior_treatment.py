@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from checker.regex_gate import Folded
 from checker.request.model import PriorCourse, VisitCount
 from checker.vocab import Family, Tri
 
@@ -159,8 +160,8 @@ def prior(sents: list[Sent], out: Out, ctx: dict) -> None:
 # ---------------------------------------------------------------- functional improvement
 
 # rules/vocab/benefit_phrases.yaml: objective gains (MTUS functional improvement), reported benefit
-_OBJ_GAIN = BENEFIT.compile(BENEFIT.select("objective_gain"))
-_SUBJ_GAIN = BENEFIT.compile(BENEFIT.select("subjective_gain"))
+_OBJ_GAIN = Folded(BENEFIT.compile(BENEFIT.select("objective_gain")))
+_SUBJ_GAIN = Folded(BENEFIT.compile(BENEFIT.select("subjective_gain")))
 
 
 _PREP_AFTER = re.compile(r"\b(?:with|from|after|since|following|of|to|by|due\sto|using)\s", re.I)

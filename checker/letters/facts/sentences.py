@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from checker.regex_gate import Folded
 from checker.request.model import Evidence
 
 from .cues import WORDS, ascii_lowered
@@ -35,8 +36,8 @@ BOILERPLATE = re.compile(
 # History cues (rules/vocab/negation_cues.yaml): "has had", "to date", "status post" ...; the
 # pseudo ones ("prior review", "previously denied", "prior to") speak of utilization review or
 # time, and are blanked out before the history cues are looked for.
-UR_PRIOR = CONTEXT.compile(CONTEXT.select("historical", "pseudo"))
-HIST = CONTEXT.compile(CONTEXT.select("historical", "forward"))
+UR_PRIOR = Folded(CONTEXT.compile(CONTEXT.select("historical", "pseudo")))
+HIST = Folded(CONTEXT.compile(CONTEXT.select("historical", "forward")))
 REQUEST_SENT = re.compile(
     r"\b(?=[racundmi])(?:request\w*|\bRFA\b|\bauthori[sz]\w*|utilization\sreview|\bUR\b|\bnon-?\s?certif\w*|\bcertif\w*|\bdenied\b"
     r"|\bmodified\b|\bmodification\b|\bdetermination\b|\bappeal\w*|\bIMR\b|\bclaims\sadministrator\b)",
