@@ -271,12 +271,14 @@ def ascii_lowered(pattern: re.Pattern) -> Optional[re.Pattern]:
     case-sensitively in ASCII mode (\\s given back the separators \\x1c-\\x1f of Unicode's), finds in
     the lower-cased text the same spans and groups, two or three times faster: re has no fast path
     for case-insensitive literals nor Unicode classes. None when the pattern is not plainly of that
-    kind (not re.I, inline flags, \\x or \\u escapes, \\S in a class, a non-ASCII character): then
+    kind (not re.I, inline flags, \\x or \\u escapes, \\S in a class, a cased non-ASCII letter): then
     search as before. The caller reads spans off the match, not its text (which is lower-cased).
     """
-    if not pattern.flags & re.I or pattern.flags & (re.X | re.M | re.S | re.L) or not pattern.pattern.isascii():
+    if not pattern.flags & re.I or pattern.flags & (re.X | re.M | re.S | re.L):
         return None
     src = pattern.pattern
+    if not all(c.isascii() or c.lower() == c == c.upper() for c in src):
+        return None  # a cased non-ASCII letter ("ſ" is an "s" to re.I); an uncased one ("–") matches no ASCII text either way
     out: list[str] = []
     i, n = 0, len(src)
     in_class = False
@@ -290,8 +292,15 @@ def ascii_lowered(pattern: re.Pattern) -> Optional[re.Pattern]:
                 if in_class:
                     return None  # "not a space" among other members: not written simply
                 out.append(f"[^{_SPACE}]")
+            elif nxt in ("x", "u") and re.fullmatch(r"[0-9a-fA-F]+", src[i + 2: i + (4 if nxt == "x" else 6)]):
+                code = chr(int(src[i + 2: i + (4 if nxt == "x" else 6)], 16))
+                if not code.lower() == code == code.upper():
+                    return None  # \x41: a letter spelled otherwise
+                out.append(src[i: i + (4 if nxt == "x" else 6)])  # "\u2013": a dash, no case
+                i += 4 if nxt == "x" else 6
+                continue
             elif nxt.isalpha() and nxt not in _KEEP_ESCAPES and nxt not in _PLAIN_ESCAPES:
-                return None  # \x41, \u..., \N{...}: a letter spelled otherwise
+                return None  # \N{...}, \U...: not handled
             else:
                 out.append(src[i: i + 2])
             i += 2
@@ -348,33 +357,33 @@ class Folded:
     the text. Anything else, and any text that is not ASCII, goes to the pattern itself.
     """
 
-    __slots__ = ("pattern", "twin")
+    __slots__ = ("regex", "twin")  # not "pattern": that is, as on re.Pattern, the source (__getattr__)
 
     def __init__(self, pattern: re.Pattern):
-        self.pattern = pattern
+        self.regex = pattern
         self.twin = ascii_lowered(pattern)
 
     def __getattr__(self, name: str):
-        return getattr(self.pattern, name)
+        return getattr(self.regex, name)
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Optional[re.Match]:
         if self.twin is None or not text.isascii():
-            return self.pattern.search(text, pos, endpos)
+            return self.regex.search(text, pos, endpos)
         m = self.twin.search(text.lower(), pos, endpos)
-        return None if m is None else self.pattern.match(text, m.start(), endpos)
+        return None if m is None else self.regex.match(text, m.start(), endpos)
 
     def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize):
         if self.twin is None or not text.isascii():
-            return self.pattern.finditer(text, pos, endpos)
+            return self.regex.finditer(text, pos, endpos)
         starts = []
         for m in self.twin.finditer(text.lower(), pos, endpos):
             if m.end() == m.start():  # an empty match: the next one is not the one anchored there; ask the pattern
-                return self.pattern.finditer(text, pos, endpos)
+                return self.regex.finditer(text, pos, endpos)
             starts.append(m.start())
-        match = self.pattern.match
+        match = self.regex.match
         return [match(text, s, endpos) for s in starts]
 
     def sub(self, repl, text: str, count: int = 0) -> str:
         if self.twin is not None and text.isascii() and self.twin.search(text.lower()) is None:
             return text
-        return self.pattern.sub(repl, text, count)
+        return self.regex.sub(repl, text, count)

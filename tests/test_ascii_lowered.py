@@ -14,6 +14,7 @@ import sys
 
 import pytest
 
+from checker.diagnosis.phrases import _patterns
 from checker.letters.facts import negation, sentences
 from checker.letters.facts.cues import _MATCHERS
 from checker.letters.parse import parse_letter
@@ -73,12 +74,13 @@ def test_a_twin_finds_what_its_pattern_finds_in_the_letters(seeds_dir, dev_dir):
 @pytest.mark.parametrize("source, flags", [
     (r"abc", 0),  # case-sensitive already
     (r"(?-i:ENT)\b", re.I),  # a case-sensitive part
-    (r"\x41BC", re.I),  # a letter spelled as an escape
+    (r"\N{LATIN SMALL LETTER A}", re.I),  # a letter spelled as a name
     (r"caf\u00e9", re.I),  # a non-ASCII character
     (r"a.c", re.I | re.S),
     (r"[0-Z]", re.I),  # a range holding other characters once lower-cased
     (r"[A-z]", re.I),
     (r"[\S,]", re.I),  # not a space, in a class
+    (r"\x41BC", re.I),  # "A" spelled as an escape
 ])
 def test_no_twin_where_it_could_differ(source, flags):
     assert ascii_lowered(re.compile(source, flags)) is None
@@ -100,7 +102,7 @@ def _folded() -> list[tuple[str, Folded]]:
     for name, module in sorted(sys.modules.items()):
         if name.startswith(facts_package.__name__) and module is not None:
             out += [(f"{name}.{k}", v) for k, v in vars(module).items() if isinstance(v, Folded)]
-    return out
+    return out + [("diagnosis.phrases cue", _patterns().cue)]
 
 
 def test_folded_patterns_give_the_patterns_own_matches(seeds_dir, dev_dir):
@@ -114,7 +116,8 @@ def test_folded_patterns_give_the_patterns_own_matches(seeds_dir, dev_dir):
             texts += [st.text for st in sentences.summary_sentences(parse_letter(raw, str(f), fmt).summary)]
     texts += ["Ca\u017fe: \u212anee pain since 10/1/2016"]  # not ASCII: the pattern itself
     for name, f in folded:
-        p = f.pattern
+        p = f.regex
+        assert f.pattern == p.pattern and f.flags == p.flags
         extra = [s for ex in examples(p.pattern, p.flags) for s in (ex, ex.upper(), f"Noted: {ex.title()} today.")]
         for t in texts + extra:
             got = [(m.regs, m.group(0), m.lastgroup) for m in f.finditer(t)]

@@ -48,7 +48,7 @@ def _cue_regex(vocab: CueFile) -> re.Pattern:
 _CUES = _cue_regex(CONTEXT)
 _CUES_LOWERED = ascii_lowered(_CUES)  # its twin for the lower-cased ASCII sentence: the same matches, faster
 # clause terminators: end any scope
-_TERMINATOR = CONTEXT.compile(CONTEXT.select("negated_existence", "terminate"))
+_TERMINATOR = Folded(CONTEXT.compile(CONTEXT.select("negated_existence", "terminate")))
 
 # the end of a verb phrase: "failed to respond favorably | to earlier treatment"
 _VP_END = re.compile(r"\b(?:to|with|from|after|following|despite|over|during|since)\b", re.I)
@@ -204,7 +204,7 @@ def _hypothetical(vocab: CueFile) -> re.Pattern:
 
 # A statement that is only a possibility, a goal or a condition: the words before it
 # ("if", "would", "goal is to", "to") — "to see if therapy improves function".
-HYPOTHETICAL = _hypothetical(CONTEXT)
+HYPOTHETICAL = Folded(_hypothetical(CONTEXT))
 
 
 # A condition clause before a statement ("If symptoms persist, an MRI would be considered"): the
