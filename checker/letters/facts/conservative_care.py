@@ -22,6 +22,7 @@ import re
 from typing import Optional
 
 from checker.kb.data import vocabulary
+from checker.regex_gate import Folded
 from checker.request.clinical import WEEKS_PER_MONTH, CareKind, CareResponse, ConservativeCare
 from checker.request.model import VisitCount
 from checker.vocab import Family, Tri
@@ -46,7 +47,8 @@ _MODIFIED_DUTY = ("modified duty", "light duty", "working with restrictions")
 _WEEKS = re.compile(r"\b(" + NUM + r")\s(weeks?|months?)\s(?:of|with)\s(?:\w+\s){0,2}?(?:conservative|physical|chiropractic"
                     r"|acupuncture|therapy|treatment|care|PT|medications?)\b|\bfor\s(?:the\s)?(?:past|last|previous)\s(" + NUM
                     + r")\s(weeks?|months?)\b", re.I)
-_STARTED = re.compile(r"\b(?:since|started|starting|began|begun|beginning|initiated|commenced)\s(?:\w+\s){0,4}?(?:on\s)?$", re.I)
+_STARTED = Folded(re.compile(r"\b(?:since|started|starting|began|begun|beginning|initiated|commenced)\s(?:\w+\s){0,4}?(?:on\s)?$",
+                             re.I))
 
 
 def conservative_care(sents: list[Sent], out: Out, ctx: dict) -> None:

@@ -25,7 +25,8 @@ from typing import Iterable, Literal, Optional
 from pydantic import Field, field_validator, model_validator
 
 from checker.kb.fields import StrictModel, VocabSource
-from checker.regex_gate import first_chars, gated, required_literals, starts_at_word_boundary  # noqa: F401 (re-exported)
+from checker.regex_gate import (ascii_lowered, first_chars, gated, required_literals,  # noqa: F401 (re-exported)
+                                starts_at_word_boundary)
 from checker.vocab import Region
 
 Direction = Literal["forward", "backward", "terminate", "pseudo"]
@@ -316,6 +317,8 @@ class TermMatcher:
         self.terms = terms
         sources = [t.regex(lists) for t in terms]
         self.regexes = [gated(r) for r in sources]
+        # each term's case-sensitive twin, searched in the lower-cased text when it is ASCII (regex_gate.ascii_lowered)
+        self.twins = [ascii_lowered(r) for r in self.regexes]
         self.requires = [re.compile(t.requires, re.I) if t.requires else None for t in terms]
         self.always: list[int] = []
         index: dict[str, list[int]] = {}
@@ -341,28 +344,38 @@ class TermMatcher:
             on.update(self.index[word])
         return sorted(on)
 
-    def finditer(self, text: str, words: Optional[set[str]] = None) -> list[tuple[re.Match, Term]]:
+    def finditer(self, text: str, words: Optional[set[str]] = None,
+                 low: Optional[str] = None) -> list[tuple[re.Match, Term]]:
         """Each term found in ``text`` (whose required context the text holds), leftmost first;
-        ``words``: the required words the text holds, when known (Sent.words)."""
-        active = self.active(WORDS.find(text.lower()) if words is None else words)
+        ``words``: the required words the text holds, when known (Sent.words); ``low``: text.lower().
+        The matches' spans are the text's; their text may be lower-cased (read the text's slice)."""
+        if low is None:
+            low = text.lower()
+        active = self.active(WORDS.find(low) if words is None else words)
         if not active:
             return []
+        ascii = text.isascii()
+        # each active term's pattern and what it searches: its twin in the lower-cased text, when it has one
+        use = {i: (self.twins[i], low) if ascii and self.twins[i] is not None else (self.regexes[i], text)
+               for i in active}
         out: list[tuple[re.Match, Term]] = []
         if len(active) == 1:  # one term: its own matches, nothing to merge
             i = active[0]
             need = self.requires[i]
-            for m in self.regexes[i].finditer(text):
+            pattern, subject = use[i]
+            for m in pattern.finditer(subject):
                 if need is None or need.search(text):
                     out.append((m, self.terms[i]))
             return out
-        nxt = {i: self.regexes[i].search(text) for i in active}
+        nxt = {i: use[i][0].search(use[i][1]) for i in active}
         pos = 0
         while True:
             best: Optional[tuple[int, re.Match]] = None
             for i in active:
                 m = nxt[i]
                 if m is not None and m.start() < pos:
-                    m = nxt[i] = self.regexes[i].search(text, pos)
+                    pattern, subject = use[i]
+                    m = nxt[i] = pattern.search(subject, pos)
                 if m is not None and (best is None or m.start() < best[1].start()):
                     best = (i, m)
             if best is None:

@@ -13,15 +13,17 @@ import datetime as dt
 import re
 from typing import Optional
 
+from checker.regex_gate import Folded
+
 from .sentences import Out, Sent, gated
 from .terms import generic_therapy
 
 
-_RFA_CUE = gated("acdiprst",
+_RFA_CUE = Folded(gated("acdiprst",
     r"\brequests?\sfor\sauthori[sz]ation|\bRFA\b|\bauthori[sz]ation\srequest|\brequest\s(?:was|were)\s(?:made|received|submitted|signed|dated)"
     r"|\brequested\sauthori[sz]ation|\b(?:physician|provider|doctor|clinician|surgeon|chiropractor)\s(?:\w+\s)?(?:requested|ordered)"
     r"|\bincluded\sa\srequest\b|\brequest\s(?:form\s)?(?:dated|received|signed)|\bthe\srequest\swas\sreceived",
-)
+))
 _UR_CUE = gated("cdoprtuw",
     r"\butilization\sreview|\b(?-i:UR)\b|\b(?:prior|previous|original)\s(?:determination|review|denial)|\bpreviously\s(?:been\s)?(?:non-?\s?certified"
     r"|denied|reviewed|modified|deemed)|\bclaims\sadministrator\s(?:\w+\s)?(?:failed\sto\sapprove|denied|modified|partially\sapproved"

@@ -22,6 +22,7 @@ import re
 from typing import Optional
 
 from checker.kb.data import vocabulary
+from checker.regex_gate import Folded
 from checker.request.clinical import WEEKS_PER_MONTH, DrugStatus
 from checker.vocab import Tri
 
@@ -35,8 +36,8 @@ STATUS = VOCAB.matcher(["status_current", "status_past", "status_stopped", "stat
 STATUS_REACH = VOCAB.parameters["status_reach"]
 AFTER_REACH = VOCAB.parameters["after_reach"]
 # the request and its review: a drug named after these words is the one requested
-_REQUEST = re.compile(r"\brequest\w*|\bRFA\b|\bauthori[sz]\w*|\bdenied\b|\bdenial\b|\brationale\b|\bnon-?\s?certif\w*"
-                      r"|\bmodified\b|\butilization\sreview\b|\bUR\b", re.I)
+_REQUEST = Folded(re.compile(r"\brequest\w*|\bRFA\b|\bauthori[sz]\w*|\bdenied\b|\bdenial\b|\brationale\b"
+                             r"|\bnon-?\s?certif\w*|\bmodified\b|\butilization\sreview\b|\bUR\b", re.I))
 _LISTS_CURRENT = re.compile(r"\bcurrent(?:ly)?\s(?:\w+\s){0,2}?(?:medications?|taking|regimen)\b|\bwas\s(?:taking|using|"
                             r"prescribed)\b|\bmedications?\s(?:\w+\s){0,2}?(?:include|included|includes|consisted)\b", re.I)
 # "Ibuprofen 600mg #90 with 2 refills was the original request", "Valium (5 mg) was denied": the request's drug

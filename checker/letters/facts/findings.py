@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Optional
 
 from checker.kb.data import vocabulary
+from checker.regex_gate import Folded
 from checker.request.clinical import OBJECTIVE_NEURO, Finding, FindingName
 from checker.vocab import Tri
 
@@ -32,7 +33,7 @@ VOCAB = vocabulary("clinical_findings", TermFile)
 _NOT_FINDINGS = ("positive_result", "negative_result", "complaint", "examination")
 MATCHER = VOCAB.matcher([n for n in VOCAB.names if n not in _NOT_FINDINGS])
 POLARITY = VOCAB.matcher(["positive_result", "negative_result"])
-_COMPLAINT = VOCAB.compile(VOCAB.of("complaint"))
+_COMPLAINT = Folded(VOCAB.compile(VOCAB.of("complaint")))
 _EXAMINATION = VOCAB.compile(VOCAB.of("examination"))
 POLARITY_AFTER = 40  # characters after a sign: "straight leg raise on the left was positive"
 POLARITY_BEFORE = 160  # characters before it: "positive cervical compression, Kemp's, Phalen's test"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from checker.regex_gate import Folded
 from checker.vocab import Tri
 
 from .negation import HYPOTHETICAL
@@ -136,17 +137,17 @@ def adjunct(sents: list[Sent], out: Out) -> None:
         "therapeutic", "strengthening", "stretching", "exercise", "home", "hep", "self", "independent"))
 
 
-_FLARE = gated("aefnrs",
+_FLARE = Folded(gated("aefnrs",
     r"\bflare[- ]?ups?\b|\bflared\b|\bexacerbations?\b|\brecurrences?\b|\bre-?injur\w*|\bnew\s(?:work\s)?injur\w*"
     r"|\bacute\son\schronic\b|\bre-?aggravat\w*|\bsubsequent\sinjury\b|\bacute\sflare\b",
-)
+))
 
 
 def flare(sents: list[Sent], out: Out) -> None:
     _tri_last(sents, _FLARE, "flare_up", out, ("flare", "exacerbation", "recurrence", "injur", "aggravat", "acute on"))
 
 
-_NO_INDICATION = re.compile(
+_NO_INDICATION = Folded(re.compile(
     r"\b(?:did|does|do)\snot\s(?:\w+\s){0,1}?(?:indicate|include|state|provide|specify|document|outline|describe|identify|discuss)\s"
     r"(?:\w+\s){0,3}?(?:reasons?|rationale|goals?|indications?|purpose|objectives?)"
     r"|\bfailed\sto\s(?:indicate|include|state|provide|specify|document|outline|describe|identify)\s(?:\w+\s){0,3}?"
@@ -154,7 +155,7 @@ _NO_INDICATION = re.compile(
     r"|\bno\s(?:clear\s|specific\s|documented\s|stated\s)?(?:rationale|reason|indication|goals?|treatment\sgoals)\s(?:\w+\s){0,2}?(?:for|was|were|provided|given|of|to)\b"
     r"|\b(?:rationale|reason|indication|goals?)\s(?:\w+\s){0,4}?(?:was|were)\snot\s(?:\w+\s)?(?:provided|documented|given|specified|stated|indicated)",
     re.I,
-)
+))
 _INDICATION_YES = re.compile(
     r"\b(?:goals?\s(?:of|is|are|were|was|include)|in\sorder\sto|to\s(?:improve|increase|restore|decrease|reduce|strengthen|regain"
     r"|address|maximize)|for\s(?:strengthening|range\sof\smotion|conditioning))\b",

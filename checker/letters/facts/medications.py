@@ -3,7 +3,14 @@ from __future__ import annotations
 
 import re
 
+from checker.regex_gate import Folded
+
 from .sentences import Out, Sent
+
+# compiled once, searched through their twins (regex_gate.Folded)
+_LISTED = Folded(re.compile(r"\bmedications?\s(?:\w+\s){0,2}?(?:include|included|includes|listed|regimen)|\bcurrently\staking"
+                            r"|\bcurrent\smedications?|\bwas\s(?:taking|using|prescribed)", re.I))
+_REQUESTED = Folded(re.compile(r"\brequest|\bRFA\b|\bauthori[sz]|\bdenied|\bnon-?\s?certif|\bmodified", re.I))
 
 
 def medications(sents: list[Sent], out: Out) -> None:
@@ -12,10 +19,9 @@ def medications(sents: list[Sent], out: Out) -> None:
     for st in sents:
         limit = len(st.text)
         if st.request:
-            if not re.search(r"\bmedications?\s(?:\w+\s){0,2}?(?:include|included|includes|listed|regimen)|\bcurrently\staking"
-                             r"|\bcurrent\smedications?|\bwas\s(?:taking|using|prescribed)", st.text, re.I):
+            if not _LISTED.search(st.text):
                 continue
-            r = re.search(r"\brequest|\bRFA\b|\bauthori[sz]|\bdenied|\bnon-?\s?certif|\bmodified", st.text, re.I)
+            r = _REQUESTED.search(st.text)
             limit = r.start() if r else limit
         for a, b, name in st.drugs:
             if a >= limit:

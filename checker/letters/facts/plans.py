@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Literal, Optional
 
 from checker.kb.data import vocabulary
+from checker.regex_gate import Folded
 from checker.vocab import Tri
 
 from .cues import TermFile
@@ -28,7 +29,7 @@ from .term_context import Hit, clause, hits
 
 VOCAB = vocabulary("clinical_plans", TermFile)
 MATCHER = VOCAB.matcher(["surgery_considered", "not_candidate", "surgery_word"])
-_PLANNED = VOCAB.compile(VOCAB.of("planned"))
+_PLANNED = Folded(VOCAB.compile(VOCAB.of("planned")))
 _DONE = VOCAB.compile(VOCAB.of("done"))
 _RESULT = VOCAB.compile(VOCAB.of("result"))
 _DECLINED = VOCAB.compile(VOCAB.of("declined"))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from checker.regex_gate import Folded
 from checker.request.model import PriorCourse, VisitCount
 from checker.vocab import Family, Tri
 
@@ -53,11 +54,11 @@ _QTY = (
     r"(?:approximately\s|about\s|around\s|roughly\s|a\stotal\sof\s|total\sof\s)?#?\s?(?P<n1>" + NUM + r")"
     r"(?:\s?(?:to|-|–|or)\s?(?P<n2>" + NUM + r")(?!\s?(?:times|x|/|per))|\s(?:of|out\sof)\s(?P<of>" + NUM + r"))?"
 )
-_COUNT_BEFORE_UNIT = re.compile(
+_COUNT_BEFORE_UNIT = Folded(re.compile(
     _QTY + r"\s(?:(?:prior|previous|additional|completed|total|authorized|approved|certified|recent)\s)?"
     + _UNIT + r"\s(?:of\s)?(?:the\s)?(?:prior\s|previous\s)?$",
     re.I,
-)
+))
 _COUNT_BEFORE = re.compile(_QTY + r"\s(?:(?:prior|previous|completed|authorized|approved|certified|total|recent)\s)?$", re.I)
 _UNIT_AFTER = re.compile(r"^\s" + _UNIT + r"\b", re.I)
 _COUNT_AFTER = re.compile(r"^\s(?:x|×|times)\s?(?P<n1>" + NUM + r")\b(?!\s?(?:x|×|times|per|/))", re.I)
@@ -159,8 +160,8 @@ def prior(sents: list[Sent], out: Out, ctx: dict) -> None:
 # ---------------------------------------------------------------- functional improvement
 
 # rules/vocab/benefit_phrases.yaml: objective gains (MTUS functional improvement), reported benefit
-_OBJ_GAIN = BENEFIT.compile(BENEFIT.select("objective_gain"))
-_SUBJ_GAIN = BENEFIT.compile(BENEFIT.select("subjective_gain"))
+_OBJ_GAIN = Folded(BENEFIT.compile(BENEFIT.select("objective_gain")))
+_SUBJ_GAIN = Folded(BENEFIT.compile(BENEFIT.select("subjective_gain")))
 
 
 _PREP_AFTER = re.compile(r"\b(?:with|from|after|since|following|of|to|by|due\sto|using)\s", re.I)

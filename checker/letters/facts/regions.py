@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from checker.regex_gate import Folded
 from checker.vocab import Region
 
 from .sentences import Out, Sent, gated
@@ -16,10 +17,10 @@ from .terms import regions_in, scan_regions
 
 _RADIATING_STEMS = ("radiat", "numb", "tingl", "pares", "paras", "going", "referred", "travel", "shoot", "extend", "radicular")
 _EXAM = re.compile(r"\bexam\w*|\bobjective\b|\breflex\w*|\bpalpation\b|\btests?\b|\bsigns?\b|\bMRI\b|\bx-?\s?rays?\b", re.I)
-_COMPLAINT = gated("cdeprst",
+_COMPLAINT = Folded(gated("cdeprst",
     r"\bcomplain\w*|\b(?:report\w*|present\w*|describ\w*|endors\w*)\b[^.]{0,60}?\b(?:pain|discomfort|injury|symptoms?|ache|stiffness)"
     r"|\bsubjective\b|\bchief\b|\bc/o\b|\bthere\s(?:was|is|were)\s(?:\w+\s)?pain\b|\brated\s(?:his\s|her\s|the\s)?(?:[\w-]+\s){0,3}?pains?\b",
-)
+))
 _RADIATING = gated("egnprst",
     r"\b(?:radiat\w*|going|referred|travel\w*|shoot\w*|extend\w*)\s(?:\w+\s){0,2}?(?:down|into|to|toward|towards)\b[^,;.]*"
     r"|\b(?:numbness|tingling|paresthesias?|parasthesias?|radicular\s(?:pain|symptoms))\b[^,;.]*",

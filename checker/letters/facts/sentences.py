@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 
+from checker.regex_gate import Folded
 from checker.request.model import Evidence
 
-from .cues import WORDS
+from .cues import WORDS, ascii_lowered
 from .negation import CONTEXT, negating_cue, scopes as negation_scopes
 from .terms import Mention, drug_mentions, family_mentions, region_mentions
 from .text import DateHit, Sentence, find_dates, normalize_paragraphs, sentences
@@ -35,13 +36,14 @@ BOILERPLATE = re.compile(
 # History cues (rules/vocab/negation_cues.yaml): "has had", "to date", "status post" ...; the
 # pseudo ones ("prior review", "previously denied", "prior to") speak of utilization review or
 # time, and are blanked out before the history cues are looked for.
-UR_PRIOR = CONTEXT.compile(CONTEXT.select("historical", "pseudo"))
-HIST = CONTEXT.compile(CONTEXT.select("historical", "forward"))
+UR_PRIOR = Folded(CONTEXT.compile(CONTEXT.select("historical", "pseudo")))
+HIST = Folded(CONTEXT.compile(CONTEXT.select("historical", "forward")))
 REQUEST_SENT = re.compile(
     r"\b(?=[racundmi])(?:request\w*|\bRFA\b|\bauthori[sz]\w*|utilization\sreview|\bUR\b|\bnon-?\s?certif\w*|\bcertif\w*|\bdenied\b"
     r"|\bmodified\b|\bmodification\b|\bdetermination\b|\bappeal\w*|\bIMR\b|\bclaims\sadministrator\b)",
     re.I,
 )
+_REQUEST_LOWERED = ascii_lowered(REQUEST_SENT)  # its twin for the lower-cased ASCII sentence (the same matches)
 
 
 # a non-physical-medicine treatment as the subject: "Home traction unit was noted to be ineffective"
@@ -124,7 +126,10 @@ class Sent:
     @property
     def request(self) -> bool:
         if self._req is None:
-            self._req = bool(REQUEST_SENT.search(self.text))
+            if _REQUEST_LOWERED is not None and self.text.isascii():
+                self._req = _REQUEST_LOWERED.search(self.low) is not None
+            else:
+                self._req = REQUEST_SENT.search(self.text) is not None
         return self._req
 
     @property

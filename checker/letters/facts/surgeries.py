@@ -5,6 +5,7 @@ import datetime as dt
 import re
 from typing import Optional
 
+from checker.regex_gate import Folded
 from checker.request.model import Surgery
 
 from .sentences import Out, Sent
@@ -23,13 +24,13 @@ _SURG_STOPWORD = (
     r"|s/p|after|since|prior|previous|was|were|is|are|his|her|their|this|that|including|date|plan|planned|treatment"
     r"|included:|history|relevant|recommended|requested|request|consideration|before|candidate|awaiting)"
 )
-_SURGERY = re.compile(
+_SURGERY = Folded(re.compile(
     r"(?P<proc>(?:\b(?!" + _SURG_STOPWORD + r"\b)[A-Za-z][\w/-]*\s){0,4}?\b" + _SURG_HEAD + r"\b(?!\ssyndrome|\scandidate)"
     # the operated part ("of the right ankle", "on the left knee"), never a date ("on 11/02/2017")
     r"(?:\s(?:of|to|on)\s(?:the\s)?(?:(?!on\b|in\b|dated\b|\d)[\w/-]+\s){0,3}?(?!on\b|in\b|dated\b|\d)[\w/-]+"
     r"(?=\s(?:on|in|dated)\s|\s?[(,;.]|$))?)",
     re.I,
-)
+))
 _SURG_STEMS = (
     "surg", "replace", "plasty", "fusion", "ectomy", "otomy", "open reduction", "arthroscop", "repair", "reconstruct",
     "excision", "release", "decompress", "amputat", "fixation", "exploration", "transposition", "tenodesis",

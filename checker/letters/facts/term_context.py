@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Iterator, Optional
 
+from checker.regex_gate import Folded
 from checker.request.clinical import Side
 from checker.vocab import Region
 
@@ -29,8 +30,8 @@ from .cues import Term, TermMatcher
 from .negation import CONDITIONAL, CONTEXT, HYPOTHETICAL, Cue as NegationCue, negating_cue
 from .sentences import Sent
 
-_SIDE = re.compile(r"\b(?:(left|lt)|(right|rt)|(bilateral(?:ly)?|both\s(?=(?:upper|lower|legs|arms|hands|knees|feet|shoulders"
-                   r"|wrists|ankles|hips|elbows|sides|extremities)\b)))\b", re.I)
+_SIDE = Folded(re.compile(r"\b(?:(left|lt)|(right|rt)|(bilateral(?:ly)?|both\s(?=(?:upper|lower|legs|arms|hands|knees|feet|shoulders"
+                          r"|wrists|ankles|hips|elbows|sides|extremities)\b)))\b", re.I))
 _LIST_GAP = re.compile(r"^[\s,/]*(?:(?:and|or|nor|and/or|as\swell\sas)\s)?(?:any\s|the\s|of\s)?$", re.I)
 SIDE_REACH = 45  # characters between a term and its side word
 REGION_REACH = 90  # characters between a term and its region word
@@ -82,7 +83,7 @@ def hits(sents: Iterable[Sent], matcher: TermMatcher) -> Iterator[Hit]:
         if matcher.id not in st.matchers:
             continue
         prev: Optional[Hit] = None
-        found = matcher.finditer(st.text, st.words)
+        found = matcher.finditer(st.text, st.words, st.low)
         spans = tuple(m.span() for m, _ in found)
         for m, term in found:
             cue = negating_cue(st.text, m.start(), m.end(), st.cues) or _inner_cue(st, m.start(), m.end())

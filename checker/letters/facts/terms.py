@@ -12,13 +12,14 @@ import re
 from typing import NamedTuple
 
 from checker.normalize.item_text import detect_family, detect_regions
+from checker.regex_gate import Folded
 from checker.vocab import Family, Region
 
 # ------------------------------------------------------------------ family mentions
 # One combined regex; alternatives are ordered so that "chiropractic physiotherapy" and
 # "chirophysio" are read as chiropractic before "physiotherapy" can be read as PT.
 _UNIT_TAIL = r"(?:\s(?:therapy|care|treatments?|services|sessions?|visits?|physiotherapy|manipulations?|adjustments?))?"
-_FAMILY_RE = re.compile(
+_FAMILY_RE = Folded(re.compile(
     r"\b(?=[acehjmopstw])(?:"  # cheap first-letter gate: every alternative starts a word with one of these
     r"(?P<chiropractic>"
     r"chiro\s?-?physio(?:therapy)?(?:\stherapy)?"
@@ -35,7 +36,7 @@ _FAMILY_RE = re.compile(
     r"|(?P<massage>(?:medical\s|therapeutic\s)?massage(?:\stherapy)?" + _UNIT_TAIL + r"|myofascial\srelease)"
     r"|(?P<tens>(?<![A-Za-z])TENS(?![A-Za-z])(?:\sunit)?|transcutaneous\s(?:electrical\s)?nerve\sstimulat\w*(?:\sunit)?))",
     re.I,
-)
+))
 # 'PT', 'OT' and 'TENS' are only abbreviations in upper case ("pt" is often "patient").
 _CASE_SENSITIVE = {"PT", "OT", "TENS"}
 # bare "therapy" that refers to the physical medicine course ("with therapy", "12 additional

@@ -12,6 +12,8 @@ import datetime as dt
 import re
 from typing import NamedTuple, Optional
 
+from checker.regex_gate import Folded
+
 # A case summary is 0.5-4 KB (the longest of the real letters at hand: 3.2 KB); text past this
 # is not read. It bounds the work on hostile input: a sentence full of negation cues and
 # benefit phrases costs a few microseconds per character (bench/bench_text.py).
@@ -193,7 +195,7 @@ _MONTH_RE = (
 # 11/07/2011, 11-14-2016, 10-12-16, 11/7/07; pdftotext line joins leave "11-22- 16", "10/10/ 2016"
 _NUMERIC_DATE = re.compile(r"(\d{1,2}) ?([/-]) ?(\d{1,2}) ?\2 ?(\d{4}|\d{2})(?![\d/])")
 # November 02, 2016 / Nov. 2, 2016 / August 14, 2009
-_TEXT_DATE = re.compile(r"\b(?=[JFMASOND])(" + _MONTH_RE + r")\.? (\d{1,2})(?:st|nd|rd|th)?,? ?(\d{4})\b", re.I)
+_TEXT_DATE = Folded(re.compile(r"\b(?=[JFMASOND])(" + _MONTH_RE + r")\.? (\d{1,2})(?:st|nd|rd|th)?,? ?(\d{4})\b", re.I))
 # month-year and year alone: only for "surgery in 2010" / "in March 2015"
 _MONTH_YEAR = re.compile(r"\b(" + _MONTH_RE + r")\.?,? (\d{4})\b", re.I)
 _YEAR = re.compile(r"\b(?:in|during|of|circa|around) ((?:19|20)\d\d)\b", re.I)

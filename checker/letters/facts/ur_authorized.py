@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from checker.regex_gate import Folded
 from checker.vocab import Family
 
 from .sentences import Out, Sent
@@ -11,20 +12,20 @@ from .terms import generic_therapy
 from .text import NUM, to_int
 
 
-_UR_AUTH_TO = re.compile(
+_UR_AUTH_TO = Folded(re.compile(
     r"(?:\b(?:modified|modifying|reduced|amended)\b[^.;]{0,90}?\bto\s|\bmodification\s(?:for|to)\s)"
     r"(?:allow\s(?:for\s)?|an?\s|the\s|initial\s|trial\s|of\s|only\s|certify\s|approve\s)*"
     r"#?(?P<n>" + NUM + r")\s(?:(?:additional|initial|more|total)\s)?(?P<tail>[^.;]{0,50})",
     re.I,
-)
-_UR_AUTH_ACCOM = re.compile(
+))
+_UR_AUTH_ACCOM = Folded(re.compile(
     r"\b(?:accommodating|certif(?:ied|ying)|approv(?:ed|ing)|authoriz(?:ed|ing)|allow(?:ed|ing)?)\b(?P<mid>[^.;]{0,60}?)"
     r"(?<![\w#])(?P<n>" + NUM + r")\s(?:(?:additional|initial|more|total)\s)?(?P<tail>[^.;]{0,50})",
     re.I,
-)
-_UR_AUTH_WAS = re.compile(
+))
+_UR_AUTH_WAS = Folded(re.compile(
     r"\b(?:sessions?|visits?|treatments?)\)?\s(?:was|were|has\sbeen|have\sbeen)\s(?:authorized|certified|approved)\b", re.I
-)
+))
 _UR_AUTH_WAS_N = re.compile(r"(?<![\w#])(?P<n>" + NUM + r")\s(?:[\w-]+\s){0,3}?$", re.I)
 _SESSIONS_SOON = re.compile(r"^(?:[\w/-]+\s){0,4}?(?:sessions?|visits?|treatments?)\b|^(?:[\w/-]+\s){0,1}?(?:physical|chiro|acupunct|massage|aqua|PT\b)", re.I)
 

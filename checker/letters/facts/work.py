@@ -8,25 +8,26 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from checker.regex_gate import Folded
 from checker.vocab import Tri
 
 from .sentences import Out, Sent, gated
 from .text import NUM, to_int
 
 
-_RTW_NO = gated("hnortu",
+_RTW_NO = Folded(gated("hnortu",
     r"\btemporar(?:y|ily)\s(?:total(?:ly)?\s|totally\s)?disab\w*|\btotal(?:ly)?\stemporar\w*\sdisab\w*|\bTTD\b"
     r"|\b(?:not|no\slonger|never)\s(?:currently\s|been\s)?(?:working|employed|at\swork)\b|\bunable\sto\s(?:return\sto\s)?work\b"
     r"|\boff\s(?:of\s)?work\b|\bhas\snot\s(?:yet\s)?returned\sto\s(?:work|duty)|\bremains?\soff\b|\bunemployed\b",
-)
-_RTW_YES = gated("abcefhilmoprsuw",
+))
+_RTW_YES = Folded(gated("abcefhilmoprsuw",
     r"\b(?:worker|patient|applicant|claimant|employee|IW|he|she)\s(?:\w+\s){0,2}?(?:is|was|were|are|been|continues?|continued"
     r"|remains?)\s(?:\w+\s){0,2}?(?:working|employed)\b"
     r"|\breturned\sto\s(?:[\w-]+\s){0,2}?(?:work|duty|duties)\b|\bback\s(?:at|to)\swork\b"
     r"|\b(?:modified|light|full|regular|restricted|part[- ]time|usual|customary)\s(?:duty|duties|work)\b"
     r"|\bworking\s(?:with\srestrictions|modified|full|light|part|regular)\w*|\breleased\sto\s(?:full\s|regular\s|modified\s)?(?:duty|work)"
     r"|\bon\sa\spart[- ]time\sbasis\b|\bcontinued\s(?:to\swork|performing|working)\b",
-)
+))
 # "... return to full duty", "goal of returning to regular work": the duty named is a goal, not a status
 # (but "work status as return to modified work" is a status)
 _RTW_GOAL = re.compile(
