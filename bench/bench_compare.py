@@ -56,7 +56,7 @@ sys.path.insert(0, str(ROOT))
 from checker.check import Checker  # noqa: E402
 from checker.cli import GC_THRESHOLD  # noqa: E402
 from checker.compare.predict import LetterComparer  # noqa: E402
-from checker.compare.run import _compare, compare_files  # noqa: E402
+from checker.compare.run import _compare, _long_lived, compare_files  # noqa: E402
 from checker.errors import InputError  # noqa: E402
 from checker.letters.facts import extract_facts  # noqa: E402
 from checker.letters.parse import parse_letter  # noqa: E402
@@ -104,7 +104,7 @@ def warm_up() -> LetterComparer:
     (samples/letters and samples/requests, which cover every kind), never the real letters.
     The garbage collector runs at the threshold `imr-check` sets (checker.cli.GC_THRESHOLD)."""
     gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
-    comparer = LetterComparer(DAY)
+    comparer = _long_lived(LetterComparer(DAY))  # what a compare run does before its first letter
     comparer.checker.engine.compile_all()
     samples = sorted(str(p) for p in (ROOT / "samples" / "letters").glob("*.txt"))
     assert samples and not any(comparer.compare(f).error for f in samples)
