@@ -284,3 +284,39 @@ def test_the_first_scores_alone_are_those_of_the_full_ranking():
                     assert index._scored(parsed.concepts, injury, head=keep) == full[:keep], (phrase, keep)
                 checked += bool(full)
     assert checked > 2000
+
+
+def test_a_concepts_documents_are_the_titles_holding_all_words_of_one_alternative(codes):
+    """The index reads a concept's documents from per-word sets made once: for phrases written from
+    ICD-10-CM titles in every wording, they must be the documents whose words hold every word of one
+    of the concept's alternatives (read here from the plain postings), with the ids of those words."""
+    from checker.diagnosis.words import ABBREVIATIONS_FILE, Abbreviations, Reader
+    from checker.kb.data import vocabulary
+
+    index = default_index()
+    rng = random.Random(5)
+    checked = 0
+    for code, title in rng.sample(sorted(codes.items()), 300):
+        phrase = variant(rng.choice(("title",) + VARIANTS), code, title, rng)
+        for concept in index.reader.parse(phrase).concepts:
+            want: set[int] = set()
+            ids_known = []
+            for alt in concept.alternatives:
+                ids = [index.token_id.get(w) for w in alt]
+                if None in ids:
+                    continue
+                ids_known.append(tuple(ids))
+                found = set(index.postings[ids[0]])
+                for t in ids[1:]:
+                    found &= set(index.postings[t])
+                want |= found
+            index._matching.cache_clear()
+            docs, _, alt_ids = index._matching(concept.alternatives)
+            assert docs == want and alt_ids == tuple(ids_known), (phrase, concept)
+            checked += 1
+    # a phrase read by a reader that has read nothing yet has the same concepts (the kept concepts)
+    fresh = Reader(index.reader.words, vocabulary(ABBREVIATIONS_FILE, Abbreviations))
+    for code, title in rng.sample(sorted(codes.items()), 200):
+        assert fresh.parse(title) == index.reader.parse(title)
+    assert checked > 300
+

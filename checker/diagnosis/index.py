@@ -142,9 +142,11 @@ class DiagnosisIndex:
         self.qualifier_ids = frozenset(i for i, t in enumerate(self.tokens) if t in q)
         self.place_ids = frozenset(i for i, t in enumerate(self.tokens) if t in reader.places)
         n = len(self.codes)
+        self.doc_len = [len(t) for t in self.doc_tokens]  # a title's word count: _first_scored's order and bound
         self.idf = [math.log(n / len(p)) if p else 0.0 for p in self.postings]
         self.unknown_weight = math.log(n)
         self._code_title: Optional[dict[str, str]] = None
+        self._posting_sets: dict[int, frozenset[int]] = {}  # bounded by the vocabulary
         self._matching = lru_cache(maxsize=4096)(self._matching_docs)
         # the ranking of a phrase's concepts: the letter reader and the classifier (and the
         # diagnoses of every request) search the same phrases again
@@ -160,35 +162,39 @@ class DiagnosisIndex:
 
     # ---- search
 
-    def _matching_docs(self, alternatives: tuple[tuple[str, ...], ...]) -> tuple[frozenset[int], float]:
-        """The documents holding any alternative of a concept, and the concept's weight."""
-        docs: set[int] = set()
+    def _posting_set(self, t: int) -> frozenset[int]:
+        """Token t's documents as a set, made once per token on first use (a phrase's common words,
+        "pain", "lumbar", recur across letters: their sets are not rebuilt for each new phrase)."""
+        found = self._posting_sets.get(t)
+        if found is None:
+            found = self._posting_sets[t] = frozenset(self.postings[t])
+        return found
+
+    def _matching_docs(self, alternatives: tuple[tuple[str, ...], ...]
+                       ) -> tuple[frozenset[int], float, tuple[tuple[int, ...], ...]]:
+        """The documents holding any alternative of a concept, the concept's weight, and its
+        alternatives as token ids (those whose words the index knows)."""
+        docs: frozenset[int] = frozenset()
         weight = 0.0
+        alt_ids = []
         for a in alternatives:
             ids = [self.token_id.get(w) for w in a]
             if None in ids:
                 continue
-            ids.sort(key=lambda t: len(self.postings[t]))
-            found = set(self.postings[ids[0]])
-            for t in ids[1:]:
-                found.intersection_update(self.postings[t])
-            docs |= found
+            alt_ids.append(tuple(ids))
+            if len(ids) == 1:
+                found = self._posting_set(ids[0])
+            else:
+                ids.sort(key=lambda t: len(self.postings[t]))
+                found = self._posting_set(ids[0]).intersection(*(self._posting_set(t) for t in ids[1:]))
+            docs = docs | found if docs else found
             weight = max(weight, sum(self.idf[i] for i in ids) / len(ids))
-        return frozenset(docs), (weight if docs else self.unknown_weight)
+        return docs, (weight if docs else self.unknown_weight), tuple(alt_ids)
 
     def search(self, text: str, limit: int = 5) -> Lookup:
         codes, rest = split_codes(text)
         phrase = self.reader.parse(rest, codes)
         return Lookup(phrase, tuple(self._rank(phrase.concepts, limit, phrase.encounter is not None)))
-
-    def _alt_ids(self, c: Concept) -> tuple[tuple[int, ...], ...]:
-        """The concept's alternatives as token ids (those whose words the index knows)."""
-        out = []
-        for a in c.alternatives:
-            ids = [self.token_id.get(x) for x in a]
-            if None not in ids:
-                out.append(tuple(ids))
-        return tuple(out)
 
     def _extra(self, d: int, singles: frozenset[int], multis: tuple[tuple[int, ...], ...]) -> tuple[int, bool]:
         """The weight of document d's words the phrase does not say (a qualifier counts
@@ -233,7 +239,8 @@ class DiagnosisIndex:
         ``head``: the first ``head`` of them only (the same tuples)."""
         if not concepts or all(c.anatomy for c in concepts):
             return ()
-        parts = [(c, *self._matching(c.alternatives)) for c in concepts]
+        matching = [self._matching(c.alternatives) for c in concepts]
+        parts = [(c, docs, w) for c, (docs, w, _) in zip(concepts, matching)]
         total = sum(w for _, _, w in parts)
         known = sorted((p for p in parts if p[1]), key=lambda p: len(p[1]))
         if not known:
@@ -291,7 +298,7 @@ class DiagnosisIndex:
         if not covered:
             return ()
         top = max(cv for cv, _, _ in covered)
-        alt_ids = [self._alt_ids(c) for c, _, _ in parts]
+        alt_ids = [ids for _, _, ids in matching]
         if head is not None:
             return self._first_scored(covered, top, alt_ids, injury, head)
         scored = []
@@ -314,7 +321,7 @@ class DiagnosisIndex:
         titles of a group, taken shortest first, stop counting once that bound passes the last score
         kept (ties are scored in full)."""
         kept: list[tuple] = []  # sorted
-        docs = self.doc_tokens
+        doc_len = self.doc_len
         for cover, held_by, members in sorted(covered, key=lambda g: -g[0]):
             if cover < top - 0.1:
                 continue
@@ -323,8 +330,8 @@ class DiagnosisIndex:
             multis = tuple(ids for ids in held if len(ids) > 1)
             said = len({t for ids in held for t in ids})  # the phrase's tokens a title can hold
             neg_cover = -round(cover, 6)
-            for d in sorted(members, key=lambda d: len(docs[d])):
-                if len(kept) >= keep and (neg_cover, 0, len(docs[d]) - said) > kept[-1][:3]:
+            for d in sorted(members, key=doc_len.__getitem__):
+                if len(kept) >= keep and (neg_cover, 0, doc_len[d] - said) > kept[-1][:3]:
                     break  # this title and the longer ones rank after the last one kept
                 extra, other_place = self._extra(d, singles, multis)
                 not_injury = int(injury and not self.takes_encounter[d])

@@ -137,6 +137,8 @@ _TRIM = re.compile(r"^(?:the|a|an|of|having|with|as|to|in|and|or|:)\s|[\s,;:.\]\
 # pdftotext line-end hyphenation: "radicul- opathy" -> "radiculopathy", "shoulder- upper" -> "shoulder-upper"
 _HYPHEN_SUFFIX = re.compile(r"([A-Za-z]{3,})- ?((?:opathy|itis|algia|osis|ectomy|otomy|plasty|ation|ular|ment)\b)")
 _HYPHEN_SPACE = re.compile(r"([A-Za-z])- ([A-Za-z])")
+_NOT_LETTER = re.compile(r"[^a-z]")
+_DIAGNOSIS_OF = re.compile(r"^(?:the\s+)?diagnos(?:is|es)\s+of\s+", re.I)  # "the diagnosis of" before a list
 
 
 def clean(part: str) -> str:
@@ -184,7 +186,7 @@ class _Judge:
         words = text.split()
         i = 0
         while i < len(words) - 1:
-            w = re.sub(r"[^a-z]", "", words[i].lower())
+            w = _NOT_LETTER.sub("", words[i].lower())
             if w in self.reader.side or self.reader.token(w) in self.reader.places:
                 i += 1
             else:
@@ -302,7 +304,7 @@ def lists_in(sentence: str) -> list[str]:
         rest = sentence[m.end():end]
         stop = pats.stop.search(rest)
         text = rest[: stop.start()] if stop else rest
-        text = re.sub(r"^(?:the\s+)?diagnos(?:is|es)\s+of\s+", "", text.strip(), flags=re.I)
+        text = _DIAGNOSIS_OF.sub("", text.strip())
         if text.strip(" ,;.:"):
             found.append(text)
     return found

@@ -28,6 +28,7 @@ from typing import Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from checker.kb.data import vocabulary, vocabulary_path
+from checker.regex_gate import Folded
 
 WORDS_FILE = "diagnosis_words"
 ABBREVIATIONS_FILE = "diagnosis_abbreviations"
@@ -157,6 +158,7 @@ class Reader:
 
     def __init__(self, words: DiagnosisWords, abbreviations: Abbreviations):
         self._parsed: dict[tuple[str, tuple[str, ...]], ParsedPhrase] = {}  # parse's memo (immutable values)
+        self._concepts: dict[tuple[tuple[str, ...], ...], Concept] = {}  # _concept's memo (immutable values)
         self.words = words
         self.stop = frozenset(words.stop_words.words)
         self.side = dict(words.laterality.words)
@@ -169,16 +171,18 @@ class Reader:
         # abbreviations: one alternation, longest first, whole words
         plain = sorted((a for a in abbreviations.entries if not a.before_word), key=lambda a: -len(a.abbreviation))
         self._abbr = {a.abbreviation.lower(): a.expansion for a in abbreviations.entries}
-        self._abbr_re = re.compile(
-            r"(?<![\w/-])(" + "|".join(re.escape(a.abbreviation) for a in plain) + r")(?![\w/-])", re.I)
+        # searched through its case-sensitive twin (regex_gate.Folded): the same matches, a phrase
+        # without an abbreviation (most) is passed over in one fast scan
+        self._abbr_re = Folded(re.compile(
+            r"(?<![\w/-])(" + "|".join(re.escape(a.abbreviation) for a in plain) + r")(?![\w/-])", re.I))
         letters = [a.abbreviation for a in abbreviations.entries if a.before_word]
         self._letter_re = re.compile(r"(?<![\w/.-])(" + "|".join(map(re.escape, letters)) + r")\.?(?=\s+[A-Za-z]{3})") \
             if letters else None
         enc = sorted(words.encounter.phrases, key=lambda p: -len(p.words))
-        self._enc_re = re.compile(
+        self._enc_re = Folded(re.compile(  # like _abbr_re
             r"[,;\s-]*\b(?:" + "|".join(
                 re.escape(p.words).replace(r"\ ", r"\s+") + (r"\s*$" if p.at_end else r"\b") for p in enc) + r")",
-            re.I)
+            re.I))
         self._enc_of = {" ".join(p.words.lower().split()): p.encounter for p in enc}
         # equivalents: member token tuple -> the group's alternatives
         self._groups: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
@@ -234,6 +238,16 @@ class Reader:
                 self._parsed[key] = parsed
         return parsed
 
+    def _concept(self, alts: tuple[tuple[str, ...], ...]) -> Concept:
+        """The concept of a group's (or a word's) alternatives; kept (bounded): a new phrase's words are
+        mostly words other phrases said, so its concepts need not be built and judged again."""
+        concept = self._concepts.get(alts)
+        if concept is None:
+            concept = Concept(alts, all(all(w in self.anatomy for w in a) for a in alts))
+            if len(self._concepts) < PARSE_MEMO:
+                self._concepts[alts] = concept
+        return concept
+
     def _parse(self, text: str, codes: tuple[str, ...]) -> ParsedPhrase:
         encounter = None
         found = False
@@ -262,7 +276,7 @@ class Reader:
         def add(alts: tuple[tuple[str, ...], ...]) -> None:
             if alts not in seen:
                 seen.add(alts)
-                concepts.append(Concept(alts, all(all(w in self.anatomy for w in a) for a in alts)))
+                concepts.append(self._concept(alts))
 
         # A group member of several words matches its words in any order within a short window
         # ("bulging of the lumbar intervertebral disc" says "disc bulging"), longest member first.
