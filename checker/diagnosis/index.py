@@ -142,7 +142,7 @@ class DiagnosisIndex:
         self.qualifier_ids = frozenset(i for i, t in enumerate(self.tokens) if t in q)
         self.place_ids = frozenset(i for i, t in enumerate(self.tokens) if t in reader.places)
         n = len(self.codes)
-        self.doc_len = [len(t) for t in self.doc_tokens]  # a title's word count: _first_scored's order and bound
+        self._doc_len: Optional[list[int]] = None  # each title's word count (_first_scored), made on first use
         self.idf = [math.log(n / len(p)) if p else 0.0 for p in self.postings]
         self.unknown_weight = math.log(n)
         self._code_title: Optional[dict[str, str]] = None
@@ -321,7 +321,9 @@ class DiagnosisIndex:
         titles of a group, taken shortest first, stop counting once that bound passes the last score
         kept (ties are scored in full)."""
         kept: list[tuple] = []  # sorted
-        doc_len = self.doc_len
+        doc_len = self._doc_len
+        if doc_len is None:  # not at load: a run that never ranks a phrase does not pay for it
+            doc_len = self._doc_len = [len(t) for t in self.doc_tokens]
         for cover, held_by, members in sorted(covered, key=lambda g: -g[0]):
             if cover < top - 0.1:
                 continue
