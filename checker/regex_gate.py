@@ -3,8 +3,10 @@
 Used to make case-insensitive alternations fast without changing what they match:
 ``gated`` puts a pattern behind a lookahead for the characters its matches can start with
 (re has no fast scan for a case-insensitive pattern), ``required_literals`` gives the
-substrings one of which every match contains (a cheap keyword test before the search).
-Shared by the case-summary reader (checker.letters.facts.cues) and the diagnosis reader.
+substrings one of which every match contains (a cheap keyword test before the search), and
+``Folded`` searches an ASCII text through a case-sensitive twin of a case-insensitive pattern
+(``ascii_lowered``), giving the pattern's own matches. Shared by the case-summary reader
+(checker.letters.facts) and the diagnosis reader.
 """
 from __future__ import annotations
 
