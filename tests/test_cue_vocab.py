@@ -18,7 +18,8 @@ import yaml
 from checker.errors import InputError
 from checker.kb.data import load_vocabulary, vocabulary, vocabulary_path
 from checker.letters.facts import negation, prior_treatment, sentences
-from checker.letters.facts.cues import CueFile, first_chars
+from checker.letters.facts.cues import CueFile
+from checker.regex_gate import first_chars
 from checker.letters.facts.text import normalize, sentences as split_sentences
 from checker.letters.parse import load_letter
 
@@ -260,7 +261,8 @@ def _clinical_corpus(v) -> list[str]:
 def test_a_term_matcher_finds_what_one_alternation_of_its_terms_finds(name):
     """Each sentence is searched only for the terms whose required words it holds; the matches are
     those of one alternation of all the terms, in file order (leftmost, then first listed)."""
-    from checker.letters.facts.cues import TermFile, gated
+    from checker.letters.facts.cues import TermFile
+    from checker.regex_gate import gated
 
     v = vocabulary(name, TermFile)
     lists = {n: v.list_regex(n) for n in v.lists}
@@ -277,7 +279,8 @@ def test_a_term_matcher_finds_what_one_alternation_of_its_terms_finds(name):
 
 @pytest.mark.parametrize("name", CLINICAL)
 def test_every_match_of_a_term_holds_one_of_its_required_words(name):
-    from checker.letters.facts.cues import TermFile, required_literals
+    from checker.letters.facts.cues import TermFile
+    from checker.regex_gate import required_literals
 
     v = vocabulary(name, TermFile)
     lists = {n: v.list_regex(n) for n in v.lists}
@@ -298,6 +301,6 @@ def test_every_match_of_a_term_holds_one_of_its_required_words(name):
     (r"\bno\b|\bnever", {"no", "never"}), (r"(?:a|b)c", None),
 ])
 def test_the_required_words_of_a_pattern(pattern, words):
-    from checker.letters.facts.cues import required_literals
+    from checker.regex_gate import required_literals
 
     assert required_literals(pattern) == (frozenset(words) if words else None)

@@ -17,7 +17,6 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
-from checker.errors import InputError
 
 VOCAB_DIR = "vocab"
 M = TypeVar("M", bound=BaseModel)

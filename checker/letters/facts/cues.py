@@ -25,8 +25,7 @@ from typing import Iterable, Literal, Optional
 from pydantic import Field, field_validator, model_validator
 
 from checker.kb.fields import StrictModel, VocabSource
-from checker.regex_gate import (ascii_lowered, first_chars, gated, required_literals,  # noqa: F401 (re-exported)
-                                starts_at_word_boundary)
+from checker.regex_gate import ascii_lowered, gated, required_literals
 from checker.vocab import Region
 
 Direction = Literal["forward", "backward", "terminate", "pseudo"]

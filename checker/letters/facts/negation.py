@@ -28,9 +28,9 @@ import re
 from typing import NamedTuple, Optional
 
 from checker.kb.data import vocabulary
-from checker.regex_gate import Folded
+from checker.regex_gate import Folded, ascii_lowered, gated
 
-from .cues import CueFile, ascii_lowered, gated
+from .cues import CueFile
 
 # The cues are data (rules/vocab/negation_cues.yaml); the groups of one regex, in this order:
 # pseudo-negations first (they are consumed, so their words do not act as cues), then the

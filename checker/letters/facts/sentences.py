@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
-from checker.regex_gate import Folded
+from checker.regex_gate import Folded, ascii_lowered
 from checker.request.model import Evidence
 
-from .cues import WORDS, ascii_lowered
+from .cues import WORDS
 from .negation import CONTEXT, negating_cue, scopes as negation_scopes
 from .terms import Mention, drug_mentions, family_mentions, region_mentions
 from .text import DateHit, Sentence, find_dates, normalize_paragraphs, sentences
