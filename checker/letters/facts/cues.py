@@ -243,22 +243,29 @@ class WordFinder:
         self.words: dict[str, None] = {}
         self.owners: dict[str, set[int]] = {}  # word -> the matchers that have a term requiring it
         self.everywhere: set[int] = set()  # matchers with a term that requires no word
+        self.version = 0  # bumped when a word is added: a text's words found before may lack it
         self._regex: Optional[re.Pattern] = None
         self._prefixes: dict[str, tuple[str, ...]] = {}
 
-    def add(self, words: Iterable[str], owner: int, everywhere: bool = False) -> None:
+    def add(self, words: Iterable[str], owner: Optional[int] = None, everywhere: bool = False) -> None:
+        """``words`` as words of matcher ``owner`` (None: words of no matcher, found all the same)."""
         for w in words:
-            self.words[w] = None
-            self.owners.setdefault(w, set()).add(owner)
-        if everywhere:
+            if w not in self.words:
+                self.words[w] = None
+                self.version += 1
+                self._regex = None
+            if owner is not None:
+                self.owners.setdefault(w, set()).add(owner)
+        if everywhere and owner is not None:
             self.everywhere.add(owner)
-        self._regex = None
 
     def matchers_for(self, words: set[str]) -> set[int]:
         """The matchers that may find a term in a text holding ``words``."""
         out = set(self.everywhere)
+        owners = self.owners
         for w in words:
-            out |= self.owners[w]
+            if w in owners:  # not the words of no matcher (Sent.has's)
+                out |= owners[w]
         return out
 
     def find(self, low: str) -> set[str]:
@@ -295,7 +302,7 @@ def _trie_regex(node: dict) -> str:
     return body
 
 
-WORDS = WordFinder()  # the required words of every term matcher (term_context.summary_words)
+WORDS = WordFinder()  # the required words of every term matcher, and the words Sent.has asks of a sentence
 
 
 _MATCHERS: list = []

@@ -8,6 +8,7 @@ negation scopes, dates, drug names and whether it speaks of history or of a requ
 from __future__ import annotations
 
 import re
+from typing import Optional
 
 from checker.regex_gate import Folded, ascii_lowered
 from checker.request.model import Evidence
@@ -55,22 +56,51 @@ OTHER_TX = re.compile(
 NON_PM_TX = re.compile(r"\b(?:medications?|opioids?|injections?|epidural|surgery|ESI|TENS|block)\b", re.I)
 
 
+# Sent.has's stem tuples, by id (each kept beside its set: an id is not reused while the tuple lives):
+# the extractors' constant tuples, a few dozen; a tuple made per call would fill it, hence the bound.
+_HAS: dict[int, tuple[tuple[str, ...], frozenset[str]]] = {}
+HAS_TUPLES = 256
+
+
+def _has_entry(stems: tuple[str, ...]) -> Optional[tuple[tuple[str, ...], frozenset[str]]]:
+    """Register a tuple of stems with cues.WORDS (None: it cannot be, has searches it stem by stem)."""
+    if len(_HAS) >= HAS_TUPLES or not isinstance(stems, tuple) \
+            or not all(isinstance(w, str) and w and w == w.lower() for w in stems):
+        return None
+    WORDS.add(stems)
+    entry = _HAS[id(stems)] = (stems, frozenset(stems))
+    return entry
+
+
 class Sent:
     """One sentence with what several extractors need, computed lazily."""
 
     __slots__ = ("s", "text", "low", "_mentions", "_cues", "_dates", "_drugs", "_hist", "_req", "_other_tx", "_non_pm",
-                 "_regions", "_words", "_matchers")
+                 "_regions", "_words", "_matchers", "_version")
 
     def __init__(self, s: Sentence):
         self.s = s
         self.text = s.text
         self._mentions = self._cues = self._dates = self._drugs = None
         self._hist = self._req = self._other_tx = self._non_pm = self._regions = self._words = self._matchers = None
+        self._version = -1
         self.low = s.text.lower()
 
     def has(self, stems: tuple[str, ...]) -> bool:
-        """Cheap pre-filter: does the sentence contain any of these lower-case substrings?"""
-        return any(map(self.low.__contains__, stems))  # map: no generator frame per stem
+        """Cheap pre-filter: does the sentence contain any of these lower-case substrings?
+
+        The stems are found with the term matchers' words, in the one scan of the sentence that
+        finds those (cues.WORDS): a set test per call, not a substring search per stem (measured:
+        200 calls per summary, 0.23 ms)."""
+        entry = _HAS.get(id(stems))
+        if entry is None or entry[0] is not stems:
+            entry = _has_entry(stems)
+            if entry is None:
+                return any(map(self.low.__contains__, stems))  # map: no generator frame per stem
+        words = self._words
+        if words is None or self._version != WORDS.version:
+            words = self.words
+        return not entry[1].isdisjoint(words)
 
     @property
     def mentions(self) -> list[Mention]:
@@ -92,8 +122,10 @@ class Sent:
 
     @property
     def words(self) -> set[str]:
-        """The required words of the clinical vocabularies that the sentence holds (cues.WORDS)."""
-        if self._words is None:
+        """The words of cues.WORDS the sentence holds: the required words of the clinical vocabularies
+        and the stems ``has`` was asked for."""
+        if self._words is None or self._version != WORDS.version:
+            self._version = WORDS.version
             self._words = WORDS.find(self.low)
         return self._words
 
