@@ -326,6 +326,10 @@ class TermMatcher:
         # each term's case-sensitive twin, searched in the lower-cased text when it is ASCII (regex_gate.ascii_lowered)
         self.twins = [ascii_lowered(r) for r in self.regexes]
         self.requires = [re.compile(t.requires, re.I) if t.requires else None for t in terms]
+        # what finditer searches for term i: (pattern, in the lower-cased text?), for an ASCII text and for another
+        self._for_ascii = [(twin, True) if twin is not None else (regex, False)
+                           for twin, regex in zip(self.twins, self.regexes)]
+        self._for_other = [(regex, False) for regex in self.regexes]
         self.always: list[int] = []
         index: dict[str, list[int]] = {}
         for i, source in enumerate(sources):
@@ -345,6 +349,8 @@ class TermMatcher:
         found = self.keys.intersection(words)
         if not found:
             return self.always
+        if len(found) == 1 and not self.always:
+            return self.index[next(iter(found))]  # built in file order (not to be changed by the caller)
         on = set(self.always)
         for word in found:
             on.update(self.index[word])
@@ -360,19 +366,21 @@ class TermMatcher:
         active = self.active(WORDS.find(low) if words is None else words)
         if not active:
             return []
-        ascii = text.isascii()
         # each active term's pattern and what it searches: its twin in the lower-cased text, when it has one
-        use = {i: (self.twins[i], low) if ascii and self.twins[i] is not None else (self.regexes[i], text)
-               for i in active}
-        out: list[tuple[re.Match, Term]] = []
-        if len(active) == 1:  # one term: its own matches, nothing to merge
+        pick = self._for_ascii if text.isascii() else self._for_other
+        if len(active) == 1:  # one term (most calls): its own matches, nothing to merge
             i = active[0]
+            pattern, lowered = pick[i]
+            subject = low if lowered else text
+            if pattern.search(subject) is None:  # most calls: no match (the required word is there, the term not)
+                return []
             need = self.requires[i]
-            pattern, subject = use[i]
-            for m in pattern.finditer(subject):
-                if need is None or need.search(text):
-                    out.append((m, self.terms[i]))
-            return out
+            if need is not None and need.search(text) is None:
+                return []
+            term = self.terms[i]
+            return [(m, term) for m in pattern.finditer(subject)]
+        use = {i: (pick[i][0], low if pick[i][1] else text) for i in active}
+        out: list[tuple[re.Match, Term]] = []
         nxt = {i: use[i][0].search(use[i][1]) for i in active}
         pos = 0
         while True:
