@@ -320,3 +320,26 @@ def test_a_concepts_documents_are_the_titles_holding_all_words_of_one_alternativ
         assert fresh.parse(title) == index.reader.parse(title)
     assert checked > 300
 
+
+
+def test_covers_is_the_covered_of_a_search():
+    """The list splitter asks whether a title covers a phrase without ranking titles when the concepts'
+    documents tell (DiagnosisIndex.covers): it must be what a search says, for titles, their parts,
+    titles with a segment of another, mixed words, and phrases with a code, a side or an encounter."""
+    index = default_index()
+    rng = random.Random(13)
+    titles = rng.sample(index.titles, 800)
+    words = [w for t in rng.sample(index.titles, 800) for w in t.split()]
+    counts = {True: 0, False: 0}
+    for title in titles:
+        ws = title.split()
+        other = rng.choice(titles).split(", ")
+        for phrase in (title, " ".join(ws[: max(1, len(ws) // 2)]), " ".join(rng.sample(words, rng.randint(1, 6))),
+                       title + ", " + rng.choice(other), "left " + title + ", initial encounter",
+                       "M54.5 " + " ".join(ws[-2:]), rng.choice(other) + " and " + " ".join(ws[:2])):
+            index._ranked.clear()
+            expected = index.search(phrase, limit=1).covered
+            index._ranked.clear()
+            assert index.covers(index.parse(phrase)) == expected, phrase
+            counts[expected] += 1
+    assert counts[True] > 800 and counts[False] > 1500, counts

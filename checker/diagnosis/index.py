@@ -39,6 +39,7 @@ from checker.diagnosis.words import CODE_IN_TEXT, Concept, ParsedPhrase, Reader,
 FORMAT = 4  # bump when the cached layout or the tokenizer changes
 PARTIAL_MIN = 0.6  # a title must hold at least this share of a phrase's weight to be a candidate
 QUALIFIER_WEIGHT = 3
+COVER_MARGIN = 0.002  # covers(): a concept weighing more than this share of the phrase leaves it uncovered when missed
 RANK_MEMO = 20_000  # phrases whose ranking is kept (bounded memory)
 TITLE, INCLUSION_TERM, INDEX_TERM = 0, 1, 2  # what a document's text is
 
@@ -192,9 +193,33 @@ class DiagnosisIndex:
         return docs, (weight if docs else self.unknown_weight), tuple(alt_ids)
 
     def search(self, text: str, limit: int = 5) -> Lookup:
+        return self._lookup(self.parse(text), limit)
+
+    def parse(self, text: str) -> ParsedPhrase:
+        """The phrase as search reads it: the codes written in it apart, the rest as concepts."""
         codes, rest = split_codes(text)
-        phrase = self.reader.parse(rest, codes)
+        return self.reader.parse(rest, codes)
+
+    def _lookup(self, phrase: ParsedPhrase, limit: int) -> Lookup:
         return Lookup(phrase, tuple(self._rank(phrase.concepts, limit, phrase.encounter is not None)))
+
+    def covers(self, phrase: ParsedPhrase) -> bool:
+        """``search(text).covered`` of the phrase ``parse(text)`` reads: a title says all it says; the titles are ranked
+        only when that cannot be told from the concepts' documents (the list splitter asks it of
+        every segment and joined phrase, most covered by no title: ranking those was most of its work)."""
+        concepts = phrase.concepts
+        if not concepts or all(c.anatomy for c in concepts):
+            return False  # _scored: no match
+        matching = [self._matching(c.alternatives) for c in concepts]
+        sets = sorted((docs for docs, _, _ in matching), key=len)
+        if sets[0] and sets[0].intersection(*sets[1:]):
+            return True  # titles hold every concept: coverage 1 (the fast path of _scored)
+        # No title holds every concept: each misses at least the lightest one's weight, so coverage
+        # is at most 1 - lightest / total; well under the 0.999 of Lookup.covered, no title covers it.
+        weights = [w for _, w, _ in matching]
+        if min(weights) > COVER_MARGIN * sum(weights):
+            return False
+        return self._lookup(phrase, 1).covered
 
     def _extra(self, d: int, singles: frozenset[int], multis: tuple[tuple[int, ...], ...]) -> tuple[int, bool]:
         """The weight of document d's words the phrase does not say (a qualifier counts

@@ -32,6 +32,7 @@ from typing import Iterable, Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from checker.kb.data import vocabulary
+from checker.diagnosis.words import ParsedPhrase
 from checker.regex_gate import Folded, gated, required_literals
 
 CUES_FILE = "diagnosis_cues"
@@ -153,33 +154,47 @@ def clean(part: str) -> str:
 # ------------------------------------------------------------------ lists
 
 class _Judge:
-    """What the index says of a segment or a joined phrase (cached per call of split_list)."""
+    """What the index says of a segment or a joined phrase (cached per call of split_list).
+
+    Each answer is worked out only when asked: whether a phrase has a diagnosis word or any
+    concept is its parse; whether a title covers it, a test of its concepts' documents
+    (DiagnosisIndex.covers); only the extra words of a covered phrase's best title need the
+    titles ranked."""
 
     def __init__(self):
         from checker.diagnosis.index import default_index
 
         self.index = default_index()
         self.reader = self.index.reader
-        self._memo: dict[str, tuple] = {}
+        self._parsed: dict[str, ParsedPhrase] = {}
+        self._covered: dict[str, bool] = {}
 
-    def fit(self, text: str) -> tuple[bool, bool, Optional[int]]:
-        """(has a diagnosis word, a title covers it all, the best title's extra words)."""
-        return self._lookup(text)[:3]
+    def _parse(self, text: str) -> ParsedPhrase:
+        phrase = self._parsed.get(text)
+        if phrase is None:
+            phrase = self._parsed[text] = self.index.parse(text)
+        return phrase
+
+    def head(self, text: str) -> bool:
+        """Has the phrase a diagnosis word (or an ICD-10-CM code)?"""
+        phrase = self._parse(text)
+        return any(not c.anatomy for c in phrase.concepts) or bool(phrase.codes)
+
+    def covered(self, text: str) -> bool:
+        """Does a title say all the phrase says?"""
+        hit = self._covered.get(text)
+        if hit is None:
+            hit = self._covered[text] = self.index.covers(self._parse(text))
+        return hit
+
+    def extra(self, text: str) -> Optional[int]:
+        """The best title's words the phrase does not say (None: no title)."""
+        best = self.index.search(text, limit=1).best
+        return best.extra if best else None
 
     def has_concepts(self, text: str) -> bool:
         """Whether the index reads any concept (a diagnosis, place or generic word) in ``text``."""
-        return self._lookup(text)[3]
-
-    def _lookup(self, text: str) -> tuple:
-        hit = self._memo.get(text)
-        if hit is None:
-            lookup = self.index.search(text, limit=1)
-            concepts = lookup.phrase.concepts
-            has_head = any(not c.anatomy for c in concepts) or bool(lookup.codes_written)
-            best = lookup.best
-            hit = (has_head, lookup.covered, best.extra if best else None, bool(concepts))
-            self._memo[text] = hit
-        return hit
+        return bool(self._parse(text).concepts)
 
     def is_place_first(self, text: str) -> Optional[str]:
         """The words after the leading place words of ``text`` ("neck strain" -> "strain"), or None."""
@@ -201,7 +216,7 @@ def _head_follows(judge: _Judge, parts: list[str], any_head: bool = False) -> bo
         p = p.strip()
         if not p:
             continue
-        if judge.fit(p)[0]:
+        if judge.head(p):
             return any_head or judge.is_place_first(p) is not None
     return False
 
@@ -214,6 +229,13 @@ def _adds_words(judge: _Judge, before: str, part: str) -> bool:
     if concepts and not concepts[0].anatomy and concepts[0].alternatives in have:
         return False  # starts with the diagnosis word of the phrase before: a new one
     return any(c.alternatives not in have for c in concepts)
+
+
+def _fewer_extra(judge: _Judge, joined: str, before: str, part: str) -> bool:
+    """Of three covered phrases: does the joined phrase's best title add no more words than the phrase
+    before's, and fewer than one of the two alone's?"""
+    j_extra, a_extra, extra = judge.extra(joined), judge.extra(before), judge.extra(part)
+    return j_extra is not None and j_extra <= (a_extra or 0) and (j_extra < (extra or 0) or j_extra < (a_extra or 0))
 
 
 def split_list(phrase: str) -> list[str]:
@@ -230,11 +252,10 @@ def split_list(phrase: str) -> list[str]:
             continue
         sep = seps[i - 1] if i > 0 else ""
         after = seps[i] if i < len(seps) else ""
-        head, covered, extra = judge.fit(part)
         if ";" in sep and items and not pending:
             items.append(part)  # no ICD-10-CM title holds a semicolon: a new diagnosis
             continue
-        if not head:
+        if not judge.head(part):
             parsed = judge.reader.parse(part)
             joined = items[-1] + sep + part if items else None
             places = any(w in judge.reader.places for c in parsed.concepts for a in c.alternatives for w in a)
@@ -242,11 +263,11 @@ def split_list(phrase: str) -> list[str]:
                 w in judge.reader.generic for c in parsed.concepts for a in c.alternatives for w in a)
             if joined is not None and not parsed.concepts and not parsed.laterality:
                 items[-1] = joined  # "..., initial encounter", "..., not elsewhere classified"
-            elif generic and (";" in sep or _AND.search(sep) or not (joined and judge.fit(joined)[1])) \
+            elif generic and (";" in sep or _AND.search(sep) or not (joined and judge.covered(joined))) \
                     and _head_follows(judge, parts[i + 1:], any_head=True):
                 pending.append(part)  # "..., and Other" before "unspecified polyneuropathies"
                 pending_seps.append(after)
-            elif joined is not None and parsed.concepts and judge.fit(joined)[1]:
+            elif joined is not None and parsed.concepts and judge.covered(joined):
                 items[-1] = joined  # "Strain of muscle" + "fascia" ..., "... displacement" + "lumbar region"
             elif (places or parsed.laterality or not pending) and _head_follows(judge, parts[i + 1:]):
                 pending.append(part)  # "lumbar" before "hip, and neck strain"; "right" before "left knee pain"
@@ -258,7 +279,7 @@ def split_list(phrase: str) -> list[str]:
             continue
         if pending:
             whole = "".join(p + s_ for p, s_ in zip(pending, pending_seps)) + part
-            if judge.fit(whole)[1] or all(
+            if judge.covered(whole) or all(
                     not any(w in judge.reader.places for c in judge.reader.parse(p).concepts for a in c.alternatives
                             for w in a) for p in pending):  # side or generic words only
                 part = whole  # one title ("Other thoracic, thoracolumbar and lumbosacral ..."), "right and left ..."
@@ -266,18 +287,14 @@ def split_list(phrase: str) -> list[str]:
                 rest = judge.is_place_first(part)
                 items.extend(f"{p} {rest}" if rest else p for p in pending)  # lumbar strain, hip strain
             pending, pending_seps = [], []
-            head, covered, extra = judge.fit(part)
         if items and _patterns().continues.match(part):
             items[-1] = items[-1] + sep + part  # "..., with status migrainosus"
             continue
-        if items:
+        # the joined phrase is looked up only when the part adds words (parsed already, the cheaper test)
+        if items and _adds_words(judge, items[-1], part):
             joined = items[-1] + sep + part
-            j_head, j_cov, j_extra = judge.fit(joined)
-            _, a_cov, a_extra = judge.fit(items[-1])
-            if j_cov and _adds_words(judge, items[-1], part) and (
-                    not a_cov or not covered
-                    or (j_extra is not None and j_extra <= (a_extra or 0)
-                        and (j_extra < (extra or 0) or j_extra < (a_extra or 0)))):
+            if judge.covered(joined) and (
+                    not judge.covered(items[-1]) or not judge.covered(part) or _fewer_extra(judge, joined, items[-1], part)):
                 items[-1] = joined  # one ICD-10-CM title written with a comma or an "and"
                 continue
         items.append(part)
@@ -285,7 +302,7 @@ def split_list(phrase: str) -> list[str]:
     out: list[str] = []
     for p in items:
         c = clean(p)
-        if c and len(c) <= MAX_PHRASE and (judge.has_concepts(c) or judge.fit(c)[0]):
+        if c and len(c) <= MAX_PHRASE and (judge.has_concepts(c) or judge.head(c)):
             out.append(c)
     return out
 
