@@ -368,24 +368,47 @@ class TermMatcher:
             return []
         # each active term's pattern and what it searches: its twin in the lower-cased text, when it has one
         pick = self._for_ascii if text.isascii() else self._for_other
-        if len(active) == 1:  # one term (most calls): its own matches, nothing to merge
+        if len(active) > 1:
+            # each term's first match: a term with none has none further on (what a later search finds, this
+            # one would have); most calls end here, or with one term found, which needs no merging
+            firsts = []
+            for i in active:
+                pattern, lowered = pick[i]
+                subject = low if lowered else text
+                m = pattern.search(subject)
+                if m is not None:
+                    firsts.append((i, m, pattern, subject))
+            if len(firsts) > 1:
+                return self._merged(text, firsts)
+            if not firsts:
+                return []
+            i = firsts[0][0]
+        else:
             i = active[0]
             pattern, lowered = pick[i]
-            subject = low if lowered else text
-            if pattern.search(subject) is None:  # most calls: no match (the required word is there, the term not)
+            if pattern.search(low if lowered else text) is None:  # most calls: the required word is there, the term not
                 return []
-            need = self.requires[i]
-            if need is not None and need.search(text) is None:
-                return []
-            term = self.terms[i]
-            return [(m, term) for m in pattern.finditer(subject)]
-        use = {i: (pick[i][0], low if pick[i][1] else text) for i in active}
+        # one term found: its own matches, nothing to merge
+        pattern, lowered = pick[i]
+        subject = low if lowered else text
+        need = self.requires[i]
+        if need is not None and need.search(text) is None:
+            return []
+        term = self.terms[i]
+        return [(m, term) for m in pattern.finditer(subject)]
+
+    def _merged(self, text: str, firsts: list[tuple[int, re.Match, re.Pattern, str]]) -> list[tuple[re.Match, Term]]:
+        """The matches of several terms (each with its first match, in file order) as one alternation of them
+        would give them: leftmost first; at one position, the first term listed."""
+        nxt = {i: m for i, m, _, _ in firsts}
+        use = {i: (pattern, subject) for i, _, pattern, subject in firsts}
+        order = [i for i, _, _, _ in firsts]
+        needed = {i: self.requires[i] is None or self.requires[i].search(text) is not None for i in order}
         out: list[tuple[re.Match, Term]] = []
-        nxt = {i: use[i][0].search(use[i][1]) for i in active}
         pos = 0
         while True:
             best: Optional[tuple[int, re.Match]] = None
-            for i in active:
+            for i in order:
                 m = nxt[i]
                 if m is not None and m.start() < pos:
                     pattern, subject = use[i]
@@ -396,6 +419,5 @@ class TermMatcher:
                 return out
             i, m = best
             pos = m.end()
-            need = self.requires[i]
-            if need is None or need.search(text):
+            if needed[i]:
                 out.append((m, self.terms[i]))
