@@ -307,6 +307,11 @@ def split_list(phrase: str) -> list[str]:
     return out
 
 
+def cue_words() -> tuple[str, ...]:
+    """Words one of which every list cue holds (lower case; empty: none can be told)."""
+    return _patterns().cue_words
+
+
 def lists_in(sentence: str) -> list[str]:
     """The diagnosis lists a sentence introduces (policy 1), as written."""
     pats = _patterns()

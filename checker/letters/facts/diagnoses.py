@@ -8,9 +8,10 @@ from .sentences import Out, Sent
 
 
 def diagnoses(sents: list[Sent], out: Out) -> None:
-    from checker.diagnosis.phrases import diagnosis_phrases  # the title index loads on first use
+    from checker.diagnosis.phrases import cue_words, diagnosis_phrases  # the title index loads on first use
 
-    texts = [st.text for st in sents if not (st.request and "diagnos" not in st.low)]
+    words = cue_words()  # a sentence without one introduces no list (the sentence's word scan tells)
+    texts = [st.text for st in sents if (not words or st.has(words)) and not (st.request and "diagnos" not in st.low)]
     found = []
     for d in diagnosis_phrases(texts):
         found.append(d.text)

@@ -15,7 +15,7 @@ from checker.request.model import Evidence
 
 from .cues import WORDS
 from .negation import CONTEXT, negating_cue, scopes as negation_scopes
-from .terms import Mention, drug_mentions, family_mentions, region_mentions
+from .terms import _FAMILY_STEMS as FAMILY_STEMS, Mention, drug_mentions, family_mentions, region_mentions
 from .text import DateHit, Sentence, find_dates, normalize_paragraphs, sentences
 
 
@@ -105,7 +105,12 @@ class Sent:
     @property
     def mentions(self) -> list[Mention]:
         if self._mentions is None:
-            self._mentions = family_mentions(self.text)
+            text = self.text
+            # family_mentions's own first test, its stems found by the sentence's word scan
+            if self.has(FAMILY_STEMS) or "PT" in text or "OT" in text or "TENS" in text:
+                self._mentions = family_mentions(text)
+            else:
+                self._mentions = []
         return self._mentions
 
     @property
