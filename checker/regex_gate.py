@@ -275,6 +275,8 @@ def ascii_lowered(pattern: re.Pattern) -> Optional[re.Pattern]:
     for case-insensitive literals nor Unicode classes. None when the pattern is not plainly of that
     kind (not re.I, inline flags, \\x or \\u escapes, \\S in a class, a cased non-ASCII letter): then
     search as before. The caller reads spans off the match, not its text (which is lower-cased).
+    A gated alternation whose alternatives start with one letter is written with it first
+    (``_by_first_letter``: the same matches, found by re's fast scan for a letter).
     """
     if not pattern.flags & re.I or pattern.flags & (re.X | re.M | re.S | re.L):
         return None
@@ -343,11 +345,107 @@ def ascii_lowered(pattern: re.Pattern) -> Optional[re.Pattern]:
             continue
         out.append(ch.lower())
         i += 1
+    source = "".join(out)
     try:
-        twin = re.compile("".join(out), re.ASCII)
+        twin = re.compile(source, re.ASCII)
     except re.error:  # pragma: no cover - the same pattern, lower-cased
         return None
-    return twin if twin.groupindex == pattern.groupindex and twin.groups == pattern.groups else None
+    if twin.groupindex != pattern.groupindex or twin.groups != pattern.groups:
+        return None
+    if not twin.groups:  # alternatives rewritten below: no group numbers to keep
+        scanned = _by_first_letter(source)
+        if scanned is not None:
+            try:
+                return re.compile(scanned, re.ASCII)
+            except re.error:  # pragma: no cover - the same alternatives, regrouped
+                pass
+    return twin
+
+
+_GATED = re.compile(r"(\\b)?\(\?=(\[[^\]]*\])\)\(\?:")  # gated()'s lookahead, as ascii_lowered writes it
+_QUANTIFIER = frozenset("?*+{")
+_NOT_AFTER_WORD = r"(?<!\w.)"  # after a word character: the one before it is none (\b before it)
+
+
+def _by_first_letter(source: str) -> Optional[str]:
+    r"""A lower-cased twin whose alternatives all start with one letter, written with that letter first:
+    ``\b(?=[s])(?:\bsensation|\bsensory\sloss)`` -> ``(?:s(?:(?<!\w.)ensation|(?<!\w.)ensory\sloss))``.
+
+    The same matches: \b before a word character is "no word character before it", and an
+    alternative whose letter the lookahead refuses never matches. But re searches a case-sensitive
+    pattern that starts with a letter by a fast scan for that letter, where one behind a lookahead
+    or \b is tried at every position (measured on the 71 letters' sentences, the 45 twins rewritten:
+    0.75 -> 0.2 us a search). With several letters re tries the alternatives at each of them, and the
+    lookbehinds cost more than the lookahead saves: None. None too unless the pattern is one gated
+    alternation (``gated``'s lookahead) whose every alternative starts, after \b, with a letter or
+    digit not repeated, or with a group of such alternatives (what follows the group is written
+    after each of them)."""
+    m = _GATED.match(source)
+    if m is None or _group_end(source, m.end() - 3) != len(source) - 1:
+        return None
+    firsts = _firsts(source[m.end():-1], bool(m.group(1)))
+    if not firsts:
+        return None
+    gate = re.compile(m.group(2), re.ASCII)  # an alternative whose letter the lookahead refuses never matches
+    buckets: dict[str, list[str]] = {}
+    for letter, boundary, rest in firsts:
+        if gate.match(letter):
+            buckets.setdefault(letter, []).append((_NOT_AFTER_WORD if boundary else "") + rest)
+    if len(buckets) != 1:
+        return None
+    ((letter, rests),) = buckets.items()
+    out = "(?:" + letter + (f"(?:{'|'.join(rests)})" if len(rests) > 1 else rests[0]) + ")"
+    return out if len(out) <= 4 * len(source) else None
+
+
+def _firsts(alternation: str, boundary: bool) -> Optional[list[tuple[str, bool, str]]]:
+    r"""(first letter, \b before it, the rest) of each alternative of ``alternation``, in order; None when
+    an alternative does not start plainly."""
+    out: list[tuple[str, bool, str]] = []
+    for alt in top_level_alternatives(alternation):
+        b = boundary
+        if alt.startswith("\\b"):
+            alt, b = alt[2:], True
+        if alt.startswith("(?:"):
+            end = _group_end(alt, 0)
+            if end is None or alt[end + 1: end + 2] in _QUANTIFIER:  # "" is not in it
+                return None
+            inner = _firsts(alt[3:end], b)
+            if inner is None:
+                return None
+            tail = alt[end + 1:]
+            out += [(letter, bb, rest + tail) for letter, bb, rest in inner]
+        elif alt[:1].isascii() and alt[:1].isalnum() and alt[1:2] not in _QUANTIFIER:  # a word character, once
+            out.append((alt[0], b, alt[1:]))
+        else:
+            return None
+    return out
+
+
+def _group_end(source: str, start: int) -> Optional[int]:
+    """The index of the ")" closing the group that opens at ``source[start]``."""
+    depth, i, n = 0, start, len(source)
+    while i < n:
+        ch = source[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":  # a class: up to its closing ], which may come first
+            i += 1
+            if i < n and source[i] == "^":
+                i += 1
+            if i < n and source[i] == "]":
+                i += 1
+            while i < n and source[i] != "]":
+                i += 2 if source[i] == "\\" else 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return None
 
 
 class Folded:

@@ -130,3 +130,59 @@ def test_folded_patterns_give_the_patterns_own_matches(seeds_dir, dev_dir):
                 a, b = f.search(t, pos, end), p.search(t, pos, end)
                 assert (a and a.regs) == (b and b.regs), (name, t, pos)
                 assert [m.regs for m in f.finditer(t, pos, end)] == [m.regs for m in p.finditer(t, pos, end)], (name, t)
+
+
+# ------------------------------------------------------------------ a twin written with its one first letter first
+
+def _generated_alternations(rng) -> list[tuple[str, str]]:
+    """(first letters of the lookahead, alternation): alternatives starting with one letter, plainly, after
+    \\b, or through groups, some with a continuation after the group; some with a letter the lookahead
+    refuses (never matching), so that the rewrite must leave them out."""
+    words = ["ab", "abc", "ba", "b", "a1", "ax", "abab", "c"]
+    out = []
+    for _ in range(300):
+        letter = rng.choice("abc")
+        alts = []
+        for _ in range(rng.randint(1, 4)):
+            w = letter + rng.choice(words)
+            kind = rng.randint(0, 3)
+            if kind == 0:
+                alts.append(w + rng.choice(["", r"\b", r"\w*", r"s?", r"\s" + rng.choice(words)]))
+            elif kind == 1:
+                alts.append(r"\b" + w + rng.choice(["", r"\b", r"(?:\s" + rng.choice(words) + ")?"]))
+            elif kind == 2:
+                inner = "|".join(rng.choice([r"\b", ""]) + letter + rng.choice(words) for _ in range(rng.randint(1, 3)))
+                alts.append(rng.choice([r"\b", ""]) + "(?:" + inner + ")" + rng.choice(["", r"\s" + rng.choice(words), r"\b"]))
+            else:
+                alts.append(rng.choice([r"\b", ""]) + rng.choice(["x", "5"]) + rng.choice(words))  # refused by the gate
+        out.append((letter + rng.choice(["", "b"]), "|".join(alts)))
+    return out
+
+
+def test_a_twin_written_with_its_first_letter_first_finds_what_its_pattern_finds():
+    import random
+
+    rng = random.Random(3)
+    texts = [" ".join(rng.choice(["ab", "Abc", "bA", "a1", "AX", "abab", "xab", "5ab", "b", "C", "cab", "_ab", "ab_"])
+                      for _ in range(rng.randint(1, 9))) for _ in range(60)]
+    texts = [t.replace(" ", rng.choice(["", "-", "\t", " "]), rng.randint(0, 2)) for t in texts]
+    rewritten = 0
+    for letters, alternation in _generated_alternations(rng):
+        for boundary in ("", r"\b"):
+            pattern = re.compile(rf"{boundary}(?=[{letters}])(?:{alternation})", re.I)
+            twin = ascii_lowered(pattern)
+            assert twin is not None
+            rewritten += not twin.pattern.startswith(("\\b(?=", "(?="))
+            for t in texts:
+                _same(pattern, twin, t)
+                a, b = pattern.search(t, 2, 9), twin.search(t.lower(), 2, 9)
+                assert (a and a.regs) == (b and b.regs), (pattern.pattern, t)
+    assert rewritten > 300
+
+
+def test_most_one_letter_term_twins_are_written_letter_first():
+    from checker.regex_gate import gated
+
+    twin = ascii_lowered(gated(r"\bsensation\s(?:was\s)?intact|\b(?:sensory|sens)\sloss"))
+    assert twin.pattern.startswith("(?:s")
+    assert sum(t is not None and not t.pattern.startswith(("\\b(?=", "(?=")) for m in _MATCHERS for t in m.twins) > 30
