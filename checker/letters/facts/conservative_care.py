@@ -30,6 +30,7 @@ from checker.vocab import Family, Tri
 from .cues import TermFile
 from .plans import planned, tense
 from .sentences import Out, Sent
+from .stems import has, stems
 from .term_context import hits
 from .terms import generic_therapy
 from .text import NUM, to_int
@@ -42,6 +43,7 @@ _FAMILY_KIND = {
     Family.work_conditioning: CareKind.physical_therapy, Family.chiropractic: CareKind.chiropractic,
     Family.acupuncture: CareKind.acupuncture, Family.massage: CareKind.massage, Family.tens: CareKind.tens,
 }
+_DURATION_STEMS = stems("week", "month")
 _MODIFIED_DUTY = ("modified duty", "light duty", "working with restrictions")
 # grammar of durations and start dates, not vocabulary
 _WEEKS = re.compile(r"\b(" + NUM + r")\s(weeks?|months?)\s(?:of|with)\s(?:\w+\s){0,2}?(?:conservative|physical|chiropractic"
@@ -127,7 +129,7 @@ def _timing(sents: list[Sent], care_sentences: set[int]) -> tuple[Optional[tuple
     weeks: Optional[tuple[float, str]] = None
     for st in sents:
         starts = [d for d in st.dates if _STARTED.search(st.text[max(0, d.start - 60): d.start])]
-        if not (starts or st.has(("week", "month"))) or not _about_care(st, care_sentences):
+        if not (starts or has(st, _DURATION_STEMS)) or not _about_care(st, care_sentences):
             continue
         for d in starts:
             if since is None or d.date < since[0]:

@@ -16,6 +16,7 @@ from typing import Optional
 from checker.regex_gate import Folded
 
 from .sentences import Out, Sent, gated
+from .stems import has, stems
 from .terms import generic_therapy
 
 
@@ -32,15 +33,15 @@ _UR_CUE = gated("cdoprtuw",
 )
 
 
-_UR_STEMS = ("utilization", "ur", "prior", "previous", "original", "administrator", "denied", "certified", "decision",
+_UR_STEMS = stems("utilization", "ur", "prior", "previous", "original", "administrator", "denied", "certified", "decision",
              "denial", "modified")
-_RFA_STEMS = ("request", "rfa", "authoriz", "authoris", "ordered")
+_RFA_STEMS = stems("request", "rfa", "authoriz", "authoris", "ordered")
 
 
-def _cued_dates(sents: list[Sent], cue: re.Pattern, stems: tuple[str, ...]) -> list[tuple[dt.date, Sent]]:
+def _cued_dates(sents: list[Sent], cue: re.Pattern, words: frozenset[str]) -> list[tuple[dt.date, Sent]]:
     found = []
     for st in sents:
-        if not st.has(stems) or not st.dates:
+        if not has(st, words) or not st.dates:
             continue
         for c in cue.finditer(st.text):
             if re.search(r"\bno\s$", st.text[max(0, c.start() - 4):c.start()], re.I) or re.match(

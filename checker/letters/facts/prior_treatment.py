@@ -21,6 +21,7 @@ from checker.vocab import Family, Tri
 
 from .negation import BENEFIT, HYPOTHETICAL, LIMITED_BENEFIT
 from .sentences import Out, Sent
+from .stems import has, stems
 from .terms import Mention
 from .text import NUM, to_int
 
@@ -175,14 +176,14 @@ _GENERIC_TX = re.compile(
 _FI_RANK = {"strong_no": 3, "yes": 2, "weak_no": 1}
 
 
-_BENEFIT_STEMS = tuple(BENEFIT.keywords)  # a sentence without one holds no benefit phrase
+_BENEFIT_STEMS = stems(*BENEFIT.keywords)  # a sentence without one holds no benefit phrase
 
 
 def _benefit_phrases(st: Sent) -> list[tuple[int, int, str]]:
     """(start, end, verdict) for each benefit statement: verdict yes / strong_no / weak_no / none."""
     text = st.text
     out: list[tuple[int, int, str]] = []
-    if not st.has(_BENEFIT_STEMS):
+    if not has(st, _BENEFIT_STEMS):
         return out
     taken: list[tuple[int, int]] = []
     for m in LIMITED_BENEFIT.finditer(text):

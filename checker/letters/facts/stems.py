@@ -1,0 +1,67 @@
+"""The keyword stems of the extractors' cheap pre-tests, found in a sentence in one scan.
+
+Many extractors skip a sentence that holds none of their stems ("work", "duty" ...: a sentence
+without one has nothing for them to read). ``has(st, STEMS)`` says what
+``any(s in st.low for s in STEMS)`` says, from the set of every registered stem the sentence
+holds, found once per sentence by one trie-shaped regex. (Measured on the 71 real letters:
+16 stem tests of every sentence with ``in`` cost 0.22 ms per summary; one scan and set
+look-ups, 0.08 ms.)
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from .sentences import Sent
+from .text import words_regex
+
+_STEMS: dict[str, None] = {}
+_FINDER: Optional[tuple[re.Pattern, dict[str, tuple[str, ...]]]] = None
+# the stems each sentence holds, per summary: extract_facts clears it for each summary (reset);
+# bounded for callers that never do
+_HELD: dict[Sent, set[str]] = {}
+_MAX_HELD = 4096
+
+
+def stems(*words: str) -> frozenset[str]:
+    """Register lower-case stems (at import) and return them for ``has``."""
+    global _FINDER
+    for w in words:
+        if not w or w != w.lower():
+            raise ValueError(f"a stem is a non-empty lower-case substring, got {w!r}")
+        _STEMS[w] = None
+    _FINDER = None
+    return frozenset(words)
+
+
+def held(st: Sent) -> set[str]:
+    """The registered stems ``st.low`` contains."""
+    found = _HELD.get(st)
+    if found is None:
+        if len(_HELD) >= _MAX_HELD:
+            _HELD.clear()
+        regex, prefixes = _FINDER or _build()
+        found = _HELD[st] = set()
+        for longest in regex.findall(st.low):  # at each position, the longest stem starting there
+            found.update(prefixes[longest])
+    return found
+
+
+def has(st: Sent, words: frozenset[str]) -> bool:
+    """Does the sentence contain any of ``words`` (registered with ``stems``) as a substring?"""
+    return not held(st).isdisjoint(words)
+
+
+def reset() -> None:
+    """Forget the sentences of the last summary."""
+    _HELD.clear()
+
+
+def _build() -> tuple[re.Pattern, dict[str, tuple[str, ...]]]:
+    """The stems as a trie-shaped regex in a lookahead (a match at every position where one starts,
+    the longest there; the shorter ones starting there are its prefixes), and each stem's prefixes
+    that are stems."""
+    global _FINDER
+    prefixes = {w: tuple(w[:i] for i in range(1, len(w) + 1) if w[:i] in _STEMS) for w in _STEMS}
+    _FINDER = (re.compile("(?=(" + words_regex(_STEMS) + "))", re.S), prefixes)
+    return _FINDER
