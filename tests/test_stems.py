@@ -10,11 +10,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import checker.letters.facts  # noqa: F401 - registers every extractor's stems
+from checker.kinds.medications.mentions import drug_mentions, first_words
+from checker.letters.facts import extract_facts
 from checker.letters.facts import stems as S
-from checker.letters.facts.sentences import Sent
+from checker.letters.facts.drug_use import sentence_drugs
+from checker.letters.facts.sentences import Sent, summary_sentences
 from checker.letters.facts.text import Sentence
 
+extract_facts("He takes Norco daily.")  # the drug names' stems are registered on first use
 ALL = tuple(S._STEMS)
 
 
@@ -50,6 +53,15 @@ def test_held_is_the_substring_test(parts):
     assert S.held(st_) == {s for s in ALL if s in st_.low}
     for group in (frozenset(parts[:2]) & set(ALL), frozenset(ALL[:5])):
         assert S.has(st_, frozenset(group)) == any(s in st_.low for s in group)
+
+
+@pytest.mark.parametrize("word", first_words())
+def test_the_drug_gate_keeps_every_name(word):
+    """drug_use reads only sentences holding a name's first word: none is lost, in any case."""
+    for text in (f"He takes {word} daily.", f"Current medications: {word.upper()} 10 mg.", f"{word.title()}."):
+        sents = summary_sentences(text)
+        found = sentence_drugs(sents, {})
+        assert found == {id(st): drug_mentions(st.text) for st in sents if drug_mentions(st.text)}, text
 
 
 def test_a_stem_must_be_lower_case():

@@ -28,6 +28,7 @@ from checker.vocab import Tri
 
 from .cues import TermFile
 from .sentences import Out, Sent
+from .stems import has, stems
 from .term_context import clause, hits
 from .text import NUM, to_int
 
@@ -58,14 +59,22 @@ _STATUS_OF = {"status_current": DrugStatus.current, "status_past": DrugStatus.pa
               "status_stopped": DrugStatus.past, "status_new": DrugStatus.new}
 
 
+_NAME_STEMS: Optional[frozenset[str]] = None  # the first words of the drug names (mentions.first_words)
+
+
 def sentence_drugs(sents: list[Sent], ctx: dict) -> dict[int, list]:
     """The drug mentions of each sentence (id -> mentions), found once and shared by the medication steps."""
+    global _NAME_STEMS
     found = ctx.get("drug_mentions")
     if found is None:
-        from checker.kinds.medications.mentions import drug_mentions
+        from checker.kinds.medications.mentions import drug_mentions, first_words
 
+        if _NAME_STEMS is None:  # registered on first use: the drug table loads on first use (cold start)
+            _NAME_STEMS = stems(*first_words())
         found = ctx["drug_mentions"] = {}
         for st in sents:
+            if not has(st, _NAME_STEMS):
+                continue  # no name's first word in it: drug_mentions finds none (most sentences)
             mentions = drug_mentions(st.text)
             if mentions:
                 found[id(st)] = mentions

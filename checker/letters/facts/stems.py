@@ -24,13 +24,15 @@ _MAX_HELD = 4096
 
 
 def stems(*words: str) -> frozenset[str]:
-    """Register lower-case stems (at import) and return them for ``has``."""
+    """Register lower-case stems (at import, or once on first use) and return them for ``has``."""
     global _FINDER
     for w in words:
         if not w or w != w.lower():
             raise ValueError(f"a stem is a non-empty lower-case substring, got {w!r}")
-        _STEMS[w] = None
-    _FINDER = None
+    if any(w not in _STEMS for w in words):
+        _STEMS.update(dict.fromkeys(words))
+        _FINDER = None
+        _HELD.clear()  # found without the new stems
     return frozenset(words)
 
 
