@@ -44,8 +44,11 @@ def held(st: Sent) -> set[str]:
             _HELD.clear()
         regex, prefixes = _FINDER or _build()
         found = _HELD[st] = set()
-        for longest in regex.findall(st.low):  # at each position, the longest stem starting there
-            found.update(prefixes[longest])
+        low = st.low
+        m = regex.search(low)
+        while m is not None:  # the longest stem at each start; the next search begins one past it
+            found.update(prefixes[m.group()])
+            m = regex.search(low, m.start() + 1)
     return found
 
 
@@ -60,10 +63,9 @@ def reset() -> None:
 
 
 def _build() -> tuple[re.Pattern, dict[str, tuple[str, ...]]]:
-    """The stems as a trie-shaped regex in a lookahead (a match at every position where one starts,
-    the longest there; the shorter ones starting there are its prefixes), and each stem's prefixes
-    that are stems."""
+    """The stems as a trie-shaped regex (at a position, the longest stem starting there; the shorter
+    ones starting there are its prefixes), and each stem's prefixes that are stems."""
     global _FINDER
     prefixes = {w: tuple(w[:i] for i in range(1, len(w) + 1) if w[:i] in _STEMS) for w in _STEMS}
-    _FINDER = (re.compile("(?=(" + words_regex(_STEMS) + "))", re.S), prefixes)
+    _FINDER = (re.compile(words_regex(_STEMS), re.S), prefixes)
     return _FINDER
