@@ -16,7 +16,7 @@ from typing import Optional
 from checker.regex_gate import Folded
 
 from .sentences import Out, Sent, gated
-from .stems import has, stems
+from .stems import holding, stems
 from .terms import generic_therapy
 
 
@@ -40,8 +40,8 @@ _RFA_STEMS = stems("request", "rfa", "authoriz", "authoris", "ordered")
 
 def _cued_dates(sents: list[Sent], cue: re.Pattern, words: frozenset[str]) -> list[tuple[dt.date, Sent]]:
     found = []
-    for st in sents:
-        if not has(st, words) or not st.dates:
+    for st in holding(sents, words):
+        if not st.dates:
             continue
         for c in cue.finditer(st.text):
             if re.search(r"\bno\s$", st.text[max(0, c.start() - 4):c.start()], re.I) or re.match(

@@ -28,7 +28,7 @@ from checker.vocab import Tri
 
 from .cues import TermFile
 from .sentences import Out, Sent
-from .stems import has, stems
+from .stems import holding, stems
 from .term_context import clause, hits
 from .text import NUM, to_int
 
@@ -72,9 +72,7 @@ def sentence_drugs(sents: list[Sent], ctx: dict) -> dict[int, list]:
         if _NAME_STEMS is None:  # registered on first use: the drug table loads on first use (cold start)
             _NAME_STEMS = stems(*first_words())
         found = ctx["drug_mentions"] = {}
-        for st in sents:
-            if not has(st, _NAME_STEMS):
-                continue  # no name's first word in it: drug_mentions finds none (most sentences)
+        for st in holding(sents, _NAME_STEMS):  # the others hold no name's first word: no drug (most sentences)
             mentions = drug_mentions(st.text)
             if mentions:
                 found[id(st)] = mentions

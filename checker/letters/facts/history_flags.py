@@ -14,7 +14,7 @@ from checker.vocab import Tri
 
 from .negation import HYPOTHETICAL
 from .sentences import Out, Sent, gated
-from .stems import has, stems
+from .stems import has, holding, stems
 from .terms import generic_therapy
 
 
@@ -30,9 +30,7 @@ def _tri_last(sents: list[Sent], pattern: re.Pattern, fact: str, out: Out, words
               negated_is_no: bool = True) -> Optional[Tri]:
     value: Optional[Tri] = None
     sentence = ""
-    for st in sents:
-        if not has(st, words):
-            continue
+    for st in holding(sents, words):
         for m in pattern.finditer(st.text):
             neg = st.negated(m.start(), m.end())
             if neg and not negated_is_no:

@@ -6,7 +6,7 @@ import re
 from checker.regex_gate import Folded
 
 from .sentences import Out, Sent
-from .stems import has, stems
+from .stems import holding, stems
 from .terms import DRUG_WORDS
 
 # compiled once, searched through their twins (regex_gate.Folded)
@@ -19,9 +19,7 @@ _REQUESTED = Folded(re.compile(r"\brequest|\bRFA\b|\bauthori[sz]|\bdenied|\bnon-
 def medications(sents: list[Sent], out: Out) -> None:
     meds: list[str] = []
     seen: set[str] = set()
-    for st in sents:
-        if not has(st, _DRUG_STEMS):
-            continue
+    for st in holding(sents, _DRUG_STEMS):
         limit = len(st.text)
         if st.request:
             if not _LISTED.search(st.text):

@@ -21,7 +21,7 @@ from checker.vocab import Family, Tri
 
 from .negation import BENEFIT, HYPOTHETICAL, LIMITED_BENEFIT
 from .sentences import Out, Sent
-from .stems import has, stems
+from .stems import has, holding, stems
 from .terms import Mention
 from .text import NUM, to_int
 
@@ -284,7 +284,7 @@ def _attribute(st: Sent, start: int, end: int) -> Optional[list[Family]]:
 def functional_improvement(sents: list[Sent], out: Out, ctx: dict) -> None:
     courses: dict[Family, dict] = ctx["courses"]
     verdicts: list[tuple[list[Family], str, str]] = []
-    for st in sents:
+    for st in holding(sents, _BENEFIT_STEMS):  # the others hold no benefit phrase
         phrases = _benefit_phrases(st)
         if not phrases or (st.request and not st.hist):
             continue

@@ -9,7 +9,7 @@ from checker.regex_gate import Folded
 from checker.request.model import Surgery
 
 from .sentences import Out, Sent
-from .stems import has, stems
+from .stems import holding, stems
 from .text import find_dates
 
 
@@ -51,9 +51,7 @@ _NOT_SURGERY = re.compile(
 
 def surgeries(sents: list[Sent], out: Out) -> None:
     found: list[tuple[Surgery, str]] = []
-    for st in sents:
-        if not has(st, _SURG_STEMS) and "ORIF" not in st.text:
-            continue
+    for st in holding(sents, _SURG_STEMS):  # "ORIF" holds the stem "orif"
         if _NOT_SURGERY.search(st.text) and not re.search(r"\bunderwent\b", st.text, re.I):
             continue
         for m in _SURGERY.finditer(st.text):

@@ -8,7 +8,7 @@ from checker.regex_gate import Folded
 from checker.vocab import Family
 
 from .sentences import Out, Sent
-from .stems import has, stems
+from .stems import holding, stems
 from .terms import generic_therapy
 from .text import NUM, to_int
 
@@ -48,9 +48,7 @@ def ur_authorized(sents: list[Sent], out: Out) -> None:
         before = [m for m in ments if m.end <= pos]
         return (before[-1] if before else ments[0]).family
 
-    for st in sents:
-        if not has(st, _AUTHORIZED_STEMS):
-            continue
+    for st in holding(sents, _AUTHORIZED_STEMS):
         hits: list[tuple[int, int, int]] = []  # (n, position, tail_end)
         for m in _UR_AUTH_TO.finditer(st.text):
             if _SESSIONS_SOON.match(m.group("tail")):
