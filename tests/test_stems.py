@@ -67,3 +67,20 @@ def test_the_drug_gate_keeps_every_name(word):
 def test_a_stem_must_be_lower_case():
     with pytest.raises(ValueError):
         S.stems("Work")
+
+
+_FAMILY_PIECES = ("physical therapy", "PT", "pt", "OT", "TENS", "tens", "chiropractic", "Spinal manipulation", "massage",
+                  "acupuncture", "aquatic therapy", "pool therapy", "work hardening", "Work conditioning", "physiotherapy",
+                  "hand therapy", "myofascial release", "transcutaneous nerve stimulation", "therapy", "the", "patient",
+                  " ", ", ", ". ", "had", "(", "12 visits of ")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_FAMILY_PIECES), max_size=8))
+def test_may_mention_is_false_only_where_family_mentions_finds_none(parts):
+    from checker.letters.facts.prior_treatment import may_mention
+    from checker.letters.facts.terms import family_mentions
+
+    text = " ".join(parts)
+    if not may_mention(sent(text)):
+        assert family_mentions(text) == []

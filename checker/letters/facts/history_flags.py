@@ -15,6 +15,7 @@ from checker.vocab import Tri
 from .negation import HYPOTHETICAL
 from .sentences import Out, Sent, gated
 from .stems import has, holding, stems
+from .prior_treatment import may_mention
 from .terms import generic_therapy
 
 
@@ -169,7 +170,8 @@ _INDICATION_YES = re.compile(
 def indication(sents: list[Sent], out: Out) -> None:
     value: Optional[tuple[Tri, str]] = None
     for st in sents:
-        pm = bool(st.mentions) or ("therapy" in st.low and bool(generic_therapy(st.text, st.mentions)))
+        mentions = st.mentions if may_mention(st) else ()  # () is what family_mentions would find
+        pm = bool(mentions) or ("therapy" in st.low and bool(generic_therapy(st.text, mentions)))
         if not pm:
             continue
         if _NO_INDICATION.search(st.text):
@@ -177,7 +179,7 @@ def indication(sents: list[Sent], out: Out) -> None:
             break
         if value is None and (st.request or re.search(r"\bplan\b|\brecommend", st.text, re.I)):
             m = _INDICATION_YES.search(st.text)
-            if m and any(mt.end <= m.start() for mt in st.mentions) and not st.negated(m.start(), m.end()):
+            if m and any(mt.end <= m.start() for mt in mentions) and not st.negated(m.start(), m.end()):
                 value = (Tri.yes, st.text)
     if value:
         out.fields["indication_documented"] = value[0]
