@@ -84,3 +84,16 @@ def test_may_mention_is_false_only_where_family_mentions_finds_none(parts):
     text = " ".join(parts)
     if not may_mention(sent(text)):
         assert family_mentions(text) == []
+
+
+_UR_CUES = ("utilization review", "UR", "prior determination", "previous review", "original denial",
+            "previously been non-certified", "previously denied", "claims administrator failed to approve",
+            "claims administrator partially approved", "were non-certified on", "decision date", "denial was made",
+            "case was previously denied", "treatment was non certified")
+
+
+@pytest.mark.parametrize("cue", _UR_CUES)
+def test_the_ur_date_gate_keeps_every_cue(cue):
+    """dates reads the UR cues only in sentences holding one of their words (or "UR"): each cue still dates."""
+    f = extract_facts(f"The patient had knee pain. In this case the {cue} 11/29/2016 for the knee brace.")
+    assert f.ur_date is not None and f.ur_date.isoformat() == "2016-11-29", cue
