@@ -97,3 +97,11 @@ def test_the_ur_date_gate_keeps_every_cue(cue):
     """dates reads the UR cues only in sentences holding one of their words (or "UR"): each cue still dates."""
     f = extract_facts(f"The patient had knee pain. In this case the {cue} 11/29/2016 for the knee brace.")
     assert f.ur_date is not None and f.ur_date.isoformat() == "2016-11-29", cue
+
+
+@pytest.mark.parametrize("word", ["since", "started", "starting", "began", "begun", "beginning", "initiated", "commenced",
+                                  "Since", "BEGAN", "Commenced"])
+def test_the_care_start_gate_keeps_every_start_word(word):
+    """conservative_care reads a start date only in sentences holding a start word's stem: each still dates."""
+    care = extract_facts(f"She {word} physical therapy on 10/03/2016.").clinical.conservative_care
+    assert care.since is not None and care.since.isoformat() == "2016-10-03", word
