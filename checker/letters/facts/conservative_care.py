@@ -130,9 +130,10 @@ def _timing(sents: list[Sent], care_sentences: set[int]) -> tuple[Optional[tuple
     since: Optional[tuple[dt.date, str]] = None
     weeks: Optional[tuple[float, str]] = None
     for st in sents:
-        # (re.I finds "since" in a non-ASCII "ſince", which the lower-case stem test does not)
-        starts = [d for d in st.dates if _STARTED.search(st.text[max(0, d.start - 60): d.start])] \
-            if st.dates and (has(st, _START_STEMS) or not st.text.isascii()) else []
+        starts = []
+        # a start word's stem first (but re.I reads a non-ASCII "ſince" as "since": such a text is searched)
+        if st.dates and (has(st, _START_STEMS) or not st.text.isascii()):
+            starts = [d for d in st.dates if _STARTED.search(st.text[max(0, d.start - 60): d.start])]
         if not (starts or has(st, _DURATION_STEMS)) or not _about_care(st, care_sentences):
             continue
         for d in starts:

@@ -13,9 +13,9 @@ from checker.regex_gate import Folded
 from checker.vocab import Tri
 
 from .negation import HYPOTHETICAL
+from .prior_treatment import may_mention
 from .sentences import Out, Sent, gated
 from .stems import has, holding, stems
-from .prior_treatment import may_mention
 from .terms import generic_therapy
 
 
@@ -41,6 +41,8 @@ def _tri_last(sents: list[Sent], pattern: re.Pattern, fact: str, out: Out, words
         out.fields[fact] = value
         out.ev(fact, value.value, sentence)
     return value
+
+
 _HEP_STEMS = stems("home", "hep", "self", "independent")
 
 
@@ -77,8 +79,8 @@ _DRUG_NOT_TOLERATED_AFTER = re.compile(
     r"|^[\s\d.,]{0,12}(?:mg\s)?(?:was|were|has\sbeen|had\sbeen)\s(?:\w+\s)?(?:discontinued|stopped|tapered|reduced|decreased)\b",
     re.I,
 )
-_DRUG_FLAG_STEMS = stems("toler", "side effect", "caus", "result", "discontinu", "stopped", "tapered", "reduced", "decreased",
-                    "gave")
+_DRUG_FLAG_STEMS = stems("toler", "side effect", "caus", "result", "discontinu", "stopped", "tapered", "reduced",
+                         "decreased", "gave")
 
 
 def _drug_not_tolerated(st: Sent) -> bool:
