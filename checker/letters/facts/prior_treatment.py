@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from checker.regex_gate import Folded, required_literals
+from checker.regex_gate import Folded
 from checker.request.model import PriorCourse, VisitCount
 from checker.vocab import Family, Tri
 
@@ -190,21 +190,6 @@ _FI_RANK = {"strong_no": 3, "yes": 2, "weak_no": 1}
 _BENEFIT_STEMS = stems(*BENEFIT.keywords)  # a sentence without one holds no benefit phrase
 
 
-def _required(pattern) -> Optional[frozenset[str]]:
-    """The words one of which every match of ``pattern`` holds (regex_gate.required_literals), as stems."""
-    words = required_literals(pattern.pattern)
-    return stems(*words) if words else None
-
-
-_LIMITED_STEMS, _OBJ_STEMS, _SUBJ_STEMS = (_required(p) for p in (LIMITED_BENEFIT, _OBJ_GAIN, _SUBJ_GAIN))
-
-
-def _may_match(st: Sent, words: Optional[frozenset[str]]) -> bool:
-    """Can a pattern whose matches hold one of ``words`` match in the sentence? (re.I also reads
-    some non-ASCII letters as ASCII ones, "ſ" as "s": a non-ASCII sentence is searched.)"""
-    return words is None or has(st, words) or not st.text.isascii()
-
-
 def _benefit_phrases(st: Sent) -> list[tuple[int, int, str]]:
     """(start, end, verdict) for each benefit statement: verdict yes / strong_no / weak_no / none."""
     text = st.text
@@ -212,12 +197,12 @@ def _benefit_phrases(st: Sent) -> list[tuple[int, int, str]]:
     if not has(st, _BENEFIT_STEMS):
         return out
     taken: list[tuple[int, int]] = []
-    for m in LIMITED_BENEFIT.finditer(text) if _may_match(st, _LIMITED_STEMS) else ():
+    for m in LIMITED_BENEFIT.finditer(text):
         if st.negated(m.start(), m.end()):
             continue
         out.append((m.start(), m.end(), "weak_no"))
         taken.append((m.start(), m.end()))
-    for m in _OBJ_GAIN.finditer(text) if _may_match(st, _OBJ_STEMS) else ():
+    for m in _OBJ_GAIN.finditer(text):
         if any(a <= m.start() < b for a, b in taken):
             continue
         if HYPOTHETICAL.search(text[max(0, m.start() - 40): m.start()]):
@@ -225,7 +210,7 @@ def _benefit_phrases(st: Sent) -> list[tuple[int, int, str]]:
         verdict = "strong_no" if st.negated(m.start(), m.end()) else "yes"
         out.append((m.start(), m.end(), verdict))
         taken.append((m.start(), m.end()))
-    for m in _SUBJ_GAIN.finditer(text) if _may_match(st, _SUBJ_STEMS) else ():
+    for m in _SUBJ_GAIN.finditer(text):
         if any(a <= m.start() < b for a, b in taken):
             continue
         if HYPOTHETICAL.search(text[max(0, m.start() - 40): m.start()]):
