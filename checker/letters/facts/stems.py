@@ -10,7 +10,7 @@ look-ups, 0.08 ms.)
 from __future__ import annotations
 
 import re
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 from .sentences import Sent
 from .text import words_regex
@@ -21,6 +21,7 @@ _FINDER: Optional[tuple[re.Pattern, dict[str, tuple[str, ...]]]] = None
 # bounded for callers that never do
 _HELD: dict[Sent, set[str]] = {}
 _MAX_HELD = 4096
+_PENDING: list[Callable[[], object]] = []  # stems known on first use only (later), registered at the first scan
 
 
 def stems(*words: str) -> frozenset[str]:
@@ -34,6 +35,20 @@ def stems(*words: str) -> frozenset[str]:
         _FINDER = None
         _HELD.clear()  # found without the new stems
     return frozenset(words)
+
+
+def later(provider: Callable[[], Iterable[str]]) -> Callable[[], frozenset[str]]:
+    """Stems of a vocabulary loaded on first use (not at import: the CLI's cold start), registered with
+    the others before the first scan, so that the regex is built once. Returns what gives them."""
+    box: list[frozenset[str]] = []
+
+    def words() -> frozenset[str]:
+        if not box:
+            box.append(stems(*provider()))
+        return box[0]
+
+    _PENDING.append(words)
+    return words
 
 
 def held(st: Sent) -> set[str]:
@@ -80,6 +95,8 @@ def _build() -> tuple[re.Pattern, dict[str, tuple[str, ...]]]:
     """The stems as a trie-shaped regex (at a position, the longest stem starting there; the shorter
     ones starting there are its prefixes), and each stem's prefixes that are stems."""
     global _FINDER
+    while _PENDING:
+        _PENDING.pop()()  # registers them (stems)
     prefixes = {w: tuple(w[:i] for i in range(1, len(w) + 1) if w[:i] in _STEMS) for w in _STEMS}
     _FINDER = (re.compile(words_regex(_STEMS), re.S), prefixes)
     return _FINDER
