@@ -186,7 +186,7 @@ def test_first_characters_of_a_pattern(pattern, first):
 
 
 def test_the_compiled_regexes_are_the_vocabulary():
-    assert prior_treatment._BENEFIT_STEMS == tuple(BENEFIT.keywords)
+    assert prior_treatment._BENEFIT_STEMS == frozenset(BENEFIT.keywords)
     assert negation._MAX_WORDS == {"evidential": 22, "determiner": 6, "verbal": 7, "post": 8}
 
 

@@ -40,6 +40,7 @@ class _Table:
     single: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]  # key -> (name, generics, classes)
     multi: dict[str, list[tuple[int, str]]]  # first word key -> [(words, whole key)], longest first
     gate: re.Pattern  # the first word of every name, as one trie-shaped regex: a text without one has no name
+    firsts: tuple[str, ...]  # those first words
 
 
 def _trie(words) -> str:
@@ -100,7 +101,13 @@ def _table() -> _Table:
         options.sort(reverse=True)
     firsts = {_TOKEN.findall(e[0].lower())[0] for e in entries.values() if _TOKEN.findall(e[0].lower())}
     gate = re.compile(r"(?<![a-z0-9#])(?:" + _trie(sorted(firsts)) + r")(?![a-z0-9])")
-    return _Table(entries, multi, gate)
+    return _Table(entries, multi, gate, tuple(sorted(firsts)))
+
+
+def first_words() -> tuple[str, ...]:
+    """The first word of every name, lower case: a text whose lower case holds none of them (as a
+    substring) names no drug."""
+    return _table().firsts
 
 
 def drug_mentions(text: str) -> list[Mention]:

@@ -30,6 +30,7 @@ from checker.vocab import Family, Tri
 from .cues import TermFile
 from .plans import planned, tense
 from .sentences import Out, Sent
+from .stems import has, stems
 from .term_context import hits
 from .terms import generic_therapy
 from .text import NUM, to_int
@@ -42,6 +43,9 @@ _FAMILY_KIND = {
     Family.work_conditioning: CareKind.physical_therapy, Family.chiropractic: CareKind.chiropractic,
     Family.acupuncture: CareKind.acupuncture, Family.massage: CareKind.massage, Family.tens: CareKind.tens,
 }
+_DURATION_STEMS = stems("week", "month")
+_START_STEMS = stems("since", "start", "beg", "initiat", "commenc")  # every match of _STARTED holds one
+_NO_VISITS = VisitCount(min=0, max=0)
 _MODIFIED_DUTY = ("modified duty", "light duty", "working with restrictions")
 # grammar of durations and start dates, not vocabulary
 _WEEKS = re.compile(r"\b(" + NUM + r")\s(weeks?|months?)\s(?:of|with)\s(?:\w+\s){0,2}?(?:conservative|physical|chiropractic"
@@ -61,15 +65,15 @@ def conservative_care(sents: list[Sent], out: Out, ctx: dict) -> None:
 
     for family, course in ctx.get("courses", {}).items():
         kind = _FAMILY_KIND.get(family)
-        if kind and course["count"] != VisitCount(min=0, max=0):
+        if kind and course["count"] != _NO_VISITS:
             add(kind, course["sentence"])
     if out.fields.get("home_exercise_program") is Tri.yes and not planned(_evidence(out, "home_exercise_program")):
         add(CareKind.home_exercise, _evidence(out, "home_exercise_program"))
     if out.fields.get("work_status") in _MODIFIED_DUTY and not planned(_evidence(out, "work_status")):
         add(CareKind.activity_modification, _evidence(out, "work_status"))
-    taken = [e.sentence for e in out.evidence if e.fact == "medications" and not planned(e.sentence)]
-    if taken:  # a drug named as taken, not only in the plan ("the treatment plan included ibuprofen")
-        add(CareKind.medications, taken[0])
+    taken = next((e.sentence for e in out.evidence if e.fact == "medications" and not planned(e.sentence)), None)
+    if taken is not None:  # a drug named as taken, not only in the plan ("the treatment plan included ibuprofen")
+        add(CareKind.medications, taken)
     care_sentences: set[int] = set()
     for hit in hits(sents, KINDS):
         care_sentences.add(id(hit.st))
@@ -126,8 +130,11 @@ def _timing(sents: list[Sent], care_sentences: set[int]) -> tuple[Optional[tuple
     since: Optional[tuple[dt.date, str]] = None
     weeks: Optional[tuple[float, str]] = None
     for st in sents:
-        starts = [d for d in st.dates if _STARTED.search(st.text[max(0, d.start - 60): d.start])]
-        if not (starts or st.has(("week", "month"))) or not _about_care(st, care_sentences):
+        starts = []
+        # a start word's stem first (but re.I reads a non-ASCII "ſince" as "since": such a text is searched)
+        if st.dates and (has(st, _START_STEMS) or not st.text.isascii()):
+            starts = [d for d in st.dates if _STARTED.search(st.text[max(0, d.start - 60): d.start])]
+        if not (starts or has(st, _DURATION_STEMS)) or not _about_care(st, care_sentences):
             continue
         for d in starts:
             if since is None or d.date < since[0]:

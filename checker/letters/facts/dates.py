@@ -16,6 +16,7 @@ from typing import Optional
 from checker.regex_gate import Folded
 
 from .sentences import Out, Sent, gated
+from .stems import holding, stems
 from .terms import generic_therapy
 
 
@@ -32,15 +33,23 @@ _UR_CUE = gated("cdoprtuw",
 )
 
 
-_UR_STEMS = ("utilization", "ur", "prior", "previous", "original", "administrator", "denied", "certified", "decision",
-             "denial", "modified")
-_RFA_STEMS = ("request", "rfa", "authoriz", "authoris", "ordered")
+# the words every match of _UR_CUE holds; its "UR" is upper case only, looked for in the text (as a stem
+# "ur" would let most sentences through: "during", "injury", "current")
+_UR_STEMS = stems("utilization", "prior", "previous", "original", "administrator", "denied", "certified", "decision",
+                  "denial", "modified")
+_RFA_STEMS = stems("request", "rfa", "authoriz", "authoris", "ordered")
 
 
-def _cued_dates(sents: list[Sent], cue: re.Pattern, stems: tuple[str, ...]) -> list[tuple[dt.date, Sent]]:
+def _ur_sentences(sents: list[Sent]) -> list[Sent]:
+    held = set(map(id, holding(sents, _UR_STEMS)))
+    return [st for st in sents if id(st) in held or "UR" in st.text]
+
+
+def _cued_dates(sents: list[Sent], cue: re.Pattern) -> list[tuple[dt.date, Sent]]:
+    """The date nearest each cue of the sentences (those that may hold one: the callers' stem tests)."""
     found = []
     for st in sents:
-        if not st.has(stems) or not st.dates:
+        if not st.dates:
             continue
         for c in cue.finditer(st.text):
             if re.search(r"\bno\s$", st.text[max(0, c.start() - 4):c.start()], re.I) or re.match(
@@ -65,14 +74,14 @@ def dates(sents: list[Sent], out: Out) -> None:
         latest = max(dated, key=lambda d: d[0])
         out.fields["latest_date"] = latest[0]
         out.ev("latest_date", latest[0].isoformat(), latest[1].text)
-    urs = _cued_dates(sents, _UR_CUE, _UR_STEMS)
+    urs = _cued_dates(_ur_sentences(sents), _UR_CUE)
     ur: Optional[tuple[dt.date, Sent]] = None
     if urs:
         pm = [u for u in urs if u[1].mentions]
         ur = (pm or urs)[0]
         out.fields["ur_date"] = ur[0]
         out.ev("ur_date", ur[0].isoformat(), ur[1].text)
-    rfas = _cued_dates(sents, _RFA_CUE, _RFA_STEMS)
+    rfas = _cued_dates(holding(sents, _RFA_STEMS), _RFA_CUE)
     if ur is not None:
         rfas = [r for r in rfas if not (r[0] == ur[0] and _UR_CUE.search(r[1].text) and not _RFA_CUE.search(r[1].text))]
     if rfas:

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import re
 
+from checker.regex_gate import Folded
+
 from .sentences import Out, Sent
 
 
 _AGE = re.compile(r"\b(\d{1,3})\s?-?\s?(?:years?|yrs?|y/o)[\s-]?(?:-\s?)?old\b|\b(\d{1,3})\s?(?:y/o|yo)\b|\baged?\s(\d{1,3})\b", re.I)
 _SEX = re.compile(r"\b(?:year[\s-]?old|y/?o|aged?\s\d+)\s(?:\w+\s)?(male|female|man|woman|gentleman|lady)\b"
                   r"|\b(?:a|an)\s(?:\w+\s)?(male|female)\b", re.I)
-_PRONOUN = re.compile(r"\b(he|his|him|she|her|hers)\b", re.I)
+_PRONOUN = Folded(re.compile(r"\b(he|his|him|she|her|hers)\b", re.I))  # searched in every sentence: its ASCII twin
 _SEX_WORD = {"male": "male", "man": "male", "gentleman": "male", "female": "female", "woman": "female", "lady": "female"}
 
 

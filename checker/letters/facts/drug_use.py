@@ -28,6 +28,7 @@ from checker.vocab import Tri
 
 from .cues import TermFile
 from .sentences import Out, Sent
+from .stems import holding, later
 from .term_context import clause, hits
 from .text import NUM, to_int
 
@@ -58,6 +59,15 @@ _STATUS_OF = {"status_current": DrugStatus.current, "status_past": DrugStatus.pa
               "status_stopped": DrugStatus.past, "status_new": DrugStatus.new}
 
 
+def _first_words() -> tuple[str, ...]:
+    from checker.kinds.medications.mentions import first_words
+
+    return first_words()
+
+
+_NAME_STEMS = later(_first_words)  # the first words of the drug names; the drug table loads on first use
+
+
 def sentence_drugs(sents: list[Sent], ctx: dict) -> dict[int, list]:
     """The drug mentions of each sentence (id -> mentions), found once and shared by the medication steps."""
     found = ctx.get("drug_mentions")
@@ -65,7 +75,7 @@ def sentence_drugs(sents: list[Sent], ctx: dict) -> dict[int, list]:
         from checker.kinds.medications.mentions import drug_mentions
 
         found = ctx["drug_mentions"] = {}
-        for st in sents:
+        for st in holding(sents, _NAME_STEMS()):  # the others hold no name's first word: no drug (most sentences)
             mentions = drug_mentions(st.text)
             if mentions:
                 found[id(st)] = mentions

@@ -13,7 +13,9 @@ from checker.regex_gate import Folded
 from checker.vocab import Tri
 
 from .negation import HYPOTHETICAL
+from .prior_treatment import may_mention
 from .sentences import Out, Sent, gated
+from .stems import has, holding, stems
 from .terms import generic_therapy
 
 
@@ -25,13 +27,11 @@ _HEP = re.compile(
 _HEP_I = re.compile(_HEP.pattern.replace(r"\bHEP\b", r"\b(?-i:HEP)\b"), re.I)
 
 
-def _tri_last(sents: list[Sent], pattern: re.Pattern, fact: str, out: Out, stems: tuple[str, ...],
+def _tri_last(sents: list[Sent], pattern: re.Pattern, fact: str, out: Out, words: frozenset[str],
               negated_is_no: bool = True) -> Optional[Tri]:
     value: Optional[Tri] = None
     sentence = ""
-    for st in sents:
-        if not st.has(stems):
-            continue
+    for st in holding(sents, words):
         for m in pattern.finditer(st.text):
             neg = st.negated(m.start(), m.end())
             if neg and not negated_is_no:
@@ -43,8 +43,11 @@ def _tri_last(sents: list[Sent], pattern: re.Pattern, fact: str, out: Out, stems
     return value
 
 
+_HEP_STEMS = stems("home", "hep", "self", "independent")
+
+
 def home_exercise(sents: list[Sent], out: Out) -> None:
-    _tri_last(sents, _HEP_I, "home_exercise_program", out, ("home", "hep", "self", "independent"))
+    _tri_last(sents, _HEP_I, "home_exercise_program", out, _HEP_STEMS)
 
 
 _MED_WORD = r"(?:medications?|meds|opioids?|narcotics?|analgesics?|NSAIDs?|pain\spills|nonsteroidal\santi-inflammatory\s(?:drugs|medications)|oral\smedications?|pain\smedications?)"
@@ -59,8 +62,9 @@ _MED_NOT_TOLERATED = re.compile(
     r"|\bside\seffects\s(?:from|with|of|to)\s(?:\w+\s)?" + _MED_WORD,
     re.I,
 )
-_MED_STEMS = ("medication", "meds", "opioid", "narcotic", "analgesic", "nsaid", "pill", "anti-inflammatory")
-_REDUCE_STEMS = ("reduc", "decreas", "lower", "less", "taper", "wean", "discontinu", "stop", "cut back", "eliminat")
+_MED_STEMS = stems("medication", "meds", "opioid", "narcotic", "analgesic", "nsaid", "pill", "anti-inflammatory")
+_REDUCE_STEMS = stems("reduc", "decreas", "lower", "less", "taper", "wean", "discontinu", "stop", "cut back", "eliminat")
+_TOLERATE_STEMS = stems("toler", "side effect")
 _MED_TOLERATED = re.compile(r"\b(?:tolerating|tolerates|tolerated|able\sto\stolerate)\s(?:\w+\s){0,2}?" + _MED_WORD, re.I)
 
 
@@ -75,13 +79,13 @@ _DRUG_NOT_TOLERATED_AFTER = re.compile(
     r"|^[\s\d.,]{0,12}(?:mg\s)?(?:was|were|has\sbeen|had\sbeen)\s(?:\w+\s)?(?:discontinued|stopped|tapered|reduced|decreased)\b",
     re.I,
 )
-_DRUG_FLAG_STEMS = ("toler", "side effect", "caus", "result", "discontinu", "stopped", "tapered", "reduced", "decreased",
-                    "gave")
+_DRUG_FLAG_STEMS = stems("toler", "side effect", "caus", "result", "discontinu", "stopped", "tapered", "reduced",
+                         "decreased", "gave")
 
 
 def _drug_not_tolerated(st: Sent) -> bool:
     """A named drug not tolerated, causing side effects, or stopped/reduced: "Ibuprofen caused gastritis"."""
-    if not st.has(_DRUG_FLAG_STEMS):
+    if not has(st, _DRUG_FLAG_STEMS):
         return False
     for a, b, _name in st.drugs:
         if _DRUG_NOT_TOLERATED_BEFORE.search(st.text[max(0, a - 50): a]):
@@ -97,7 +101,7 @@ def medication_flag(sents: list[Sent], out: Out) -> None:
         if _drug_not_tolerated(st):
             value = (Tri.yes, st.text)
             break
-        if not (st.has(("toler", "side effect")) or (st.has(_MED_STEMS) and st.has(_REDUCE_STEMS))):
+        if not (has(st, _TOLERATE_STEMS) or (has(st, _MED_STEMS) and has(st, _REDUCE_STEMS))):
             continue
         for m in _MED_NOT_TOLERATED.finditer(st.text):
             value = (Tri.yes, st.text)
@@ -129,22 +133,24 @@ _ADJUNCT = re.compile(
     r"|" + _HEP_I.pattern,
     re.I,
 )
+_ADJUNCT_STEMS = stems(
+    "adjunct", "conjunction", "combination", "combined", "along", "together", "concurren", "in addition", "active",
+    "therapeutic", "strengthening", "stretching", "exercise", "home", "hep", "self", "independent")
 
 
 def adjunct(sents: list[Sent], out: Out) -> None:
-    _tri_last(sents, _ADJUNCT, "adjunct_to_exercise", out, (
-        "adjunct", "conjunction", "combination", "combined", "along", "together", "concurren", "in addition", "active",
-        "therapeutic", "strengthening", "stretching", "exercise", "home", "hep", "self", "independent"))
+    _tri_last(sents, _ADJUNCT, "adjunct_to_exercise", out, _ADJUNCT_STEMS)
 
 
 _FLARE = Folded(gated("aefnrs",
     r"\bflare[- ]?ups?\b|\bflared\b|\bexacerbations?\b|\brecurrences?\b|\bre-?injur\w*|\bnew\s(?:work\s)?injur\w*"
     r"|\bacute\son\schronic\b|\bre-?aggravat\w*|\bsubsequent\sinjury\b|\bacute\sflare\b",
 ))
+_FLARE_STEMS = stems("flare", "exacerbation", "recurrence", "injur", "aggravat", "acute on")
 
 
 def flare(sents: list[Sent], out: Out) -> None:
-    _tri_last(sents, _FLARE, "flare_up", out, ("flare", "exacerbation", "recurrence", "injur", "aggravat", "acute on"))
+    _tri_last(sents, _FLARE, "flare_up", out, _FLARE_STEMS)
 
 
 _NO_INDICATION = Folded(re.compile(
@@ -166,7 +172,8 @@ _INDICATION_YES = re.compile(
 def indication(sents: list[Sent], out: Out) -> None:
     value: Optional[tuple[Tri, str]] = None
     for st in sents:
-        pm = bool(st.mentions) or ("therapy" in st.low and bool(generic_therapy(st.text, st.mentions)))
+        mentions = st.mentions if may_mention(st) else ()  # () is what family_mentions would find
+        pm = bool(mentions) or ("therapy" in st.low and bool(generic_therapy(st.text, mentions)))
         if not pm:
             continue
         if _NO_INDICATION.search(st.text):
@@ -174,7 +181,7 @@ def indication(sents: list[Sent], out: Out) -> None:
             break
         if value is None and (st.request or re.search(r"\bplan\b|\brecommend", st.text, re.I)):
             m = _INDICATION_YES.search(st.text)
-            if m and any(mt.end <= m.start() for mt in st.mentions) and not st.negated(m.start(), m.end()):
+            if m and any(mt.end <= m.start() for mt in mentions) and not st.negated(m.start(), m.end()):
                 value = (Tri.yes, st.text)
     if value:
         out.fields["indication_documented"] = value[0]

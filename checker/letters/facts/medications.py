@@ -6,17 +6,20 @@ import re
 from checker.regex_gate import Folded
 
 from .sentences import Out, Sent
+from .stems import holding, stems
+from .terms import DRUG_WORDS
 
 # compiled once, searched through their twins (regex_gate.Folded)
 _LISTED = Folded(re.compile(r"\bmedications?\s(?:\w+\s){0,2}?(?:include|included|includes|listed|regimen)|\bcurrently\staking"
                             r"|\bcurrent\smedications?|\bwas\s(?:taking|using|prescribed)", re.I))
+_DRUG_STEMS = stems(*DRUG_WORDS)  # Sent.drugs is empty without one: most sentences are not looked up word by word
 _REQUESTED = Folded(re.compile(r"\brequest|\bRFA\b|\bauthori[sz]|\bdenied|\bnon-?\s?certif|\bmodified", re.I))
 
 
 def medications(sents: list[Sent], out: Out) -> None:
     meds: list[str] = []
     seen: set[str] = set()
-    for st in sents:
+    for st in holding(sents, _DRUG_STEMS):
         limit = len(st.text)
         if st.request:
             if not _LISTED.search(st.text):

@@ -17,20 +17,22 @@ from checker.vocab import Tri
 
 from .drug_use import VOCAB, stated_terms
 from .sentences import Out, Sent
+from .stems import holding, stems
 
 MATCHER = VOCAB.matcher(["oral_intolerance", "first_line_failed"])
 # "able to tolerate oral medications": the opposite of an intolerance, in words the negation cues do not hold
 _TOLERATES = re.compile(r"\b(?:able\sto|can|could|does|did|is\sable\sto)\s(?:\w+\s)?(?:tolerate|swallow)\s(?:\w+\s){0,2}?"
                         r"(?:oral|pills?|tablets?|capsules?|medications?)\b|\btolerat(?:es|ing|ed)\s(?:\w+\s){0,2}?"
                         r"oral\s(?:medications?|analgesics?|NSAIDs?)\b", re.I)
+_TOLERATE_STEMS = stems("tolerat", "swallow")
 
 
 def oral_intake(sents: list[Sent], out: Out, ctx: dict) -> None:
     meds = ctx.setdefault("medications", {})
     values = stated_terms(sents, MATCHER)
     if "oral_intolerance" not in values:
-        for st in sents:
-            if st.has(("tolerat", "swallow")) and (m := _TOLERATES.search(st.text)) and not st.negated(m.start(), m.end()):
+        for st in holding(sents, _TOLERATE_STEMS):
+            if (m := _TOLERATES.search(st.text)) and not st.negated(m.start(), m.end()):
                 values["oral_intolerance"] = (Tri.no, st.text)
                 break
     for name, (value, sentence) in values.items():

@@ -9,6 +9,7 @@ from checker.regex_gate import Folded
 from checker.request.model import Surgery
 
 from .sentences import Out, Sent
+from .stems import holding, stems
 from .text import find_dates
 
 
@@ -31,7 +32,7 @@ _SURGERY = Folded(re.compile(
     r"(?=\s(?:on|in|dated)\s|\s?[(,;.]|$))?)",
     re.I,
 ))
-_SURG_STEMS = (
+_SURG_STEMS = stems(
     "surg", "replace", "plasty", "fusion", "ectomy", "otomy", "open reduction", "arthroscop", "repair", "reconstruct",
     "excision", "release", "decompress", "amputat", "fixation", "exploration", "transposition", "tenodesis",
     "resection", "implant", "kyphopl", "vertebropl", "operation", "desis", "debridement", "orif",
@@ -50,9 +51,7 @@ _NOT_SURGERY = re.compile(
 
 def surgeries(sents: list[Sent], out: Out) -> None:
     found: list[tuple[Surgery, str]] = []
-    for st in sents:
-        if not st.has(_SURG_STEMS) and "ORIF" not in st.text:
-            continue
+    for st in holding(sents, _SURG_STEMS):  # "ORIF" holds the stem "orif"
         if _NOT_SURGERY.search(st.text) and not re.search(r"\bunderwent\b", st.text, re.I):
             continue
         for m in _SURGERY.finditer(st.text):

@@ -230,6 +230,8 @@ _DRUG_SUFFIXES = (
 )
 _WORD = re.compile(r"[A-Za-z]{3,}")
 _DRUG_FORM = re.compile(r" (?:ER|XR|CR|SR|HCL|HCl)\b")
+# a lower-cased text that holds none of these as a substring names no drug (a cheap pre-test)
+DRUG_WORDS = (*_DRUG_NAMES, *_DRUG_SUFFIXES)
 
 
 def drug_mentions(text: str) -> list[tuple[int, int, str]]:

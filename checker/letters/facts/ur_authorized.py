@@ -8,6 +8,7 @@ from checker.regex_gate import Folded
 from checker.vocab import Family
 
 from .sentences import Out, Sent
+from .stems import holding, stems
 from .terms import generic_therapy
 from .text import NUM, to_int
 
@@ -28,6 +29,7 @@ _UR_AUTH_WAS = Folded(re.compile(
 ))
 _UR_AUTH_WAS_N = re.compile(r"(?<![\w#])(?P<n>" + NUM + r")\s(?:[\w-]+\s){0,3}?$", re.I)
 _SESSIONS_SOON = re.compile(r"^(?:[\w/-]+\s){0,4}?(?:sessions?|visits?|treatments?)\b|^(?:[\w/-]+\s){0,1}?(?:physical|chiro|acupunct|massage|aqua|PT\b)", re.I)
+_AUTHORIZED_STEMS = stems("modif", "authoriz", "accommodat", "approv", "certif", "allow")
 
 
 def ur_authorized(sents: list[Sent], out: Out) -> None:
@@ -46,9 +48,7 @@ def ur_authorized(sents: list[Sent], out: Out) -> None:
         before = [m for m in ments if m.end <= pos]
         return (before[-1] if before else ments[0]).family
 
-    for st in sents:
-        if not st.has(("modif", "authoriz", "accommodat", "approv", "certif", "allow")):
-            continue
+    for st in holding(sents, _AUTHORIZED_STEMS):
         hits: list[tuple[int, int, int]] = []  # (n, position, tail_end)
         for m in _UR_AUTH_TO.finditer(st.text):
             if _SESSIONS_SOON.match(m.group("tail")):

@@ -12,6 +12,7 @@ from checker.regex_gate import Folded
 from checker.vocab import Tri
 
 from .sentences import Out, Sent, gated
+from .stems import has, stems
 from .text import NUM, to_int
 
 
@@ -37,6 +38,7 @@ _RTW_GOAL = re.compile(
 )
 _PART_TIME_HOURS = re.compile(r"\b(\d{1,2}|" + NUM + r")\s(?:hours?|hrs?)\s(?:per|a|each|/)\s?day\b", re.I)
 _CAPACITY = re.compile(r"\b(?:able|can|could|cleared|may)\s(?:to\s)?return\sto\s(?:\w+\s){0,2}?(?:work|duty)(?:\swith(?:out)?\srestrictions)?", re.I)
+_WORK_STEMS = stems("work", "duty", "duties", "disab", "ttd", "employ")
 
 
 def work(sents: list[Sent], out: Out) -> None:
@@ -44,7 +46,7 @@ def work(sents: list[Sent], out: Out) -> None:
     capacity: Optional[tuple[str, str]] = None
     for i, st in enumerate(sents):
         text = st.text
-        if not st.has(("work", "duty", "duties", "disab", "ttd", "employ")):
+        if not has(st, _WORK_STEMS):
             continue
         for m in _RTW_NO.finditer(text):
             if "request" in text[max(0, m.start() - 40): m.start()].lower() or re.search(r"\b(?:to\s)?place\s\w+\s$", text[max(0, m.start() - 20): m.start()], re.I):
