@@ -18,7 +18,7 @@ from checker.letters.facts.sentences import Sent, summary_sentences
 from checker.letters.facts.text import Sentence
 
 extract_facts("He takes Norco daily.")  # the drug names' stems are registered on first use
-ALL = tuple(S._STEMS)
+ALL = tuple(S.REGISTERED)
 
 
 def sent(text: str) -> Sent:

@@ -69,7 +69,6 @@ from .prior_treatment import prior as _prior
 from .red_flags import red_flags as _red_flags
 from .regions import regions as _regions
 from .sentences import Out, summary_sentences
-from .stems import reset as _reset_stems
 from .surgeries import surgeries as _surgeries
 from .ur_authorized import ur_authorized as _ur_authorized
 from .work import work as _work
@@ -109,7 +108,6 @@ class CaseFacts(BaseModel):
 
 def extract_facts(summary: str) -> CaseFacts:
     """The clinical facts of a case summary, each with its sentence. Never raises."""
-    _reset_stems()  # the stems held by the last summary's sentences (stems.held) are of no use here
     try:
         sents = summary_sentences(summary)
     except Exception as e:  # pragma: no cover - defensive

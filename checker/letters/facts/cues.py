@@ -20,7 +20,7 @@ applies them does not change when a cue is added.
 from __future__ import annotations
 
 import re
-from typing import Iterable, Literal, Optional
+from typing import Callable, Iterable, Literal, Optional
 
 from pydantic import Field, field_validator, model_validator
 
@@ -246,6 +246,16 @@ class WordFinder:
         self.version = 0  # bumped when a word is added: a text's words found before may lack it
         self._regex: Optional[re.Pattern] = None
         self._prefixes: dict[str, tuple[str, ...]] = {}
+        self._later: list[Callable[[], object]] = []  # add_later's providers, called before the next build
+
+    def add_later(self, provider: Callable[[], object]) -> None:
+        """Words known only when a vocabulary loads on first use (not at import: the CLI's cold start):
+        ``provider`` adds them, and is called just before the next scan needs the regex, so that the
+        regex is built once with them."""
+        self._later.append(provider)
+        if self._regex is not None:  # already built: texts scanned before may lack the new words
+            self._regex = None
+            self.version += 1
 
     def add(self, words: Iterable[str], owner: Optional[int] = None, everywhere: bool = False) -> None:
         """``words`` as words of matcher ``owner`` (None: words of no matcher, found all the same)."""
@@ -281,6 +291,8 @@ class WordFinder:
         return found
 
     def _build(self) -> None:
+        while self._later:
+            self._later.pop()()
         trie: dict = {}
         for word in self.words:
             node = trie
@@ -291,9 +303,13 @@ class WordFinder:
         self._prefixes = {w: tuple(w[:i] for i in range(1, len(w) + 1) if w[:i] in self.words) for w in self.words}
 
 
+_ESCAPED: dict[str, str] = {}  # re.escape of one character, looked up (a trie of 900 words has 5,000 nodes)
+
+
 def _trie_regex(node: dict) -> str:
     """The words below a trie node as a regex that, at one position, matches the longest of them."""
-    alternatives = [re.escape(ch) + _trie_regex(child) for ch, child in sorted(node.items()) if ch]
+    alternatives = [(_ESCAPED.get(ch) or _ESCAPED.setdefault(ch, re.escape(ch))) + _trie_regex(child)
+                    for ch, child in sorted(node.items()) if ch]
     if not alternatives:
         return ""
     body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"

@@ -144,33 +144,6 @@ def _sentences(text: str) -> list[Sentence]:
     return out
 
 
-# ---------------------------------------------------------------- word lists
-
-def words_regex(words) -> str:
-    """Literal words as one regex shaped like their trie: at a position, it matches the longest of
-    them starting there. (re tries an alternation's members one by one at every position; a trie
-    tries one character.)"""
-    root: dict = {}
-    for word in words:
-        node = root
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-    return _trie_regex(root)
-
-
-_ESCAPED: dict[str, str] = {}  # re.escape of one character, looked up (a trie of 500 words has 3,000 nodes)
-
-
-def _trie_regex(node: dict) -> str:
-    alternatives = [(_ESCAPED.get(ch) or _ESCAPED.setdefault(ch, re.escape(ch))) + _trie_regex(child)
-                    for ch, child in sorted(node.items()) if ch]
-    if not alternatives:
-        return ""
-    body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
-    return "(?:" + body + ")?" if "" in node else body  # a word ends here: what follows is optional, longest first
-
-
 # ---------------------------------------------------------------- numbers
 
 _UNITS = {
