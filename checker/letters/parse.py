@@ -511,16 +511,18 @@ def _drop_running_lines(pages: list[list[str]]) -> None:
     """
     if len(pages) < 2:
         return
-    filled = [[i for i, line in enumerate(page) if line.strip()] for page in pages]
-    tops = [[(p, i) for i in filled[p][:2]] for p in range(1, len(pages))]
-    bottoms = [[(p, i) for i in filled[p][-2:]] for p in range(len(pages))]
+    # the first two and last two lines with text of each page, found from its ends (not every line tested)
+    tops = [[(p, i) for i in _filled(pages[p], range(len(pages[p])))] for p in range(1, len(pages))]
+    bottoms = [[(p, i) for i in reversed(_filled(pages[p], range(len(pages[p]) - 1, -1, -1)))]
+               for p in range(len(pages))]
     for group in (tops, bottoms):
         seen: dict[str, set[int]] = {}
-        keys = [(p, i, _edge_key(pages[p][i])) for page in group for p, i in page]  # each spot's key, once
-        for p, _, key in keys:
+        # each spot's line with its whitespace collapsed, and its key (digits as #), once
+        spots = [(p, i, " ".join(pages[p][i].split())) for page in group for p, i in page]
+        keys = [(p, i, line, _DIGITS.sub("#", line)) for p, i, line in spots]
+        for p, _, _, key in keys:
             seen.setdefault(key, set()).add(p)
-        for p, i, key in keys:
-            line = " ".join(pages[p][i].split())
+        for p, i, line, key in keys:
             if _field_start(line) or _decision(line) or line.upper() in _MARKERS:
                 continue
             running = len(seen[key]) >= max(2, len(group) - 1) and len(line) <= 60
@@ -533,8 +535,15 @@ def _drop_running_lines(pages: list[list[str]]) -> None:
 _DIGITS = re.compile(r"\d+")
 
 
-def _edge_key(line: str) -> str:
-    return _DIGITS.sub("#", " ".join(line.split()))
+def _filled(page: list[str], order: range, k: int = 2) -> list[int]:
+    """The indices of the first k lines with text, taken in ``order``."""
+    out = []
+    for i in order:
+        if page[i].strip():
+            out.append(i)
+            if len(out) == k:
+                break
+    return out
 
 
 def _trim(page: list[str]) -> list[str]:
