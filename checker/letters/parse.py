@@ -276,15 +276,13 @@ def _item(no: int, heading_lines: list[str], decision: str, rest: list[str]) -> 
     heading = heading.removesuffix(" is").rstrip(" ,")
     original, authorized, remaining = _partial(heading)
     fields: dict[str, list[str]] = {label: [] for label in _FIELDS}
-    current = None
-    for line in rest:
-        stripped = line.lstrip()
-        if stripped.startswith(_FIELDS):  # _field_start's own first test, without a call per rationale line
-            label = _field_start(line)
-            current = label
-            line = stripped[len(label):]
-        if current:
-            fields[current].append(line)
+    # the lines that open a field (_field_start's own first test) found in one comprehension, not a
+    # loop body per rationale line; each field takes its opening line's rest and the lines up to the next
+    opens = [k for k, line in enumerate(rest) if line.lstrip().startswith(_FIELDS)]
+    for k, end in zip(opens, opens[1:] + [len(rest)]):
+        label = _field_start(rest[k])
+        fields[label].append(rest[k].lstrip()[len(label):])
+        fields[label].extend(rest[k + 1 : end])
     return LetterItem(
         item_no=no,
         item=remaining or heading,
@@ -293,8 +291,8 @@ def _item(no: int, heading_lines: list[str], decision: str, rest: list[str]) -> 
         original_request=original,
         authorized=authorized,
         remaining=remaining,
-        claims_administrator_guideline=parse_citations(_join_lines(fields[CA])),
-        maximus_guideline=parse_citations(_join_lines(fields[MAX])),
+        claims_administrator_guideline=_citations(_join_lines(fields[CA])),
+        maximus_guideline=_citations(_join_lines(fields[MAX])),
         rationale="\n\n".join(_paragraphs(fields[RATIONALE])),
     )
 
@@ -357,7 +355,12 @@ _ACOEM = re.compile(r"ACOEM\b(?: Occupational Medicine Practice Guidelines| Guid
 def parse_citations(text: str) -> list[Citation]:
     """Citations of a guideline field: one per "Decision based on ..." clause (more when
     a clause names several MTUS books); none for "did not cite any medical evidence"."""
-    text = " ".join(text.split()).replace("Non- MTUS", "Non-MTUS")
+    return _citations(" ".join(text.split()))
+
+
+def _citations(text: str) -> list[Citation]:
+    """parse_citations of a text whose whitespace is already collapsed (_join_lines' output)."""
+    text = text.replace("Non- MTUS", "Non-MTUS")
     out: list[Citation] = []
     for clause in text.split("Decision based on ")[1:]:
         if len(out) >= _MAX_CITATIONS:
@@ -508,16 +511,18 @@ def _drop_running_lines(pages: list[list[str]]) -> None:
     """
     if len(pages) < 2:
         return
-    filled = [[i for i, line in enumerate(page) if line.strip()] for page in pages]
-    tops = [[(p, i) for i in filled[p][:2]] for p in range(1, len(pages))]
-    bottoms = [[(p, i) for i in filled[p][-2:]] for p in range(len(pages))]
+    # the first two and last two lines with text of each page, found from its ends (not every line tested)
+    tops = [[(p, i) for i in _filled(pages[p], range(len(pages[p])))] for p in range(1, len(pages))]
+    bottoms = [[(p, i) for i in reversed(_filled(pages[p], range(len(pages[p]) - 1, -1, -1)))]
+               for p in range(len(pages))]
     for group in (tops, bottoms):
         seen: dict[str, set[int]] = {}
-        keys = [(p, i, _edge_key(pages[p][i])) for page in group for p, i in page]  # each spot's key, once
-        for p, _, key in keys:
+        # each spot's line with its whitespace collapsed, and its key (digits as #), once
+        spots = [(p, i, " ".join(pages[p][i].split())) for page in group for p, i in page]
+        keys = [(p, i, line, _DIGITS.sub("#", line)) for p, i, line in spots]
+        for p, _, _, key in keys:
             seen.setdefault(key, set()).add(p)
-        for p, i, key in keys:
-            line = " ".join(pages[p][i].split())
+        for p, i, line, key in keys:
             if _field_start(line) or _decision(line) or line.upper() in _MARKERS:
                 continue
             running = len(seen[key]) >= max(2, len(group) - 1) and len(line) <= 60
@@ -530,8 +535,15 @@ def _drop_running_lines(pages: list[list[str]]) -> None:
 _DIGITS = re.compile(r"\d+")
 
 
-def _edge_key(line: str) -> str:
-    return _DIGITS.sub("#", " ".join(line.split()))
+def _filled(page: list[str], order: range, k: int = 2) -> list[int]:
+    """The indices of the first k lines with text, taken in ``order``."""
+    out = []
+    for i in order:
+        if page[i].strip():
+            out.append(i)
+            if len(out) == k:
+                break
+    return out
 
 
 def _trim(page: list[str]) -> list[str]:
