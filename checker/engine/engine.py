@@ -23,7 +23,7 @@ import itertools
 import json
 import os
 import warnings
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import durable_rules_engine
 from durable import engine as durable
@@ -44,11 +44,10 @@ class EngineError(RuntimeError):
     """durable-rules failed or an action raised: a bug, never a user error."""
 
 
-@dataclass(frozen=True)
-class Firing:
+class Firing(NamedTuple):  # a tuple: made for every check an item fires, 4x cheaper than a frozen dataclass
     rule_id: str
     check: str
-    values: dict = field(hash=False, compare=True)
+    values: dict
 
 
 # durable-rules 2.0.28 leaves a new session's action context (context.messages and
@@ -86,6 +85,9 @@ class _QuietHost(durable.Host):
         pass
 
 
+# json.dumps(fact, ensure_ascii=False) makes an encoder per call; the same encoder made once
+_to_json = json.JSONEncoder(ensure_ascii=False).encode
+
 _ruleset_numbers = itertools.count(1)
 _session_numbers = itertools.count(1)
 
@@ -120,7 +122,9 @@ class Engine:
         self._ruleset_fields: dict[str, tuple[str, ...]] = {}  # ruleset -> the scalar fact fields its checks test
         self._ruleset_lists: dict[str, dict[str, frozenset]] = {}  # ruleset -> the list values its checks test
         self._order = {key: i for i, key in enumerate(self.checks)}
-        self._fields = {key: fields(check.condition) for key, check in self.checks.items()}
+        # per check: its rule, its name and the fact fields its condition compares (each firing's)
+        self._firing_parts = {key: (check.rule_id, check.name, tuple(fields(check.condition)))
+                              for key, check in self.checks.items()}
         self._without_family: dict[str, object] = {}
         self._expressions: dict[str, dict] = {}
 
@@ -219,16 +223,21 @@ class Engine:
                                    **{f: fact[f] for f in self._ruleset_fields[ruleset]},
                                    **flags(fact, self._ruleset_lists[ruleset])}, fired)
         fired.discard(SENTINEL)
-        return [
-            Firing(self.checks[key].rule_id, self.checks[key].name, {n: _plain(fact[n]) for n in self._fields[key]})
-            for key in sorted(fired, key=self._order.__getitem__)
-        ]
+        out = []
+        for key in sorted(fired, key=self._order.__getitem__):
+            rule_id, name, compared = self._firing_parts[key]
+            values = {}
+            for n in compared:
+                v = fact[n]
+                values[n] = _plain(v) if v.__class__ is list or v.__class__ is tuple else v
+            out.append(Firing(rule_id, name, values))
+        return out
 
     def _assert(self, ruleset: str, fact: dict, fired: set[str]) -> None:
         """Assert `fact` in a session of its own, add the rules it fires to `fired`, delete the session."""
         handle = self._handles[ruleset]
         try:
-            result, state = durable_rules_engine.assert_fact(handle, json.dumps(fact, ensure_ascii=False))
+            result, state = durable_rules_engine.assert_fact(handle, _to_json(fact))
             if result != 0:  # 1 not handled: impossible with the session guard; 2, 3: a session of our own
                 raise EngineError(f"durable-rules did not handle a fact in {ruleset} (result {result})")
             started = durable_rules_engine.start_action_for_state(handle, state)
@@ -263,5 +272,5 @@ class Engine:
 def _plain(value):
     """durable-rules hands back its own list type; keep JSON-friendly Python values."""
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [_plain(v) if isinstance(v, (list, tuple)) else v for v in value]
     return value
