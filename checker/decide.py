@@ -24,6 +24,7 @@ Precedence, as reviewers apply the guidelines (8 CCR 9792.21.1; FACTS.md section
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Literal, Optional
 
@@ -36,6 +37,7 @@ from checker.kinds.base import ServiceKind
 from checker.kinds.registry import kind_of
 from checker.kb.schema import TIER_OF_SOURCE, AllOf, Rule, resolve_param
 from checker.normalize.item import NormalizedItem
+from checker.unvalidated import adopt as _adopt
 from checker.unvalidated import build as _build
 from checker.vocab import Decision, Family
 
@@ -264,17 +266,60 @@ def _parts(rule: Rule, kb: KnowledgeBase, day: dt.date, editions: dict | None = 
     return parts
 
 
-def _finding(rule: Rule, check: Check, firing: Firing, fact: dict, parts: _RuleParts, day: dt.date,
-             superseded_by: Optional[str] = None, criteria: list[CriterionResult] | None = None) -> Finding:
-    sentence = _criteria_sentence(criteria) if criteria is not None else _check_sentence(rule, check, fact)
-    return _build(
-        Finding, rule=rule.id, check=check.name, kind=rule.kind, effect=check.effect,
-        message=f"{parts.head}: {sentence}.", citation=parts.citation,
-        confidence=rule.confidence.level_on(day), tier=parts.tier, tier_label=parts.tier_label,
-        values=firing.values,
-        allows=_allows(check, fact), superseded_by=superseded_by, pack=parts.pack,
-        criteria=criteria or [],
-    )
+def _templates(plan: _Plan, kb: KnowledgeBase, day: dt.date) -> tuple[tuple[dict, tuple[dict, ...], str], ...]:
+    """For each rule of the plan, the fields of its finding that do not depend on the item's
+    numbers on `day` (those of CriterionResult too, for a criteria rule): the finding's fields in
+    declaration order, with None where decide fills in the item's (message unless a criteria
+    rule's, values, allows, criteria). They change only where an edition of a source or a rule's
+    confidence does (_Plan.boundaries)."""
+    editions: dict = {}  # source -> edition in force on `day`
+    superseded = dict(plan.superseded)
+    out = []
+    for i, (o, _) in enumerate(plan.fired):
+        rule, check = o.rule, o.check
+        parts = _parts(rule, kb, day, editions)
+        criteria: tuple[dict, ...] = ()
+        message = None
+        allows = None
+        if o.statuses:  # a criteria rule: its message says only which criteria are met, allows 0 or None
+            criteria = tuple(
+                {"id": c.id, "label": c.label, "status": status, "counted_as": counted, "fact": c.fact, "value": None,
+                 "citation": parts.criterion_citations[c.id], "missing": c.missing}
+                for c, (status, counted) in zip(rule.criteria, o.statuses))
+            message = f"{parts.head}: {_criteria_sentence([(c['status'], c['label']) for c in criteria])}."
+            allows = _allows(check, {})
+        out.append(({
+            "rule": rule.id, "check": check.name, "kind": rule.kind, "effect": check.effect, "message": message,
+            "citation": parts.citation, "confidence": rule.confidence.level_on(day), "tier": parts.tier,
+            "tier_label": parts.tier_label, "values": None, "allows": allows, "superseded_by": superseded.get(i),
+            "pack": parts.pack, "criteria": None,
+        }, criteria, parts.head))
+    return tuple(out)
+
+
+def _finding(o: _Outcome, indices: tuple[int, ...], template: tuple[dict, tuple[dict, ...], str],
+             firings: list[Firing], fact: dict) -> Finding:
+    """The finding of one rule that fired: its template (_templates) with the item's values."""
+    fields, criteria, head = template
+    fields = fields.copy()  # (a copy keeps the declaration order of the fields)
+    if criteria:
+        results = []
+        values = {}
+        for c, i in zip(criteria, indices):
+            c = c.copy()
+            c["value"] = firings[i].values.get(c["fact"])
+            results.append(_adopt(CriterionResult, c))
+        for i in indices:
+            values.update(firings[i].values)
+        fields["values"] = values
+        fields["criteria"] = results
+    else:
+        check = o.check
+        fields["message"] = f"{head}: {_check_sentence(o.rule, check, fact)}."
+        fields["values"] = firings[indices[0]].values
+        fields["allows"] = _allows(check, fact)
+        fields["criteria"] = []
+    return _adopt(Finding, fields)
 
 
 _SOURCE_TIER_LABELS = {"mtus": "MTUS", "statute": "statute", "regulation": "regulation",
@@ -339,20 +384,11 @@ def _criteria_outcome(rule: Rule, checks: list[Check]) -> tuple[Check, tuple[int
     return check, tuple(order), tuple(statuses)
 
 
-def _criteria_results(outcome: _Outcome, indices: tuple[int, ...], firings: list[Firing],
-                      parts: _RuleParts) -> list[CriterionResult]:
-    """Each criterion of a criteria rule as the item's facts meet it (`indices`: its criteria's firings)."""
-    return [
-        _build(CriterionResult, id=c.id, label=c.label, status=status, counted_as=counted, fact=c.fact,
-               value=firings[i].values.get(c.fact), citation=parts.criterion_citations[c.id], missing=c.missing)
-        for c, (status, counted), i in zip(outcome.rule.criteria, outcome.statuses, indices)
-    ]
-
-
-def _criteria_sentence(results: list[CriterionResult]) -> str:
+def _criteria_sentence(results: list[tuple[str, str]]) -> str:
+    """The criteria's (status, label) pairs, grouped by status."""
     groups: dict[str, list[str]] = {}
-    for r in results:
-        groups.setdefault(r.status, []).append(r.label)
+    for status, label in results:
+        groups.setdefault(status, []).append(label)
     return "; ".join(f"{_STATUS_WORDS[s]}: {', '.join(groups[s])}" for s in ("met", "not_met", "not_documented")
                      if s in groups)
 
@@ -466,6 +502,10 @@ class _Plan:
     blocks: bool  # an active rule blocks
     primary: tuple[str, ...]  # the active primary rules
     missing: tuple[str, ...]  # the documentation to attach, as far as it does not depend on the numbers
+    # the days (ordinals) from which an edition of a fired rule's source, or a rule's confidence,
+    # changes: between two of them the findings' citations, tiers and confidences are the same
+    boundaries: tuple[int, ...]
+    templates: dict  # span of days (bisect of boundaries) -> its findings' templates (_templates)
 
 
 _PLANS: dict[tuple, tuple[dict, KnowledgeBase, _Plan]] = {}
@@ -536,7 +576,23 @@ def _make_plan(keys: tuple[str, ...], firings: list[Firing], checks: dict[str, C
         course_groups=course_groups, constraints=tuple(constraints),
         blocks=any(fired[i][0].check.effect == "block" for i in active),
         primary=tuple(rules[i].id for i in active if rules[i].primary), missing=tuple(missing),
+        boundaries=_boundaries(rules, kb), templates={},
     )
+
+
+def _boundaries(rules: list[Rule], kb: KnowledgeBase) -> tuple[int, ...]:
+    """The day ordinals on which an edition of the rules' sources starts or follows the end of one,
+    or the day after a rule's confidence lapses (Confidence.until): a span between two of them
+    has one edition of each source in force and one confidence per rule."""
+    days = set()
+    for rule in rules:
+        for edition in kb.sources[rule.source].editions:
+            days.add(edition.start.toordinal())
+            if edition.end is not None:
+                days.add(edition.end.toordinal() + 1)
+        if rule.confidence.until is not None:
+            days.add(rule.confidence.until.toordinal() + 1)
+    return tuple(sorted(days))
 
 
 def decide(
@@ -548,21 +604,13 @@ def decide(
         reason, outside = _uncovered_reason(item, fact, kb, day)
         return not_covered(item, fact, day, reason, prior, outside)
 
-    editions: dict = {}  # source -> edition in force on `day`, for this decision's findings
-    rows: list[tuple[Rule, Check, Firing, _RuleParts, Optional[list[CriterionResult]]]] = []
-    for o, indices in plan.fired:
-        parts = _parts(o.rule, kb, day, editions)
-        if o.statuses:  # a criteria rule: its criteria, and the values they compared as one firing
-            results = _criteria_results(o, indices, firings, parts)
-            values = {}
-            for i in indices:
-                values.update(firings[i].values)
-            rows.append((o.rule, o.check, Firing(o.rule.id, o.check.name, values), parts, results))
-        else:
-            rows.append((o.rule, o.check, firings[indices[0]], parts, None))
-
-    findings = [_finding(r, c, f, fact, parts, day, criteria=results)
-                for r, c, f, parts, results in (rows[i] for i in plan.active)]
+    # what the findings share on `day`: made once per plan and span of days its editions share
+    span = bisect_right(plan.boundaries, day.toordinal())
+    templates = plan.templates.get(span)
+    if templates is None:
+        templates = plan.templates[span] = _templates(plan, kb, day)
+    fired = plan.fired
+    findings = [_finding(*fired[i], templates[i], firings, fact) for i in plan.active]
     constraints: list[tuple[Optional[int], list[str]]] = []
     for group in plan.course_groups:
         allows = [findings[n].allows for n in group]
@@ -589,8 +637,7 @@ def decide(
     if len(findings) > 1:
         order = {rid: i for i, rid in enumerate(deciding)}
         findings.sort(key=lambda f: (order.get(f.rule, len(order)), f.effect == "ok"))
-    superseded_findings = [_finding(r, c, f, fact, parts, day, by, results)
-                           for (r, c, f, parts, results), by in ((rows[i], by) for i, by in plan.superseded)]
+    superseded_findings = [_finding(*fired[i], templates[i], firings, fact) for i, _ in plan.superseded]
     if certifiable is not None and requested is not None:
         certifiable = min(certifiable, requested)
     level, why = _confidence([by_rule[r] for r in deciding], fact, kb, day)

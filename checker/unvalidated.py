@@ -41,3 +41,14 @@ def build(cls: type[M], **values) -> M:
     _set(model, "__pydantic_extra__", None)
     _set(model, "__pydantic_private__", None)
     return model
+
+
+def adopt(cls: type[M], fields: dict) -> M:
+    """build(cls, **fields) for a dict that gives every field of cls in declaration order: the
+    dict becomes the model's own (the caller makes a fresh one per model)."""
+    model = _new(cls)
+    _set(model, "__dict__", fields)
+    _set(model, "__pydantic_fields_set__", set(fields))
+    _set(model, "__pydantic_extra__", None)
+    _set(model, "__pydantic_private__", None)
+    return model
