@@ -163,21 +163,26 @@ def _check_sentence(rule: Rule, check: Check, fact: dict) -> str:
         total = f"{f['total']} visits ({_breakdown(f)})" if (f["prior_min"] or f["authorized"]) else f"{f['requested']} visits"
     if kind == "course":
         return f"{total} {'stay within' if name == 'within' else 'exceed'} the {check.limit or int(rule.parameters.visits.max)} allowed"
+    # (each kind's sentences by if, not a dict of them all: only the one needed is formatted)
     if kind == "trial":
         t = rule.parameters.trial_visits
-        return {
-            "within": f"{total} fit within the initial trial of {t}",
-            "beyond_without_improvement": f"{total} go beyond the {t}-visit trial without documented objective functional improvement",
-            "beyond_with_improvement": f"{total} go beyond the {t}-visit trial, with objective functional improvement documented",
-        }[name]
+        if name == "within":
+            return f"{total} fit within the initial trial of {t}"
+        if name == "beyond_without_improvement":
+            return f"{total} go beyond the {t}-visit trial without documented objective functional improvement"
+        if name == "beyond_with_improvement":
+            return f"{total} go beyond the {t}-visit trial, with objective functional improvement documented"
+        raise KeyError(name)
     if kind == "continuation":
         fam = f["family"].replace("_", " ")
+        if name == "count_unknown":
+            return f"prior {fam} is documented, but not how many visits, nor enough to judge its effect"
         prior = f"{f['prior_min']} prior" if f["prior_known"] else "prior"
-        return {
-            "count_unknown": f"prior {fam} is documented, but not how many visits, nor enough to judge its effect",
-            "without_improvement": f"{prior} {fam} visits without documented objective functional improvement",
-            "with_improvement": f"{prior} {fam} visits with documented objective functional improvement",
-        }[name]
+        if name == "without_improvement":
+            return f"{prior} {fam} visits without documented objective functional improvement"
+        if name == "with_improvement":
+            return f"{prior} {fam} visits with documented objective functional improvement"
+        raise KeyError(name)
     if kind == "cap":
         return f"{f['cap_total']} visits count toward the {rule.parameters.cap_visits}-visit cap ({'within' if name == 'within' else 'over'} it)"
     if kind == "not_recommended":
@@ -185,29 +190,33 @@ def _check_sentence(rule: Rule, check: Check, fact: dict) -> str:
         return f"the request is for {where}" if not rule.applies_to.maintenance else "the request is for maintenance care"
     if kind in ("prerequisite",):
         names = " or ".join(n.replace("_", " ") for n in rule.prerequisite.any_of)
-        return {"met": f"documented: {names}", "not_met": f"the record says no: {names}",
-                "not_stated": f"not documented: {names}"}[name]
+        return {"met": "documented: ", "not_met": "the record says no: ", "not_stated": "not documented: "}[name] + names
     if kind == "advice":
         return "documentation asked for"
     if kind == "postsurgical":
-        days = f["days_since_surgery"]
-        initial, general = rule.initial_visits(), int(rule.parameters.visits.max)
-        head = f"{days} days after surgery, {total}"
-        return {
-            "within_initial": f"{head} fit the initial course of {initial}",
-            "beyond_initial_without_improvement": f"{head} go beyond the initial course of {initial} without documented functional improvement",
-            "within_general": f"{head} fit the general course of {general}, with functional improvement documented",
-            "beyond_general": f"{head} exceed the general course of {general}",
-        }[name]
+        head = f"{f['days_since_surgery']} days after surgery, {total}"
+        if name == "within_initial":
+            return f"{head} fit the initial course of {rule.initial_visits()}"
+        if name == "beyond_initial_without_improvement":
+            return f"{head} go beyond the initial course of {rule.initial_visits()} without documented functional improvement"
+        general = int(rule.parameters.visits.max)
+        if name == "within_general":
+            return f"{head} fit the general course of {general}, with functional improvement documented"
+        if name == "beyond_general":
+            return f"{head} exceed the general course of {general}"
+        raise KeyError(name)
     if kind == "device_trial":
-        d = f["duration_days"]
-        return {
-            "purchase_after_trial": "purchase after a documented trial with functional benefit",
-            "purchase_without_trial": "purchase without a documented one-month trial showing functional benefit",
-            "rental_duration_unstated": "rental, length not stated",
-            "rental_within": f"rental for {d} days, within the one-month trial",
-            "rental_exceeds": f"rental for {d} days, longer than the {check.limit}-day trial",
-        }[name]
+        if name == "purchase_after_trial":
+            return "purchase after a documented trial with functional benefit"
+        if name == "purchase_without_trial":
+            return "purchase without a documented one-month trial showing functional benefit"
+        if name == "rental_duration_unstated":
+            return "rental, length not stated"
+        if name == "rental_within":
+            return f"rental for {f['duration_days']} days, within the one-month trial"
+        if name == "rental_exceeds":
+            return f"rental for {f['duration_days']} days, longer than the {check.limit}-day trial"
+        raise KeyError(name)
     return name.replace("_", " ")
 
 

@@ -46,9 +46,15 @@ def build(cls: type[M], **values) -> M:
 def adopt(cls: type[M], fields: dict) -> M:
     """build(cls, **fields) for a dict that gives every field of cls in declaration order: the
     dict becomes the model's own (the caller makes a fresh one per model)."""
+    names = _NAMES.get(cls)
+    if names is None:
+        names = _NAMES[cls] = set(cls.model_fields)
     model = _new(cls)
     _set(model, "__dict__", fields)
-    _set(model, "__pydantic_fields_set__", set(fields))
+    _set(model, "__pydantic_fields_set__", names.copy())  # (copying a set is cheaper than making one of a dict)
     _set(model, "__pydantic_extra__", None)
     _set(model, "__pydantic_private__", None)
     return model
+
+
+_NAMES: dict[type, set[str]] = {}  # per model, its fields' names (adopt)
