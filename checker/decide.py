@@ -413,27 +413,32 @@ class _TemplateParams(dict):
 
 
 def _understood(item: NormalizedItem, fact: dict, day: dt.date, prior: Optional[str],
-                kind: Optional[ServiceKind] = None) -> Understood:
+                kind: Optional[ServiceKind] = None, date_basis: Optional[str] = None) -> Understood:
+    """The request as the rules read it; `date_basis` None leaves the field unset (its default)."""
     kind = kind or kind_of(item.family)
-    return _build(
-        Understood, family=item.family, visits=item.visits, frequency_per_week=item.frequency_per_week, weeks=item.weeks,
-        regions=list(fact.get("regions", ())), conditions=list(fact.get("conditions", ())),
-        authorized_visits=item.authorized_visits, prior_visits=prior,
-        functional_improvement=fact.get("fi", "not_stated"), guideline_date=day,
-        kind=kind.kind._value_,  # Enum.value is a slow property
-        details=kind.understood(item) + kind.understood_facts(fact),
-    )
+    fields = {
+        "family": item.family, "visits": item.visits, "frequency_per_week": item.frequency_per_week,
+        "weeks": item.weeks, "regions": list(fact.get("regions", ())), "conditions": list(fact.get("conditions", ())),
+        "authorized_visits": item.authorized_visits, "prior_visits": prior,
+        "functional_improvement": fact.get("fi", "not_stated"), "guideline_date": day, "date_basis": date_basis,
+        "kind": kind.kind._value_,  # Enum.value is a slow property
+        "details": kind.understood(item) + kind.understood_facts(fact),
+    }
+    if date_basis is None:
+        del fields["date_basis"]
+        return _build(Understood, **fields)
+    return _adopt(Understood, fields)
 
 
 def not_covered(item: NormalizedItem, fact: dict, day: dt.date, reason: str, prior: Optional[str],
-                outside_encoded_dates: bool = False) -> ItemResult:
+                outside_encoded_dates: bool = False, date_basis: Optional[str] = None) -> ItemResult:
     requested, unit, _ = kind_of(item.family).quantity(item)
     return _build(
         ItemResult, item=item.text, family=item.family, decision=Decision.not_covered,
         imr_outcome=Decision.not_covered.imr_outcome, requested_quantity=requested, quantity_unit=unit,
         certifiable_quantity=None, deciding_rules=[], findings=[], superseded=[],
         missing_documentation=[], not_covered_reason=reason, outside_encoded_dates=outside_encoded_dates,
-        understood=_understood(item, fact, day, prior),
+        understood=_understood(item, fact, day, prior, date_basis=date_basis),
     )
 
 
@@ -606,12 +611,13 @@ def _boundaries(rules: list[Rule], kb: KnowledgeBase) -> tuple[int, ...]:
 
 def decide(
     item: NormalizedItem, fact: dict, firings: list[Firing], checks: dict[str, Check],
-    kb: KnowledgeBase, day: dt.date, prior: Optional[str] = None,
+    kb: KnowledgeBase, day: dt.date, prior: Optional[str] = None, date_basis: Optional[str] = None,
 ) -> ItemResult:
+    """The item's result; `date_basis` (what `day` is: Dates.basis) None leaves Understood's unset."""
     plan = _plan(firings, checks, kb)
     if not plan.covered:
         reason, outside = _uncovered_reason(item, fact, kb, day)
-        return not_covered(item, fact, day, reason, prior, outside)
+        return not_covered(item, fact, day, reason, prior, outside, date_basis)
 
     # what the findings share on `day`: made once per plan and span of days its editions share
     span = bisect_right(plan.boundaries, day.toordinal())
@@ -656,7 +662,7 @@ def decide(
         certifiable_quantity=requested if ok and certifiable is None else certifiable,
         deciding_rules=deciding, findings=findings, superseded=superseded_findings,
         missing_documentation=list(plan.missing), confidence=level, confidence_reason=why,
-        understood=_understood(item, fact, day, prior, kind),
+        understood=_understood(item, fact, day, prior, kind, date_basis),
     )
 
 
