@@ -36,7 +36,7 @@ warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"durable\
 from checker.engine import fact_fields
 from checker.engine.checks import Check, checks_for
 from checker.engine.alpha import STACK_SIZE, AlphaModel
-from checker.engine.conditions import alternatives, fields, flags, list_values, scalar_fields, to_durable, without_field
+from checker.engine.conditions import alternatives, fields, flag, list_values, scalar_fields, to_durable, without_field
 from checker.errors import InputError
 from checker.kb.load import KnowledgeBase
 from checker.vocab import Family
@@ -50,6 +50,9 @@ class Firing(NamedTuple):  # a tuple: made for every check an item fires, 4x che
     rule_id: str
     check: str
     values: dict
+
+
+_new_firing = tuple.__new__  # Firing(...) without the Python-level __new__ a NamedTuple has
 
 
 # durable-rules 2.0.28 leaves a new session's action context (context.messages and
@@ -130,6 +133,8 @@ class Engine:
         self._ruleset_names: dict[str, list[str]] = {}  # family -> the names of those rulesets
         self._ruleset_fields: dict[str, tuple[str, ...]] = {}  # ruleset -> the scalar fact fields its checks test
         self._ruleset_lists: dict[str, dict[str, frozenset]] = {}  # ruleset -> the list values its checks test
+        # ruleset -> per list field, the flag of each value its checks test ((type, value) -> flag)
+        self._ruleset_flags: dict[str, tuple[tuple[str, dict], ...]] = {}
         self._order = {key: i for i, key in enumerate(self.checks)}
         self._order[SENTINEL] = -1
         # per check, by its position in rule-base order: its rule, its name, the fact fields its
@@ -208,6 +213,8 @@ class Engine:
                 tested = set().union(*(scalar_fields(c) for c in conditions if c is not None))
                 self._ruleset_fields[name] = tuple(sorted(tested - {"family"}))
                 self._ruleset_lists[name] = list_values(c for c in conditions if c is not None)
+                self._ruleset_flags[name] = tuple((field, {tv: flag(field, tv[1]) for tv in wanted})
+                                                  for field, wanted in self._ruleset_lists[name].items())
             self._chunks[family] = chunks  # only once every ruleset of the family is compiled
             self._ruleset_names[family] = [name for name, _ in chunks]
         return self._ruleset_names[family]
@@ -234,7 +241,12 @@ class Engine:
             sent = {"family": fact["family"], "sid": sid}
             for f in self._ruleset_fields[ruleset]:
                 sent[f] = fact[f]
-            sent.update(flags(fact, self._ruleset_lists[ruleset]))
+            # the flags (checker.engine.conditions.flags), each looked up rather than made
+            for field, table in self._ruleset_flags[ruleset]:
+                for v in fact[field]:
+                    name = table.get((type(v), v))
+                    if name is not None:
+                        sent[name] = True
             self._assert(ruleset, sent, fired)
         fired.discard(-1)  # the session guard
         out = []
@@ -244,7 +256,7 @@ class Engine:
             values = {n: fact[n] for n in compared}
             for n in lists:
                 values[n] = _plain(values[n])
-            out.append(Firing(rule_id, name, values))
+            out.append(_new_firing(Firing, (rule_id, name, values)))
         return out
 
     def _assert(self, ruleset: str, fact: dict, fired: set[str]) -> None:

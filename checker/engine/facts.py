@@ -338,8 +338,9 @@ def build_fact(request: TreatmentRequest, item: NormalizedItem, kb: KnowledgeBas
         "phase": phase(injury_days),
         "within_two_years_of_injury": _tri(injury_days is not None, (injury_days or 0) <= WORK_CONDITIONING_DAYS),
     }
+    stated = history.__dict__  # (a model's fields, read without an attribute lookup each)
     for name in HISTORY_TRI:
-        fact[name] = getattr(history, name)._value_  # Enum.value is a slow property in this hot path
+        fact[name] = stated[name]._value_  # Enum.value is a slow property in this hot path
     fact.update(item_attributes(item, kb))
     fact.update(clinical_fields(request.clinical, regions, request.patient.age, dates.clinical))
     fact.update(link.fields())
