@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
+from operator import itemgetter
 from dataclasses import dataclass
 from typing import Literal, Optional
 
@@ -527,15 +528,18 @@ _PLANS: dict[tuple, tuple[dict, KnowledgeBase, _Plan]] = {}
 
 def _plan(firings: list[Firing], checks: dict[str, Check], kb: KnowledgeBase) -> _Plan:
     """The plan of an item's firings (memoized per engine and rule base on the checks fired)."""
-    keys = tuple([f"{f.rule_id}#{f.check}" for f in firings])
-    hit = _PLANS.get((id(checks), keys))
+    fired = tuple(map(_RULE_AND_CHECK, firings))  # (rule, check) pairs: no key string made per firing
+    hit = _PLANS.get((id(checks), fired))
     if hit is not None and hit[0] is checks and hit[1] is kb:
         return hit[2]
-    plan = _make_plan(keys, firings, checks, kb)
+    plan = _make_plan(tuple([f"{rule}#{check}" for rule, check in fired]), firings, checks, kb)
     if len(_PLANS) >= 4096:
         _PLANS.clear()
-    _PLANS[(id(checks), keys)] = (checks, kb, plan)
+    _PLANS[(id(checks), fired)] = (checks, kb, plan)
     return plan
+
+
+_RULE_AND_CHECK = itemgetter(0, 1)  # a Firing's rule_id and check
 
 
 def _make_plan(keys: tuple[str, ...], firings: list[Firing], checks: dict[str, Check], kb: KnowledgeBase) -> _Plan:

@@ -85,8 +85,11 @@ def phase(injury_days: int | None) -> str:
     return "acute" if injury_days <= ACUTE_DAYS else "subacute" if injury_days < CHRONIC_DAYS else "chronic"
 
 
+_YES, _NO, _NOT_STATED = Tri.yes._value_, Tri.no._value_, Tri.not_stated._value_
+
+
 def _tri(known: bool, true: bool) -> str:
-    return (Tri.not_stated if not known else Tri.yes if true else Tri.no)._value_
+    return _NOT_STATED if not known else _YES if true else _NO
 
 
 def patient_conditions(request: TreatmentRequest, kb: KnowledgeBase) -> list[str]:
