@@ -27,7 +27,7 @@ import datetime as dt
 from bisect import bisect_right
 from operator import itemgetter
 from dataclasses import dataclass
-from typing import Literal, Optional
+from typing import Callable, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict
 
@@ -155,13 +155,45 @@ def _breakdown(f: dict) -> str:
     return " + ".join(parts)
 
 
+def _visits(f: dict) -> str:
+    """The visits a course, trial or postsurgical check counted, with what they add up from."""
+    return f"{f['total']} visits ({_breakdown(f)})" if (f["prior_min"] or f["authorized"]) else f"{f['requested']} visits"
+
+
+def _message_maker(rule: Rule, check: Check, head: str) -> Callable[[dict], str]:
+    """The finding's message for a fact: `head`, then _check_sentence. The words that do not depend
+    on the fact are put together once (per plan and span of days, _templates): for the kinds most
+    items fire, only the numbers are formatted per finding."""
+    kind, name, start = rule.kind, check.name, f"{head}: "
+    if name == "unspecified":
+        message = f"{start}{_check_sentence(rule, check, {})}."
+        return lambda f: message
+    if kind == "course":
+        end = f" {'stay within' if name == 'within' else 'exceed'} the {check.limit or int(rule.parameters.visits.max)} allowed."
+        return lambda f: start + _visits(f) + end
+    if kind == "trial" and name in _TRIAL_SENTENCES:
+        end = _TRIAL_SENTENCES[name].format(t=rule.parameters.trial_visits) + "."
+        return lambda f: start + _visits(f) + end
+    if kind == "cap":
+        end = f" visits count toward the {rule.parameters.cap_visits}-visit cap ({'within' if name == 'within' else 'over'} it)."
+        return lambda f: f"{start}{f['cap_total']}{end}"
+    return lambda f: f"{start}{_check_sentence(rule, check, f)}."
+
+
+_TRIAL_SENTENCES = {  # (what follows the visits, as _check_sentence says it)
+    "within": " fit within the initial trial of {t}",
+    "beyond_without_improvement": " go beyond the {t}-visit trial without documented objective functional improvement",
+    "beyond_with_improvement": " go beyond the {t}-visit trial, with objective functional improvement documented",
+}
+
+
 def _check_sentence(rule: Rule, check: Check, fact: dict) -> str:
     """What the comparison found, in words, from the compared values."""
     kind, name, f = rule.kind, check.name, fact
     if name == "unspecified":
         return "the request does not state a quantity" + (f"; at most {check.limit} would fit" if check.limit else "")
     if kind in ("course", "trial", "postsurgical"):  # the kinds that count visits
-        total = f"{f['total']} visits ({_breakdown(f)})" if (f["prior_min"] or f["authorized"]) else f"{f['requested']} visits"
+        total = _visits(f)
     if kind == "course":
         return f"{total} {'stay within' if name == 'within' else 'exceed'} the {check.limit or int(rule.parameters.visits.max)} allowed"
     # (each kind's sentences by if, not a dict of them all: only the one needed is formatted)
@@ -276,12 +308,13 @@ def _parts(rule: Rule, kb: KnowledgeBase, day: dt.date, editions: dict | None = 
     return parts
 
 
-def _templates(plan: _Plan, kb: KnowledgeBase, day: dt.date) -> tuple[tuple[dict, tuple[dict, ...], str], ...]:
+def _templates(plan: _Plan, kb: KnowledgeBase, day: dt.date) -> tuple[tuple, ...]:
     """For each rule of the plan, the fields of its finding that do not depend on the item's
     numbers on `day` (those of CriterionResult too, for a criteria rule): the finding's fields in
     declaration order, with None where decide fills in the item's (message unless a criteria
-    rule's, values, allows, criteria). They change only where an edition of a source or a rule's
-    confidence does (_Plan.boundaries)."""
+    rule's, values, allows unless constant, criteria); with its criteria's fields, its message
+    maker (_message_maker) and, for a limit, the check's (limit, counted). They change only where
+    an edition of a source or a rule's confidence does (_Plan.boundaries)."""
     editions: dict = {}  # source -> edition in force on `day`
     superseded = dict(plan.superseded)
     out = []
@@ -289,28 +322,30 @@ def _templates(plan: _Plan, kb: KnowledgeBase, day: dt.date) -> tuple[tuple[dict
         rule, check = o.rule, o.check
         parts = _parts(rule, kb, day, editions)
         criteria: tuple[dict, ...] = ()
-        message = None
-        allows = None
-        if o.statuses:  # a criteria rule: its message says only which criteria are met, allows 0 or None
+        message = maker = limit = None
+        allows = _allows(check, {}) if check.effect != "limit" else None
+        if check.effect == "limit":
+            limit = (check.limit, check.counted)
+        if not o.statuses:
+            maker = _message_maker(rule, check, parts.head)
+        else:  # a criteria rule: its message says only which criteria are met, allows 0 or None
             criteria = tuple(
                 {"id": c.id, "label": c.label, "status": status, "counted_as": counted, "fact": c.fact, "value": None,
                  "citation": parts.criterion_citations[c.id], "missing": c.missing}
                 for c, (status, counted) in zip(rule.criteria, o.statuses))
             message = f"{parts.head}: {_criteria_sentence([(c['status'], c['label']) for c in criteria])}."
-            allows = _allows(check, {})
         out.append(({
             "rule": rule.id, "check": check.name, "kind": rule.kind, "effect": check.effect, "message": message,
             "citation": parts.citation, "confidence": rule.confidence.level_on(day), "tier": parts.tier,
             "tier_label": parts.tier_label, "values": None, "allows": allows, "superseded_by": superseded.get(i),
             "pack": parts.pack, "criteria": None,
-        }, criteria, parts.head))
+        }, criteria, maker, limit))
     return tuple(out)
 
 
-def _finding(o: _Outcome, indices: tuple[int, ...], template: tuple[dict, tuple[dict, ...], str],
-             firings: list[Firing], fact: dict) -> Finding:
+def _finding(o: _Outcome, indices: tuple[int, ...], template: tuple, firings: list[Firing], fact: dict) -> Finding:
     """The finding of one rule that fired: its template (_templates) with the item's values."""
-    fields, criteria, head = template
+    fields, criteria, maker, limit = template
     fields = fields.copy()  # (a copy keeps the declaration order of the fields)
     if criteria:
         results = []
@@ -324,10 +359,10 @@ def _finding(o: _Outcome, indices: tuple[int, ...], template: tuple[dict, tuple[
         fields["values"] = values
         fields["criteria"] = results
     else:
-        check = o.check
-        fields["message"] = f"{head}: {_check_sentence(o.rule, check, fact)}."
+        fields["message"] = maker(fact)
         fields["values"] = firings[indices[0]].values
-        fields["allows"] = _allows(check, fact)
+        if limit is not None:  # (_allows of a limit)
+            fields["allows"] = max(0, limit[0] - (fact[limit[1]] if limit[1] else 0))
         fields["criteria"] = []
     return _adopt(Finding, fields)
 
