@@ -552,8 +552,8 @@ class _Plan:
     blocks: bool  # an active rule blocks
     primary: tuple[str, ...]  # the active primary rules
     missing: tuple[str, ...]  # the documentation to attach, as far as it does not depend on the numbers
-    # the days (ordinals) from which an edition of a fired rule's source, or a rule's confidence,
-    # changes: between two of them the findings' citations, tiers and confidences are the same
+    # the days (ordinals) from which an edition of a source, or a rule's confidence, changes
+    # (_boundaries): between two of them the findings' citations, tiers and confidences are the same
     boundaries: tuple[int, ...]
     templates: dict  # span of days (bisect of boundaries) -> its findings' templates (_templates)
 
@@ -629,23 +629,30 @@ def _make_plan(keys: tuple[str, ...], firings: list[Firing], checks: dict[str, C
         course_groups=course_groups, constraints=tuple(constraints),
         blocks=any(fired[i][0].check.effect == "block" for i in active),
         primary=tuple(rules[i].id for i in active if rules[i].primary), missing=tuple(missing),
-        boundaries=_boundaries(rules, kb), templates={},
+        boundaries=_boundaries(kb), templates={},
     )
 
 
-def _boundaries(rules: list[Rule], kb: KnowledgeBase) -> tuple[int, ...]:
-    """The day ordinals on which an edition of the rules' sources starts or follows the end of one,
-    or the day after a rule's confidence lapses (Confidence.until): a span between two of them
-    has one edition of each source in force and one confidence per rule."""
-    days = set()
-    for rule in rules:
-        for edition in kb.sources[rule.source].editions:
-            days.add(edition.start.toordinal())
-            if edition.end is not None:
-                days.add(edition.end.toordinal() + 1)
-        if rule.confidence.until is not None:
-            days.add(rule.confidence.until.toordinal() + 1)
-    return tuple(sorted(days))
+_BOUNDARIES: dict[int, tuple[KnowledgeBase, tuple[int, ...]]] = {}
+
+
+def _boundaries(kb: KnowledgeBase) -> tuple[int, ...]:
+    """The day ordinals on which an edition of a source starts or follows the end of one, or the
+    day after a rule's confidence lapses (Confidence.until): a span between two of them has one
+    edition of each source in force and one confidence per rule (made once per rule base)."""
+    hit = _BOUNDARIES.get(id(kb))
+    if hit is None or hit[0] is not kb:
+        days = set()
+        for source in kb.sources.values():
+            for edition in source.editions:
+                days.add(edition.start.toordinal())
+                if edition.end is not None:
+                    days.add(edition.end.toordinal() + 1)
+        for rule in kb.rules:
+            if rule.confidence.until is not None:
+                days.add(rule.confidence.until.toordinal() + 1)
+        hit = _BOUNDARIES[id(kb)] = (kb, tuple(sorted(days)))
+    return hit[1]
 
 
 def decide(

@@ -102,6 +102,15 @@ else:  # (a Python without the json C accelerator)
 
 _ruleset_numbers = itertools.count(1)
 _session_numbers = itertools.count(1)
+_pid = os.getpid()  # a session's name starts with it (kept: os.getpid is a system call per evaluation)
+
+
+def _forked() -> None:
+    global _pid
+    _pid = os.getpid()
+
+
+os.register_at_fork(after_in_child=_forked)
 
 
 class Engine:
@@ -231,7 +240,7 @@ class Engine:
         """Every check the fact fires, in rule-base order, with the values its condition compared."""
         if fact["family"] not in self._rulesets:
             return []
-        sid = f"{os.getpid()}-{next(_session_numbers)}"
+        sid = f"{_pid}-{next(_session_numbers)}"
         # durable-rules walks an "$or" once per branch, and a fact that satisfies two branches
         # fires the same rule twice: a set keeps one firing (by its check's position in rule-base order).
         fired: set[int] = set()
