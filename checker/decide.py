@@ -165,9 +165,11 @@ def _message_maker(rule: Rule, check: Check, head: str) -> Callable[[dict], str]
     on the fact are put together once (per plan and span of days, _templates): for the kinds most
     items fire, only the numbers are formatted per finding."""
     kind, name, start = rule.kind, check.name, f"{head}: "
-    if name == "unspecified":
-        message = f"{start}{_check_sentence(rule, check, {})}."
+    try:  # a sentence that reads nothing of the fact (prerequisite, advice, fallback ...) is made once
+        message = f"{start}{_check_sentence(rule, check, _NO_FACT)}."
         return lambda f: message
+    except Exception:  # it reads the fact (or fails: it will again, with the fact, as it did before)
+        pass
     if kind == "course":
         end = f" {'stay within' if name == 'within' else 'exceed'} the {check.limit or int(rule.parameters.visits.max)} allowed."
         return lambda f: start + _visits(f) + end
@@ -178,6 +180,23 @@ def _message_maker(rule: Rule, check: Check, head: str) -> Callable[[dict], str]
         end = f" visits count toward the {rule.parameters.cap_visits}-visit cap ({'within' if name == 'within' else 'over'} it)."
         return lambda f: f"{start}{f['cap_total']}{end}"
     return lambda f: f"{start}{_check_sentence(rule, check, f)}."
+
+
+class _ReadsFact(Exception):
+    pass
+
+
+class _NoFact(dict):
+    """A fact that raises _ReadsFact when read: _message_maker's test of a sentence."""
+
+    def __getitem__(self, key):
+        raise _ReadsFact(key)
+
+    def get(self, key, default=None):
+        raise _ReadsFact(key)
+
+
+_NO_FACT = _NoFact()
 
 
 _TRIAL_SENTENCES = {  # (what follows the visits, as _check_sentence says it)
