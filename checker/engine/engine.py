@@ -244,7 +244,7 @@ class Engine:
         # durable-rules walks an "$or" once per branch, and a fact that satisfies two branches
         # fires the same rule twice: a set keeps one firing (by its check's position in rule-base order).
         fired: set[int] = set()
-        for ruleset in self._compile(fact["family"]):
+        for ruleset in self._ruleset_names.get(fact["family"]) or self._compile(fact["family"]):
             # durable-rules serializes and parses every field asserted: send only those the
             # ruleset's checks test (a fact carries every kind's fields, ~150), lists as flags
             sent = {"family": fact["family"], "sid": sid}
