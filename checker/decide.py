@@ -327,39 +327,51 @@ def _parts(rule: Rule, kb: KnowledgeBase, day: dt.date, editions: dict | None = 
     return parts
 
 
-def _templates(plan: _Plan, kb: KnowledgeBase, day: dt.date) -> tuple[tuple, ...]:
-    """For each rule of the plan, the fields of its finding that do not depend on the item's
-    numbers on `day` (those of CriterionResult too, for a criteria rule): the finding's fields in
-    declaration order, with None where decide fills in the item's (message unless a criteria
-    rule's, values, allows unless constant, criteria); with its criteria's fields, its message
-    maker (_message_maker) and, for a limit, the check's (limit, counted). They change only where
-    an edition of a source or a rule's confidence does (_Plan.boundaries)."""
-    editions: dict = {}  # source -> edition in force on `day`
+def _templates(plan: _Plan, kb: KnowledgeBase, day: dt.date, span: int) -> tuple[tuple, ...]:
+    """For each rule of the plan, its outcome's template on `day` (_template) with the rule
+    superseding it, if any."""
     superseded = dict(plan.superseded)
     out = []
     for i, (o, _) in enumerate(plan.fired):
-        rule, check = o.rule, o.check
-        parts = _parts(rule, kb, day, editions)
-        criteria: tuple[dict, ...] = ()
-        message = maker = limit = None
-        allows = _allows(check, {}) if check.effect != "limit" else None
-        if check.effect == "limit":
-            limit = (check.limit, check.counted)
-        if not o.statuses:
-            maker = _message_maker(rule, check, parts.head)
-        else:  # a criteria rule: its message says only which criteria are met, allows 0 or None
-            criteria = tuple(
-                {"id": c.id, "label": c.label, "status": status, "counted_as": counted, "fact": c.fact, "value": None,
-                 "citation": parts.criterion_citations[c.id], "missing": c.missing}
-                for c, (status, counted) in zip(rule.criteria, o.statuses))
-            message = f"{parts.head}: {_criteria_sentence([(c['status'], c['label']) for c in criteria])}."
-        out.append(({
-            "rule": rule.id, "check": check.name, "kind": rule.kind, "effect": check.effect, "message": message,
-            "citation": parts.citation, "confidence": rule.confidence.level_on(day), "tier": parts.tier,
-            "tier_label": parts.tier_label, "values": None, "allows": allows, "superseded_by": superseded.get(i),
-            "pack": parts.pack, "criteria": None,
-        }, criteria, maker, limit))
+        template = o.templates.get(span)
+        if template is None:
+            template = o.templates[span] = _template(o, kb, day)
+        by = superseded.get(i)
+        if by is not None:
+            template = ({**template[0], "superseded_by": by},) + template[1:]  # (the key keeps its place)
+        out.append(template)
     return tuple(out)
+
+
+def _template(o: _Outcome, kb: KnowledgeBase, day: dt.date) -> tuple:
+    """The fields of the outcome's finding that do not depend on the item's numbers on `day`
+    (those of CriterionResult too, for a criteria rule): the finding's fields in declaration
+    order, with None where decide fills in the item's (message unless a criteria rule's, values,
+    allows unless constant, criteria); with its criteria's fields, its message maker
+    (_message_maker) and, for a limit, the check's (limit, counted). They change only where an
+    edition of a source or a rule's confidence does (_boundaries), so they are kept per outcome
+    and span of days: an outcome recurs in many plans."""
+    rule, check = o.rule, o.check
+    parts = _parts(rule, kb, day)
+    criteria: tuple[dict, ...] = ()
+    message = maker = limit = None
+    allows = _allows(check, {}) if check.effect != "limit" else None
+    if check.effect == "limit":
+        limit = (check.limit, check.counted)
+    if not o.statuses:
+        maker = _message_maker(rule, check, parts.head)
+    else:  # a criteria rule: its message says only which criteria are met, allows 0 or None
+        criteria = tuple(
+            {"id": c.id, "label": c.label, "status": status, "counted_as": counted, "fact": c.fact, "value": None,
+             "citation": parts.criterion_citations[c.id], "missing": c.missing}
+            for c, (status, counted) in zip(rule.criteria, o.statuses))
+        message = f"{parts.head}: {_criteria_sentence([(c['status'], c['label']) for c in criteria])}."
+    return ({
+        "rule": rule.id, "check": check.name, "kind": rule.kind, "effect": check.effect, "message": message,
+        "citation": parts.citation, "confidence": rule.confidence.level_on(day), "tier": parts.tier,
+        "tier_label": parts.tier_label, "values": None, "allows": allows, "superseded_by": None,
+        "pack": parts.pack, "criteria": None,
+    }, criteria, maker, limit)
 
 
 def _finding(o: _Outcome, indices: tuple[int, ...], template: tuple, firings: list[Firing], fact: dict) -> Finding:
@@ -507,6 +519,7 @@ class _Outcome:
     statuses: tuple[tuple[str, str], ...]  # criteria rules: (status, counted as) per criterion
     notes: tuple[str, ...]  # the documentation it asks for (when active)
     source_tier: int  # its source's tier (precedence 3: the MTUS before ODG)
+    templates: dict  # span of days (decide) -> its finding's template (_template)
 
 
 _OUTCOMES: dict[tuple, tuple[dict, KnowledgeBase, _Outcome]] = {}
@@ -528,7 +541,7 @@ def _outcome(keys: tuple[str, ...], checks: dict[str, Check], kb: KnowledgeBase)
     else:
         check, order = rule_checks[0], (0,)
     outcome = _Outcome(rule, check, order, statuses, _notes(rule, check, statuses),
-                       TIER_OF_SOURCE[kb.sources[rule.source].tier])
+                       TIER_OF_SOURCE[kb.sources[rule.source].tier], {})
     if len(_OUTCOMES) >= 4096:
         _OUTCOMES.clear()
     _OUTCOMES[(id(checks), keys)] = (checks, kb, outcome)
@@ -688,7 +701,7 @@ def decide(
     span = bisect_right(plan.boundaries, day.toordinal())
     templates = plan.templates.get(span)
     if templates is None:
-        templates = plan.templates[span] = _templates(plan, kb, day)
+        templates = plan.templates[span] = _templates(plan, kb, day, span)
     fired = plan.fired
     findings = [_finding(*fired[i], templates[i], firings, fact) for i in plan.active]
     constraints: list[tuple[Optional[int], list[str]]] = []
