@@ -12,11 +12,6 @@ from checker.request.model import RequestItem, TreatmentRequest
 from checker.vocab import Family
 
 
-def _dated(result: ItemResult, dates: Dates) -> ItemResult:
-    result.understood.date_basis = dates.basis
-    return result
-
-
 class Checker:
     """The rule base compiled once; check any number of requests with it (one thread)."""
 
@@ -33,10 +28,9 @@ class Checker:
         prior = None if course is None else ("unknown number" if course.visits is None else str(course.visits))
         if normalized.unread or normalized.family is Family.other:  # said, never guessed
             reason = normalized.unread or "not a treatment the rule base recognizes"
-            return _dated(not_covered(normalized, fact, dates.guideline, reason, prior), dates)
+            return not_covered(normalized, fact, dates.guideline, reason, prior, date_basis=dates.basis)
         firings = self.engine.evaluate(fact)
-        result = decide(normalized, fact, firings, self.engine.checks, self.kb, dates.guideline, prior)
-        return _dated(result, dates)
+        return decide(normalized, fact, firings, self.engine.checks, self.kb, dates.guideline, prior, dates.basis)
 
     def check(self, request: TreatmentRequest, as_of: dt.date | None = None,
               today: dt.date | None = None) -> list[ItemResult]:

@@ -24,8 +24,10 @@ Precedence, as reviewers apply the guidelines (8 CCR 9792.21.1; FACTS.md section
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
+from operator import itemgetter
 from dataclasses import dataclass
-from typing import Literal, Optional
+from typing import Callable, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict
 
@@ -36,6 +38,7 @@ from checker.kinds.base import ServiceKind
 from checker.kinds.registry import kind_of
 from checker.kb.schema import TIER_OF_SOURCE, AllOf, Rule, resolve_param
 from checker.normalize.item import NormalizedItem
+from checker.unvalidated import adopt as _adopt
 from checker.unvalidated import build as _build
 from checker.vocab import Decision, Family
 
@@ -152,30 +155,86 @@ def _breakdown(f: dict) -> str:
     return " + ".join(parts)
 
 
+def _visits(f: dict) -> str:
+    """The visits a course, trial or postsurgical check counted, with what they add up from."""
+    return f"{f['total']} visits ({_breakdown(f)})" if (f["prior_min"] or f["authorized"]) else f"{f['requested']} visits"
+
+
+def _message_maker(rule: Rule, check: Check, head: str) -> Callable[[dict], str]:
+    """The finding's message for a fact: `head`, then _check_sentence. The words that do not depend
+    on the fact are put together once (per plan and span of days, _templates): for the kinds most
+    items fire, only the numbers are formatted per finding."""
+    kind, name, start = rule.kind, check.name, f"{head}: "
+    try:  # a sentence that reads nothing of the fact (prerequisite, advice, fallback ...) is made once
+        message = f"{start}{_check_sentence(rule, check, _NO_FACT)}."
+        return lambda f: message
+    except Exception:  # it reads the fact (or fails: it will again, with the fact, as it did before)
+        pass
+    if kind == "course":
+        end = f" {'stay within' if name == 'within' else 'exceed'} the {check.limit or int(rule.parameters.visits.max)} allowed."
+        return lambda f: start + _visits(f) + end
+    if kind == "trial" and name in _TRIAL_SENTENCES:
+        end = _TRIAL_SENTENCES[name].format(t=rule.parameters.trial_visits) + "."
+        return lambda f: start + _visits(f) + end
+    if kind == "cap":
+        end = f" visits count toward the {rule.parameters.cap_visits}-visit cap ({'within' if name == 'within' else 'over'} it)."
+        return lambda f: f"{start}{f['cap_total']}{end}"
+    return lambda f: f"{start}{_check_sentence(rule, check, f)}."
+
+
+class _ReadsFact(Exception):
+    pass
+
+
+class _NoFact(dict):
+    """A fact that raises _ReadsFact when read: _message_maker's test of a sentence."""
+
+    def __getitem__(self, key):
+        raise _ReadsFact(key)
+
+    def get(self, key, default=None):
+        raise _ReadsFact(key)
+
+
+_NO_FACT = _NoFact()
+
+
+_TRIAL_SENTENCES = {  # (what follows the visits, as _check_sentence says it)
+    "within": " fit within the initial trial of {t}",
+    "beyond_without_improvement": " go beyond the {t}-visit trial without documented objective functional improvement",
+    "beyond_with_improvement": " go beyond the {t}-visit trial, with objective functional improvement documented",
+}
+
+
 def _check_sentence(rule: Rule, check: Check, fact: dict) -> str:
     """What the comparison found, in words, from the compared values."""
     kind, name, f = rule.kind, check.name, fact
     if name == "unspecified":
         return "the request does not state a quantity" + (f"; at most {check.limit} would fit" if check.limit else "")
     if kind in ("course", "trial", "postsurgical"):  # the kinds that count visits
-        total = f"{f['total']} visits ({_breakdown(f)})" if (f["prior_min"] or f["authorized"]) else f"{f['requested']} visits"
+        total = _visits(f)
     if kind == "course":
         return f"{total} {'stay within' if name == 'within' else 'exceed'} the {check.limit or int(rule.parameters.visits.max)} allowed"
+    # (each kind's sentences by if, not a dict of them all: only the one needed is formatted)
     if kind == "trial":
         t = rule.parameters.trial_visits
-        return {
-            "within": f"{total} fit within the initial trial of {t}",
-            "beyond_without_improvement": f"{total} go beyond the {t}-visit trial without documented objective functional improvement",
-            "beyond_with_improvement": f"{total} go beyond the {t}-visit trial, with objective functional improvement documented",
-        }[name]
+        if name == "within":
+            return f"{total} fit within the initial trial of {t}"
+        if name == "beyond_without_improvement":
+            return f"{total} go beyond the {t}-visit trial without documented objective functional improvement"
+        if name == "beyond_with_improvement":
+            return f"{total} go beyond the {t}-visit trial, with objective functional improvement documented"
+        raise KeyError(name)
     if kind == "continuation":
         fam = f["family"].replace("_", " ")
+        if name == "count_unknown":
+            return f"prior {fam} is documented, but not how many visits, nor enough to judge its effect"
         prior = f"{f['prior_min']} prior" if f["prior_known"] else "prior"
-        return {
-            "count_unknown": f"prior {fam} is documented, but not how many visits, nor enough to judge its effect",
-            "without_improvement": f"{prior} {fam} visits without documented objective functional improvement",
-            "with_improvement": f"{prior} {fam} visits with documented objective functional improvement",
-        }[name]
+        if name == "without_improvement":
+            return f"{prior} {fam} visits without documented objective functional improvement"
+        if name == "with_improvement":
+            return f"{prior} {fam} visits with documented objective functional improvement"
+        raise KeyError(name)
     if kind == "cap":
         return f"{f['cap_total']} visits count toward the {rule.parameters.cap_visits}-visit cap ({'within' if name == 'within' else 'over'} it)"
     if kind == "not_recommended":
@@ -183,29 +242,33 @@ def _check_sentence(rule: Rule, check: Check, fact: dict) -> str:
         return f"the request is for {where}" if not rule.applies_to.maintenance else "the request is for maintenance care"
     if kind in ("prerequisite",):
         names = " or ".join(n.replace("_", " ") for n in rule.prerequisite.any_of)
-        return {"met": f"documented: {names}", "not_met": f"the record says no: {names}",
-                "not_stated": f"not documented: {names}"}[name]
+        return {"met": "documented: ", "not_met": "the record says no: ", "not_stated": "not documented: "}[name] + names
     if kind == "advice":
         return "documentation asked for"
     if kind == "postsurgical":
-        days = f["days_since_surgery"]
-        initial, general = rule.initial_visits(), int(rule.parameters.visits.max)
-        head = f"{days} days after surgery, {total}"
-        return {
-            "within_initial": f"{head} fit the initial course of {initial}",
-            "beyond_initial_without_improvement": f"{head} go beyond the initial course of {initial} without documented functional improvement",
-            "within_general": f"{head} fit the general course of {general}, with functional improvement documented",
-            "beyond_general": f"{head} exceed the general course of {general}",
-        }[name]
+        head = f"{f['days_since_surgery']} days after surgery, {total}"
+        if name == "within_initial":
+            return f"{head} fit the initial course of {rule.initial_visits()}"
+        if name == "beyond_initial_without_improvement":
+            return f"{head} go beyond the initial course of {rule.initial_visits()} without documented functional improvement"
+        general = int(rule.parameters.visits.max)
+        if name == "within_general":
+            return f"{head} fit the general course of {general}, with functional improvement documented"
+        if name == "beyond_general":
+            return f"{head} exceed the general course of {general}"
+        raise KeyError(name)
     if kind == "device_trial":
-        d = f["duration_days"]
-        return {
-            "purchase_after_trial": "purchase after a documented trial with functional benefit",
-            "purchase_without_trial": "purchase without a documented one-month trial showing functional benefit",
-            "rental_duration_unstated": "rental, length not stated",
-            "rental_within": f"rental for {d} days, within the one-month trial",
-            "rental_exceeds": f"rental for {d} days, longer than the {check.limit}-day trial",
-        }[name]
+        if name == "purchase_after_trial":
+            return "purchase after a documented trial with functional benefit"
+        if name == "purchase_without_trial":
+            return "purchase without a documented one-month trial showing functional benefit"
+        if name == "rental_duration_unstated":
+            return "rental, length not stated"
+        if name == "rental_within":
+            return f"rental for {f['duration_days']} days, within the one-month trial"
+        if name == "rental_exceeds":
+            return f"rental for {f['duration_days']} days, longer than the {check.limit}-day trial"
+        raise KeyError(name)
     return name.replace("_", " ")
 
 
@@ -264,17 +327,75 @@ def _parts(rule: Rule, kb: KnowledgeBase, day: dt.date, editions: dict | None = 
     return parts
 
 
-def _finding(rule: Rule, check: Check, firing: Firing, fact: dict, parts: _RuleParts, day: dt.date,
-             superseded_by: Optional[str] = None, criteria: list[CriterionResult] | None = None) -> Finding:
-    sentence = _criteria_sentence(criteria) if criteria is not None else _check_sentence(rule, check, fact)
-    return _build(
-        Finding, rule=rule.id, check=check.name, kind=rule.kind, effect=check.effect,
-        message=f"{parts.head}: {sentence}.", citation=parts.citation,
-        confidence=rule.confidence.level_on(day), tier=parts.tier, tier_label=parts.tier_label,
-        values=firing.values,
-        allows=_allows(check, fact), superseded_by=superseded_by, pack=parts.pack,
-        criteria=criteria or [],
-    )
+def _templates(plan: _Plan, kb: KnowledgeBase, day: dt.date, span: int) -> tuple[tuple, ...]:
+    """For each rule of the plan, its outcome's template on `day` (_template) with the rule
+    superseding it, if any."""
+    superseded = dict(plan.superseded)
+    out = []
+    for i, (o, _) in enumerate(plan.fired):
+        template = o.templates.get(span)
+        if template is None:
+            template = o.templates[span] = _template(o, kb, day)
+        by = superseded.get(i)
+        if by is not None:
+            template = ({**template[0], "superseded_by": by},) + template[1:]  # (the key keeps its place)
+        out.append(template)
+    return tuple(out)
+
+
+def _template(o: _Outcome, kb: KnowledgeBase, day: dt.date) -> tuple:
+    """The fields of the outcome's finding that do not depend on the item's numbers on `day`
+    (those of CriterionResult too, for a criteria rule): the finding's fields in declaration
+    order, with None where decide fills in the item's (message unless a criteria rule's, values,
+    allows unless constant, criteria); with its criteria's fields, its message maker
+    (_message_maker) and, for a limit, the check's (limit, counted). They change only where an
+    edition of a source or a rule's confidence does (_boundaries), so they are kept per outcome
+    and span of days: an outcome recurs in many plans."""
+    rule, check = o.rule, o.check
+    parts = _parts(rule, kb, day)
+    criteria: tuple[dict, ...] = ()
+    message = maker = limit = None
+    allows = _allows(check, {}) if check.effect != "limit" else None
+    if check.effect == "limit":
+        limit = (check.limit, check.counted)
+    if not o.statuses:
+        maker = _message_maker(rule, check, parts.head)
+    else:  # a criteria rule: its message says only which criteria are met, allows 0 or None
+        criteria = tuple(
+            {"id": c.id, "label": c.label, "status": status, "counted_as": counted, "fact": c.fact, "value": None,
+             "citation": parts.criterion_citations[c.id], "missing": c.missing}
+            for c, (status, counted) in zip(rule.criteria, o.statuses))
+        message = f"{parts.head}: {_criteria_sentence([(c['status'], c['label']) for c in criteria])}."
+    return ({
+        "rule": rule.id, "check": check.name, "kind": rule.kind, "effect": check.effect, "message": message,
+        "citation": parts.citation, "confidence": rule.confidence.level_on(day), "tier": parts.tier,
+        "tier_label": parts.tier_label, "values": None, "allows": allows, "superseded_by": None,
+        "pack": parts.pack, "criteria": None,
+    }, criteria, maker, limit)
+
+
+def _finding(o: _Outcome, indices: tuple[int, ...], template: tuple, firings: list[Firing], fact: dict) -> Finding:
+    """The finding of one rule that fired: its template (_templates) with the item's values."""
+    fields, criteria, maker, limit = template
+    fields = fields.copy()  # (a copy keeps the declaration order of the fields)
+    if criteria:
+        results = []
+        values = {}
+        for c, i in zip(criteria, indices):
+            c = c.copy()
+            c["value"] = firings[i].values.get(c["fact"])
+            results.append(_adopt(CriterionResult, c))
+        for i in indices:
+            values.update(firings[i].values)
+        fields["values"] = values
+        fields["criteria"] = results
+    else:
+        fields["message"] = maker(fact)
+        fields["values"] = firings[indices[0]].values
+        if limit is not None:  # (_allows of a limit)
+            fields["allows"] = max(0, limit[0] - (fact[limit[1]] if limit[1] else 0))
+        fields["criteria"] = []
+    return _adopt(Finding, fields)
 
 
 _SOURCE_TIER_LABELS = {"mtus": "MTUS", "statute": "statute", "regulation": "regulation",
@@ -339,20 +460,11 @@ def _criteria_outcome(rule: Rule, checks: list[Check]) -> tuple[Check, tuple[int
     return check, tuple(order), tuple(statuses)
 
 
-def _criteria_results(outcome: _Outcome, indices: tuple[int, ...], firings: list[Firing],
-                      parts: _RuleParts) -> list[CriterionResult]:
-    """Each criterion of a criteria rule as the item's facts meet it (`indices`: its criteria's firings)."""
-    return [
-        _build(CriterionResult, id=c.id, label=c.label, status=status, counted_as=counted, fact=c.fact,
-               value=firings[i].values.get(c.fact), citation=parts.criterion_citations[c.id], missing=c.missing)
-        for c, (status, counted), i in zip(outcome.rule.criteria, outcome.statuses, indices)
-    ]
-
-
-def _criteria_sentence(results: list[CriterionResult]) -> str:
+def _criteria_sentence(results: list[tuple[str, str]]) -> str:
+    """The criteria's (status, label) pairs, grouped by status."""
     groups: dict[str, list[str]] = {}
-    for r in results:
-        groups.setdefault(r.status, []).append(r.label)
+    for status, label in results:
+        groups.setdefault(status, []).append(label)
     return "; ".join(f"{_STATUS_WORDS[s]}: {', '.join(groups[s])}" for s in ("met", "not_met", "not_documented")
                      if s in groups)
 
@@ -368,27 +480,32 @@ class _TemplateParams(dict):
 
 
 def _understood(item: NormalizedItem, fact: dict, day: dt.date, prior: Optional[str],
-                kind: Optional[ServiceKind] = None) -> Understood:
+                kind: Optional[ServiceKind] = None, date_basis: Optional[str] = None) -> Understood:
+    """The request as the rules read it; `date_basis` None leaves the field unset (its default)."""
     kind = kind or kind_of(item.family)
-    return _build(
-        Understood, family=item.family, visits=item.visits, frequency_per_week=item.frequency_per_week, weeks=item.weeks,
-        regions=list(fact.get("regions", ())), conditions=list(fact.get("conditions", ())),
-        authorized_visits=item.authorized_visits, prior_visits=prior,
-        functional_improvement=fact.get("fi", "not_stated"), guideline_date=day,
-        kind=kind.kind._value_,  # Enum.value is a slow property
-        details=kind.understood(item) + kind.understood_facts(fact),
-    )
+    fields = {
+        "family": item.family, "visits": item.visits, "frequency_per_week": item.frequency_per_week,
+        "weeks": item.weeks, "regions": list(fact.get("regions", ())), "conditions": list(fact.get("conditions", ())),
+        "authorized_visits": item.authorized_visits, "prior_visits": prior,
+        "functional_improvement": fact.get("fi", "not_stated"), "guideline_date": day, "date_basis": date_basis,
+        "kind": kind.kind._value_,  # Enum.value is a slow property
+        "details": kind.understood(item) + kind.understood_facts(fact),
+    }
+    if date_basis is None:
+        del fields["date_basis"]
+        return _build(Understood, **fields)
+    return _adopt(Understood, fields)
 
 
 def not_covered(item: NormalizedItem, fact: dict, day: dt.date, reason: str, prior: Optional[str],
-                outside_encoded_dates: bool = False) -> ItemResult:
+                outside_encoded_dates: bool = False, date_basis: Optional[str] = None) -> ItemResult:
     requested, unit, _ = kind_of(item.family).quantity(item)
     return _build(
         ItemResult, item=item.text, family=item.family, decision=Decision.not_covered,
         imr_outcome=Decision.not_covered.imr_outcome, requested_quantity=requested, quantity_unit=unit,
         certifiable_quantity=None, deciding_rules=[], findings=[], superseded=[],
         missing_documentation=[], not_covered_reason=reason, outside_encoded_dates=outside_encoded_dates,
-        understood=_understood(item, fact, day, prior),
+        understood=_understood(item, fact, day, prior, date_basis=date_basis),
     )
 
 
@@ -402,6 +519,7 @@ class _Outcome:
     statuses: tuple[tuple[str, str], ...]  # criteria rules: (status, counted as) per criterion
     notes: tuple[str, ...]  # the documentation it asks for (when active)
     source_tier: int  # its source's tier (precedence 3: the MTUS before ODG)
+    templates: dict  # span of days (decide) -> its finding's template (_template)
 
 
 _OUTCOMES: dict[tuple, tuple[dict, KnowledgeBase, _Outcome]] = {}
@@ -423,7 +541,7 @@ def _outcome(keys: tuple[str, ...], checks: dict[str, Check], kb: KnowledgeBase)
     else:
         check, order = rule_checks[0], (0,)
     outcome = _Outcome(rule, check, order, statuses, _notes(rule, check, statuses),
-                       TIER_OF_SOURCE[kb.sources[rule.source].tier])
+                       TIER_OF_SOURCE[kb.sources[rule.source].tier], {})
     if len(_OUTCOMES) >= 4096:
         _OUTCOMES.clear()
     _OUTCOMES[(id(checks), keys)] = (checks, kb, outcome)
@@ -466,6 +584,10 @@ class _Plan:
     blocks: bool  # an active rule blocks
     primary: tuple[str, ...]  # the active primary rules
     missing: tuple[str, ...]  # the documentation to attach, as far as it does not depend on the numbers
+    # the days (ordinals) from which an edition of a source, or a rule's confidence, changes
+    # (_boundaries): between two of them the findings' citations, tiers and confidences are the same
+    boundaries: tuple[int, ...]
+    templates: dict  # span of days (bisect of boundaries) -> its findings' templates (_templates)
 
 
 _PLANS: dict[tuple, tuple[dict, KnowledgeBase, _Plan]] = {}
@@ -473,15 +595,18 @@ _PLANS: dict[tuple, tuple[dict, KnowledgeBase, _Plan]] = {}
 
 def _plan(firings: list[Firing], checks: dict[str, Check], kb: KnowledgeBase) -> _Plan:
     """The plan of an item's firings (memoized per engine and rule base on the checks fired)."""
-    keys = tuple([f"{f.rule_id}#{f.check}" for f in firings])
-    hit = _PLANS.get((id(checks), keys))
+    fired = tuple(map(_RULE_AND_CHECK, firings))  # (rule, check) pairs: no key string made per firing
+    hit = _PLANS.get((id(checks), fired))
     if hit is not None and hit[0] is checks and hit[1] is kb:
         return hit[2]
-    plan = _make_plan(keys, firings, checks, kb)
+    plan = _make_plan(tuple([f"{rule}#{check}" for rule, check in fired]), firings, checks, kb)
     if len(_PLANS) >= 4096:
         _PLANS.clear()
-    _PLANS[(id(checks), keys)] = (checks, kb, plan)
+    _PLANS[(id(checks), fired)] = (checks, kb, plan)
     return plan
+
+
+_RULE_AND_CHECK = itemgetter(0, 1)  # a Firing's rule_id and check
 
 
 def _make_plan(keys: tuple[str, ...], firings: list[Firing], checks: dict[str, Check], kb: KnowledgeBase) -> _Plan:
@@ -536,33 +661,49 @@ def _make_plan(keys: tuple[str, ...], firings: list[Firing], checks: dict[str, C
         course_groups=course_groups, constraints=tuple(constraints),
         blocks=any(fired[i][0].check.effect == "block" for i in active),
         primary=tuple(rules[i].id for i in active if rules[i].primary), missing=tuple(missing),
+        boundaries=_boundaries(kb), templates={},
     )
+
+
+_BOUNDARIES: dict[int, tuple[KnowledgeBase, tuple[int, ...]]] = {}
+
+
+def _boundaries(kb: KnowledgeBase) -> tuple[int, ...]:
+    """The day ordinals on which an edition of a source starts or follows the end of one, or the
+    day after a rule's confidence lapses (Confidence.until): a span between two of them has one
+    edition of each source in force and one confidence per rule (made once per rule base)."""
+    hit = _BOUNDARIES.get(id(kb))
+    if hit is None or hit[0] is not kb:
+        days = set()
+        for source in kb.sources.values():
+            for edition in source.editions:
+                days.add(edition.start.toordinal())
+                if edition.end is not None:
+                    days.add(edition.end.toordinal() + 1)
+        for rule in kb.rules:
+            if rule.confidence.until is not None:
+                days.add(rule.confidence.until.toordinal() + 1)
+        hit = _BOUNDARIES[id(kb)] = (kb, tuple(sorted(days)))
+    return hit[1]
 
 
 def decide(
     item: NormalizedItem, fact: dict, firings: list[Firing], checks: dict[str, Check],
-    kb: KnowledgeBase, day: dt.date, prior: Optional[str] = None,
+    kb: KnowledgeBase, day: dt.date, prior: Optional[str] = None, date_basis: Optional[str] = None,
 ) -> ItemResult:
+    """The item's result; `date_basis` (what `day` is: Dates.basis) None leaves Understood's unset."""
     plan = _plan(firings, checks, kb)
     if not plan.covered:
         reason, outside = _uncovered_reason(item, fact, kb, day)
-        return not_covered(item, fact, day, reason, prior, outside)
+        return not_covered(item, fact, day, reason, prior, outside, date_basis)
 
-    editions: dict = {}  # source -> edition in force on `day`, for this decision's findings
-    rows: list[tuple[Rule, Check, Firing, _RuleParts, Optional[list[CriterionResult]]]] = []
-    for o, indices in plan.fired:
-        parts = _parts(o.rule, kb, day, editions)
-        if o.statuses:  # a criteria rule: its criteria, and the values they compared as one firing
-            results = _criteria_results(o, indices, firings, parts)
-            values = {}
-            for i in indices:
-                values.update(firings[i].values)
-            rows.append((o.rule, o.check, Firing(o.rule.id, o.check.name, values), parts, results))
-        else:
-            rows.append((o.rule, o.check, firings[indices[0]], parts, None))
-
-    findings = [_finding(r, c, f, fact, parts, day, criteria=results)
-                for r, c, f, parts, results in (rows[i] for i in plan.active)]
+    # what the findings share on `day`: made once per plan and span of days its editions share
+    span = bisect_right(plan.boundaries, day.toordinal())
+    templates = plan.templates.get(span)
+    if templates is None:
+        templates = plan.templates[span] = _templates(plan, kb, day, span)
+    fired = plan.fired
+    findings = [_finding(*fired[i], templates[i], firings, fact) for i in plan.active]
     constraints: list[tuple[Optional[int], list[str]]] = []
     for group in plan.course_groups:
         allows = [findings[n].allows for n in group]
@@ -589,8 +730,7 @@ def decide(
     if len(findings) > 1:
         order = {rid: i for i, rid in enumerate(deciding)}
         findings.sort(key=lambda f: (order.get(f.rule, len(order)), f.effect == "ok"))
-    superseded_findings = [_finding(r, c, f, fact, parts, day, by, results)
-                           for (r, c, f, parts, results), by in ((rows[i], by) for i, by in plan.superseded)]
+    superseded_findings = [_finding(*fired[i], templates[i], firings, fact) for i, _ in plan.superseded]
     if certifiable is not None and requested is not None:
         certifiable = min(certifiable, requested)
     level, why = _confidence([by_rule[r] for r in deciding], fact, kb, day)
@@ -600,7 +740,7 @@ def decide(
         certifiable_quantity=requested if ok and certifiable is None else certifiable,
         deciding_rules=deciding, findings=findings, superseded=superseded_findings,
         missing_documentation=list(plan.missing), confidence=level, confidence_reason=why,
-        understood=_understood(item, fact, day, prior, kind),
+        understood=_understood(item, fact, day, prior, kind, date_basis),
     )
 
 

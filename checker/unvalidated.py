@@ -14,7 +14,12 @@ from pydantic import BaseModel
 
 M = TypeVar("M", bound=BaseModel)
 
-_new, _set = object.__new__, object.__setattr__
+_new = object.__new__
+# BaseModel's slots, set through their descriptors (object.__setattr__ would look each up by name)
+_set_dict = BaseModel.__dict__["__dict__"].__set__
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 # per model: every field in declaration order with its default (PydanticUndefined: required),
 # and the fields whose default is mutable (a list or dict, which pydantic copies per instance)
 _TEMPLATES: dict[type, tuple[dict, tuple[str, ...]]] = {}
@@ -36,8 +41,25 @@ def build(cls: type[M], **values) -> M:
             if name not in values:
                 fields[name] = fields[name].copy()
     model = _new(cls)
-    _set(model, "__dict__", fields)
-    _set(model, "__pydantic_fields_set__", set(values))
-    _set(model, "__pydantic_extra__", None)
-    _set(model, "__pydantic_private__", None)
+    _set_dict(model, fields)
+    _set_fields_set(model, set(values))
+    _set_extra(model, None)
+    _set_private(model, None)
     return model
+
+
+def adopt(cls: type[M], fields: dict) -> M:
+    """build(cls, **fields) for a dict that gives every field of cls in declaration order: the
+    dict becomes the model's own (the caller makes a fresh one per model)."""
+    names = _NAMES.get(cls)
+    if names is None:
+        names = _NAMES[cls] = set(cls.model_fields)
+    model = _new(cls)
+    _set_dict(model, fields)
+    _set_fields_set(model, names.copy())  # (copying a set is cheaper than making one of a dict)
+    _set_extra(model, None)
+    _set_private(model, None)
+    return model
+
+
+_NAMES: dict[type, set[str]] = {}  # per model, its fields' names (adopt)

@@ -23,18 +23,20 @@ import itertools
 import json
 import os
 import warnings
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import durable_rules_engine
+from json.encoder import c_make_encoder, encode_basestring
 from durable import engine as durable
 
 # durable-rules 2.0.28 calls datetime.utcfromtimestamp(), deprecated since Python 3.12, for
 # every fact asserted: ignore that warning where it arises, in durable's engine only.
 warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"durable\.engine")
 
+from checker.engine import fact_fields
 from checker.engine.checks import Check, checks_for
 from checker.engine.alpha import STACK_SIZE, AlphaModel
-from checker.engine.conditions import alternatives, fields, flags, list_values, scalar_fields, to_durable, without_field
+from checker.engine.conditions import alternatives, fields, flag, list_values, scalar_fields, to_durable, without_field
 from checker.errors import InputError
 from checker.kb.load import KnowledgeBase
 from checker.vocab import Family
@@ -44,11 +46,13 @@ class EngineError(RuntimeError):
     """durable-rules failed or an action raised: a bug, never a user error."""
 
 
-@dataclass(frozen=True)
-class Firing:
+class Firing(NamedTuple):  # a tuple: made for every check an item fires, 4x cheaper than a frozen dataclass
     rule_id: str
     check: str
-    values: dict = field(hash=False, compare=True)
+    values: dict
+
+
+_new_firing = tuple.__new__  # Firing(...) without the Python-level __new__ a NamedTuple has
 
 
 # durable-rules 2.0.28 leaves a new session's action context (context.messages and
@@ -86,8 +90,27 @@ class _QuietHost(durable.Host):
         pass
 
 
+# json.dumps(fact, ensure_ascii=False), without making an encoder per call: the C encoder it
+# makes, made once (no check for circular references: a fact is flat).
+if c_make_encoder is not None:
+    _encoder = c_make_encoder(None, json.JSONEncoder().default, encode_basestring, None, ": ", ", ", False, False, True)
+
+    def _to_json(fact: dict) -> str:
+        return "".join(_encoder(fact, 0))
+else:  # (a Python without the json C accelerator)
+    _to_json = json.JSONEncoder(ensure_ascii=False).encode
+
 _ruleset_numbers = itertools.count(1)
 _session_numbers = itertools.count(1)
+_pid = os.getpid()  # a session's name starts with it (kept: os.getpid is a system call per evaluation)
+
+
+def _forked() -> None:
+    global _pid
+    _pid = os.getpid()
+
+
+os.register_at_fork(after_in_child=_forked)
 
 
 class Engine:
@@ -119,8 +142,15 @@ class Engine:
         self._ruleset_names: dict[str, list[str]] = {}  # family -> the names of those rulesets
         self._ruleset_fields: dict[str, tuple[str, ...]] = {}  # ruleset -> the scalar fact fields its checks test
         self._ruleset_lists: dict[str, dict[str, frozenset]] = {}  # ruleset -> the list values its checks test
+        # ruleset -> per list field, the flag of each value its checks test ((type, value) -> flag)
+        self._ruleset_flags: dict[str, tuple[tuple[str, dict], ...]] = {}
         self._order = {key: i for i, key in enumerate(self.checks)}
-        self._fields = {key: fields(check.condition) for key, check in self.checks.items()}
+        self._order[SENTINEL] = -1
+        # per check, by its position in rule-base order: its rule, its name, the fact fields its
+        # condition compares (each firing's values) and those of them that may hold lists
+        self._firing_parts = [(check.rule_id, check.name, tuple(fields(check.condition)),
+                               tuple(n for n in fields(check.condition) if _may_hold_list(n)))
+                              for check in self.checks.values()]
         self._without_family: dict[str, object] = {}
         self._expressions: dict[str, dict] = {}
 
@@ -192,6 +222,8 @@ class Engine:
                 tested = set().union(*(scalar_fields(c) for c in conditions if c is not None))
                 self._ruleset_fields[name] = tuple(sorted(tested - {"family"}))
                 self._ruleset_lists[name] = list_values(c for c in conditions if c is not None)
+                self._ruleset_flags[name] = tuple((field, {tv: flag(field, tv[1]) for tv in wanted})
+                                                  for field, wanted in self._ruleset_lists[name].items())
             self._chunks[family] = chunks  # only once every ruleset of the family is compiled
             self._ruleset_names[family] = [name for name, _ in chunks]
         return self._ruleset_names[family]
@@ -208,27 +240,39 @@ class Engine:
         """Every check the fact fires, in rule-base order, with the values its condition compared."""
         if fact["family"] not in self._rulesets:
             return []
-        sid = f"{os.getpid()}-{next(_session_numbers)}"
+        sid = f"{_pid}-{next(_session_numbers)}"
         # durable-rules walks an "$or" once per branch, and a fact that satisfies two branches
-        # fires the same rule twice: a set keeps one firing.
-        fired: set[str] = set()
-        for ruleset in self._compile(fact["family"]):
+        # fires the same rule twice: a set keeps one firing (by its check's position in rule-base order).
+        fired: set[int] = set()
+        for ruleset in self._ruleset_names.get(fact["family"]) or self._compile(fact["family"]):
             # durable-rules serializes and parses every field asserted: send only those the
             # ruleset's checks test (a fact carries every kind's fields, ~150), lists as flags
-            self._assert(ruleset, {"family": fact["family"], "sid": sid,
-                                   **{f: fact[f] for f in self._ruleset_fields[ruleset]},
-                                   **flags(fact, self._ruleset_lists[ruleset])}, fired)
-        fired.discard(SENTINEL)
-        return [
-            Firing(self.checks[key].rule_id, self.checks[key].name, {n: _plain(fact[n]) for n in self._fields[key]})
-            for key in sorted(fired, key=self._order.__getitem__)
-        ]
+            sent = {"family": fact["family"], "sid": sid}
+            for f in self._ruleset_fields[ruleset]:
+                sent[f] = fact[f]
+            # the flags (checker.engine.conditions.flags), each looked up rather than made
+            for field, table in self._ruleset_flags[ruleset]:
+                for v in fact[field]:
+                    name = table.get((type(v), v))
+                    if name is not None:
+                        sent[name] = True
+            self._assert(ruleset, sent, fired)
+        fired.discard(-1)  # the session guard
+        out = []
+        parts = self._firing_parts
+        for i in sorted(fired):
+            rule_id, name, compared, lists = parts[i]
+            values = {n: fact[n] for n in compared}
+            for n in lists:
+                values[n] = _plain(values[n])
+            out.append(_new_firing(Firing, (rule_id, name, values)))
+        return out
 
     def _assert(self, ruleset: str, fact: dict, fired: set[str]) -> None:
         """Assert `fact` in a session of its own, add the rules it fires to `fired`, delete the session."""
         handle = self._handles[ruleset]
         try:
-            result, state = durable_rules_engine.assert_fact(handle, json.dumps(fact, ensure_ascii=False))
+            result, state = durable_rules_engine.assert_fact(handle, _to_json(fact))
             if result != 0:  # 1 not handled: impossible with the session guard; 2, 3: a session of our own
                 raise EngineError(f"durable-rules did not handle a fact in {ruleset} (result {result})")
             started = durable_rules_engine.start_action_for_state(handle, state)
@@ -240,8 +284,14 @@ class Engine:
             raise EngineError(f"durable-rules fired no rule in {ruleset}, not even the session guard")
         try:
             messages = started[1]
+            names, order = self._rule_names[ruleset], self._order
             while messages is not None:
-                fired.add(self._fired(ruleset, messages))
+                # A queued firing's JSON is {"<rule>": {"m": <fact>}}, and no rule name holds a quote
+                # or backslash (checked at compile): the name is read without parsing the fact back.
+                name = messages[2:messages.find('"', 2)] if messages.startswith('{"') else ""
+                if name not in names:
+                    raise EngineError(f"durable-rules fired an unknown rule in {ruleset}: {messages[:200]}")
+                fired.add(order[name])
                 messages = durable_rules_engine.complete_and_start_action(handle, state)
         except EngineError:
             raise
@@ -250,18 +300,16 @@ class Engine:
         finally:
             durable_rules_engine.delete_state(handle, fact["sid"])  # an action started, so deleting is safe
 
-    def _fired(self, ruleset: str, messages: str) -> str:
-        """The rule a queued firing belongs to: its JSON is {"<rule>": {"m": <fact>}}, and no rule
-        name holds a quote or backslash (checked at compile), so the name is read without parsing
-        the fact back."""
-        name = messages[2:messages.find('"', 2)] if messages.startswith('{"') else ""
-        if name not in self._rule_names[ruleset]:
-            raise EngineError(f"durable-rules fired an unknown rule in {ruleset}: {messages[:200]}")
-        return name
-
 
 def _plain(value):
-    """durable-rules hands back its own list type; keep JSON-friendly Python values."""
+    """A firing's value of its own: a list (or tuple) copied as a list, lists in it too."""
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [_plain(v) if isinstance(v, (list, tuple)) else v for v in value]
     return value
+
+
+def _may_hold_list(name: str) -> bool:
+    """Whether a fact field may hold a list (its values are copied into each firing): the list
+    fields, and any field whose type is not registered."""
+    known = fact_fields.field(name)
+    return known is None or known.type == "list"

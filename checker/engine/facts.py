@@ -85,8 +85,11 @@ def phase(injury_days: int | None) -> str:
     return "acute" if injury_days <= ACUTE_DAYS else "subacute" if injury_days < CHRONIC_DAYS else "chronic"
 
 
+_YES, _NO, _NOT_STATED = Tri.yes._value_, Tri.no._value_, Tri.not_stated._value_
+
+
 def _tri(known: bool, true: bool) -> str:
-    return (Tri.not_stated if not known else Tri.yes if true else Tri.no)._value_
+    return _NOT_STATED if not known else _YES if true else _NO
 
 
 def patient_conditions(request: TreatmentRequest, kb: KnowledgeBase) -> list[str]:
@@ -338,8 +341,9 @@ def build_fact(request: TreatmentRequest, item: NormalizedItem, kb: KnowledgeBas
         "phase": phase(injury_days),
         "within_two_years_of_injury": _tri(injury_days is not None, (injury_days or 0) <= WORK_CONDITIONING_DAYS),
     }
+    stated = history.__dict__  # (a model's fields, read without an attribute lookup each)
     for name in HISTORY_TRI:
-        fact[name] = getattr(history, name)._value_  # Enum.value is a slow property in this hot path
+        fact[name] = stated[name]._value_  # Enum.value is a slow property in this hot path
     fact.update(item_attributes(item, kb))
     fact.update(clinical_fields(request.clinical, regions, request.patient.age, dates.clinical))
     fact.update(link.fields())

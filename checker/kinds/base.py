@@ -74,6 +74,8 @@ class ServiceKind:
     def understood(self, item) -> list[tuple[str, str]]:
         """(label, value) lines the reports show for `item`: its attributes by default."""
         lines = []
+        if not item.attributes:  # (most items have none)
+            return lines
         for a in self.attributes:
             value = item.attributes.get(a.name)
             if value not in (None, [], ""):

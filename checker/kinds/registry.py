@@ -11,12 +11,19 @@ def register(kind: ServiceKind) -> ServiceKind:
     if kind.kind in _KINDS:
         raise ValueError(f"kind {kind.kind.value} registered twice")
     _KINDS[kind.kind] = kind
+    _BY_FAMILY.clear()
     return kind
 
 
+_BY_FAMILY: dict[Family, ServiceKind] = {}  # kind_of's answers (asked twice per item checked)
+
+
 def kind_of(family: Family) -> ServiceKind:
-    _load()
-    return _KINDS.get(family.kind) or _generic(family.kind)
+    found = _BY_FAMILY.get(family)
+    if found is None:
+        _load()
+        found = _BY_FAMILY[family] = _KINDS.get(family.kind) or _generic(family.kind)
+    return found
 
 
 def all_kinds() -> list[ServiceKind]:

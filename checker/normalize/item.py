@@ -54,6 +54,13 @@ def _by_value(region: Region) -> str:
     return region._value_  # Enum.value is a property, slow in this hot path
 
 
+def _in_order(regions) -> list[Region]:
+    """The regions once each, by name (most items name one or none)."""
+    if len(regions) < 2:
+        return list(regions)
+    return sorted(set(regions), key=_by_value)
+
+
 def normalize_item(item: RequestItem) -> NormalizedItem:
     text = (item.text or "").strip() or _describe(item)
     parsed = parse_item(text)
@@ -92,7 +99,7 @@ def normalize_item(item: RequestItem) -> NormalizedItem:
         visits_min=visits_min if visits_min is not None else visits,
         frequency_per_week=frequency,
         weeks=weeks,
-        regions=sorted(set(item.regions or parsed.regions), key=_by_value),
+        regions=_in_order(item.regions or parsed.regions),
         quantity_specified=specified,
         authorized_visits=item.authorized_visits if "authorized_visits" in given else parsed.authorized_visits,
         original_visits=parsed.original_visits,
