@@ -23,6 +23,7 @@ Policy (numbers are -1 when unknown; yes/no facts are not_stated when the record
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Iterable, Optional
 
 from checker.engine.fact_fields import UNKNOWN
@@ -55,13 +56,32 @@ def _any(values: Iterable[Tri]) -> Tri:
 def active(generics: Iterable[str]) -> list[str]:
     """The ingredients that make the drug what it is (policy 2); all of them when none is."""
     generics = list(generics)
-    main = [g for g in generics if not set(classes_of(g)) <= PARTNER_CLASSES]
+    main = [g for g in generics if not _is_partner(g)]
     return main or generics
 
 
+# Memoized per generic (the drug table's, bounded by it): each item asks of the same few drugs many times.
+@lru_cache(maxsize=4096)
+def _is_partner(generic: str) -> bool:
+    return set(classes_of(generic)) <= PARTNER_CLASSES
+
+
+@lru_cache(maxsize=4096)
 def _is_nsaid(generic: str) -> bool:
     classes = set(classes_of(generic))
     return "nsaid" in classes and not classes & _NOT_NSAID_THERAPY
+
+
+@lru_cache(maxsize=4096)
+def _not_topical(generic: str, form: Optional[str]) -> bool:
+    return criteria.not_recommended_topically(generic, classes_of(generic), form) is not None
+
+
+@lru_cache(maxsize=4096)
+def _record_entry(drug: str) -> tuple[frozenset[str], frozenset[str]]:
+    """A record's drug as written: its active ingredients and its classes (memoized per name, like resolve_cached)."""
+    generics, classes = resolve_cached(drug)
+    return frozenset(active(generics)), frozenset(classes)
 
 
 def _taken(use: DrugUse) -> bool:
@@ -74,10 +94,7 @@ class History:
     """The record's medications, each with its active ingredients and classes resolved once."""
 
     def __init__(self, drugs: list[DrugUse]):
-        self.entries = []
-        for use in drugs:
-            generics, classes = resolve_cached(use.drug)
-            self.entries.append((use, frozenset(active(generics)), frozenset(classes)))
+        self.entries = [(use, *_record_entry(use.drug)) for use in drugs]
 
     def of(self, generics: Iterable[str], classes: Iterable[str] = ()) -> list[DrugUse]:
         """The entries of these ingredients, or of any drug of these classes."""
@@ -110,8 +127,10 @@ def item_facts(item, context) -> dict:
     injury = request.patient.injury_date
     injury_days = (on - injury).days if injury and injury <= on else None
 
+    rules = criteria.drug_criteria()  # (once: the vocabulary look-up costs a call chain)
+
     # 2. the drug's history
-    by_class = set(classes) & set(criteria.drug_criteria().history_by_class.classes)
+    by_class = set(classes) & set(rules.history_by_class.classes)
     mine = history.of(generics, by_class) if generics else []
     if any(_taken(u) for u in mine):
         taken = Tri.yes
@@ -131,7 +150,8 @@ def item_facts(item, context) -> dict:
 
     # 3. indications, topical ingredients, first-line drugs
     indicated, _ = criteria.indication(active(generics), classes, diagnoses) if generics else (Tri.not_stated, None)
-    bad_topical = [g for g in generics if criteria.not_recommended_topically(g, classes_of(g), attrs.get("form"))]
+    form = attrs.get("form")
+    bad_topical = [g for g in generics if _not_topical(g, form)]
     topical_nsaid = _topical_nsaid(generics, injury_days, diagnoses)
 
     # 4. GI risk, monitoring
@@ -140,7 +160,12 @@ def item_facts(item, context) -> dict:
     if gi_event is Tri.no and Tri.not_stated in (gi.peptic_ulcer, gi.gi_bleeding, gi.perforation):
         gi_event = Tri.not_stated  # one denied, the others unknown
     nsaids_now = history.nsaids((DrugStatus.current, DrugStatus.new))
-    on_nsaid = bool(nsaids_now) or _requests(request, "nsaid")
+    requested = None  # the classes of the request's drug items, read when first needed
+    if nsaids_now:
+        on_nsaid = True
+    else:
+        requested = _requested_classes(request)
+        on_nsaid = "nsaid" in requested
     multiple = Tri.yes if gi.high_dose_nsaid is Tri.yes or len(nsaids_now) >= 2 else gi.high_dose_nsaid
     if gi.dyspepsia is Tri.yes:
         dyspepsia = Tri.yes if on_nsaid else (Tri.no if meds.drugs else Tri.not_stated)
@@ -150,7 +175,9 @@ def item_facts(item, context) -> dict:
     dated = [t.date for t in tests if t.date and t.date <= on]
     now = (DrugStatus.current, DrugStatus.new)
     opioid_now = any(u.status in now for u, _, cs in history.entries if "opioid" in cs)
-    on_opioids = Tri.yes if opioid_now or _requests(request, "opioid") else Tri.not_stated
+    if not opioid_now and requested is None:
+        requested = _requested_classes(request)
+    on_opioids = Tri.yes if opioid_now or "opioid" in requested else Tri.not_stated
     high_risk = _any([meds.aberrant_behavior, meds.substance_abuse]
                      + [Tri.yes for t in tests if t.result is DrugTestResult.inconsistent])
     if high_risk is Tri.no and Tri.not_stated in (meds.aberrant_behavior, meds.substance_abuse):
@@ -161,44 +188,45 @@ def item_facts(item, context) -> dict:
     mme = attrs.get("mme_per_day") or {}
     table = next((t for t in MME_TABLES if t in mme), None)
     surgery_days = [abs((on - s.date).days) for s in request.patient.surgeries if s.date]
+    # _value_ below: Enum.value is a property, slow in this hot path
     return {
-        "strength_stated": (Tri.no if "strength" in (attrs.get("incomplete") or []) else Tri.yes).value,
-        "quantity_stated": (Tri.no if "quantity" in (attrs.get("incomplete") or []) else Tri.yes).value,
+        "strength_stated": (Tri.no if "strength" in (attrs.get("incomplete") or []) else Tri.yes)._value_,
+        "quantity_stated": (Tri.no if "quantity" in (attrs.get("incomplete") or []) else Tri.yes)._value_,
         "days_supply": round(supply, 2) if supply is not None else UNKNOWN,
         "mme_per_day": mme[table] if table else UNKNOWN,
         "form_oral_suspension": attrs.get("form") == "oral_suspension",
-        "drug_indication": indicated.value,
+        "drug_indication": indicated._value_,
         "any_ingredient_not_recommended_topically": (
             Tri.yes if bad_topical else Tri.no if generics and not attrs.get("unread", {}).get("drug") else Tri.not_stated
-        ).value,
-        "topical_nsaid_acute_or_oa": topical_nsaid.value,
-        "drug_taken_before": taken.value,
+        )._value_,
+        "topical_nsaid_acute_or_oa": topical_nsaid._value_,
+        "drug_taken_before": taken._value_,
         "drug_days_taken": days_taken,
         "course_days": course,
         "drug_relief_percent": max(reliefs) if reliefs else UNKNOWN,
-        "pain_moderate_or_severe": _pain_severity(meds).value,
-        "drug_pain_relief": pain_relief.value,
-        "drug_functional_benefit": _any(u.functional_benefit for u in said).value,
+        "pain_moderate_or_severe": _pain_severity(meds, rules)._value_,
+        "drug_pain_relief": pain_relief._value_,
+        "drug_functional_benefit": _any(u.functional_benefit for u in said)._value_,
         "drug_side_effects_assessed": (Tri.yes if any(u.side_effects is not Tri.not_stated for u in said)
-                                       else Tri.not_stated).value,
-        "non_opioid_tried": _first_line(history, meds, "non_opioid").value,
-        "neuropathic_first_line_tried": _first_line(history, meds, "topical").value,
-        "first_line_failed": meds.first_line_failed.value,
-        "oral_intolerance": meds.oral_intolerance.value,
-        "gi_event_history": gi_event.value,
-        "nsaid_high_dose_or_multiple": multiple.value,
-        "dyspepsia_on_nsaid": dyspepsia.value,
-        "opioid_risk_screen": meds.risk_screen.value,
-        "cures_checked": meds.cures_checked.value,
-        "udt_done": (Tri.yes if tests else Tri.not_stated).value,
-        "treatment_agreement": meds.treatment_agreement.value,
-        "aberrant_behavior_assessed": assessed.value,
-        "on_opioids": on_opioids.value,
+                                       else Tri.not_stated)._value_,
+        "non_opioid_tried": _first_line(history, meds, rules.first_line["non_opioid"])._value_,
+        "neuropathic_first_line_tried": _first_line(history, meds, rules.first_line["topical"])._value_,
+        "first_line_failed": meds.first_line_failed._value_,
+        "oral_intolerance": meds.oral_intolerance._value_,
+        "gi_event_history": gi_event._value_,
+        "nsaid_high_dose_or_multiple": multiple._value_,
+        "dyspepsia_on_nsaid": dyspepsia._value_,
+        "opioid_risk_screen": meds.risk_screen._value_,
+        "cures_checked": meds.cures_checked._value_,
+        "udt_done": (Tri.yes if tests else Tri.not_stated)._value_,
+        "treatment_agreement": meds.treatment_agreement._value_,
+        "aberrant_behavior_assessed": assessed._value_,
+        "on_opioids": on_opioids._value_,
         "days_since_last_udt": (on - max(dated)).days if dated else UNKNOWN,
-        "udt_high_risk": high_risk.value,
-        "severe_acute_injury": _severe_injury(request, diagnoses).value,
-        "neuropathic_pain": _neuropathic(request, diagnoses).value,
-        "active_care": _active_care(request).value,
+        "udt_high_risk": high_risk._value_,
+        "severe_acute_injury": _severe_injury(request, diagnoses)._value_,
+        "neuropathic_pain": _neuropathic(request, diagnoses)._value_,
+        "active_care": _active_care(request)._value_,
         "special_fill_window": injury_days is not None and 0 <= injury_days <= SPECIAL_FILL_DAYS,
         "perioperative_fill_window": any(d <= PERIOPERATIVE_DAYS for d in surgery_days),
         **_formulary(generics, bool(attrs.get("compounded")), context),
@@ -213,8 +241,8 @@ def _formulary(generics: list[str], compounded: bool, context) -> dict:
     return facts
 
 
-def _pain_severity(meds) -> Tri:
-    bands = criteria.drug_criteria().pain_bands
+def _pain_severity(meds, rules) -> Tri:
+    bands = rules.pain_bands
     if meds.pain_score is not None:
         return Tri.yes if meds.pain_score >= bands.moderate_from else Tri.no
     if meds.pain_level is not None:
@@ -227,20 +255,20 @@ def _response_told(use: DrugUse) -> bool:
         v is not Tri.not_stated for v in (use.pain_relief, use.functional_benefit, use.side_effects, use.failed))
 
 
-def _requests(request, klass: str) -> bool:
-    """Another item of the same request is a drug of this class (an opioid started with its drug test)."""
+def _requested_classes(request) -> set[str]:
+    """The classes of the request's drug items (an opioid started with its drug test), in one pass."""
     from checker.normalize.item_text import parse_item
 
+    found: set[str] = set()
     for it in request.items:
         if it.text:
             parsed = parse_item(it.text)
-            if parsed.family is Family.medication and klass in (parsed.attributes.get("classes") or []):
-                return True
-    return False
+            if parsed.family is Family.medication:
+                found.update(parsed.attributes.get("classes") or ())
+    return found
 
 
-def _first_line(history: History, meds, which: str) -> Tri:
-    rule = criteria.drug_criteria().first_line[which]
+def _first_line(history: History, meds, rule) -> Tri:
     if rule.all_of:
         tried = all(history.taken_with_class(c, not_with=rule.not_with) for c in rule.all_of)
     else:
