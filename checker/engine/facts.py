@@ -122,7 +122,10 @@ def _prior(request: TreatmentRequest, family: Family) -> PriorCourse | None:
 
 def prior_course(request: TreatmentRequest, family: Family) -> PriorCourse | None:
     """The earlier treatment that counts toward this family's course (pooled, see COURSE_POOL)."""
-    courses = [c for f in COURSE_POOL.get(family, (family,)) if (c := _prior(request, f)) is not None]
+    given = request.history.prior_treatment
+    if not given:  # the common case: no earlier treatment stated
+        return None
+    courses = [c for f in COURSE_POOL.get(family, (family,)) if (c := given.get(f)) is not None]
     if len(courses) <= 1:
         return courses[0] if courses else None
     if any(c.visits is None for c in courses):
@@ -146,19 +149,27 @@ def item_attributes(item: NormalizedItem, kb: KnowledgeBase) -> dict[str, list]:
     """The item attributes the rules test (applies_to.item), each as a list under item_<name>:
     the item's values (NormalizedItem.attributes, read from the item line by checker.normalize),
     or none, so that a rule naming an attribute the item lacks does not apply."""
-    fields = _item_fields(kb.item_attribute_names)
-    out = {field: [] for field in fields.values()}  # an item has few attributes: fill in only those it has
-    for name, value in item.attributes.items():
-        field = fields.get(name)
-        if field is not None and value is not None:
-            out[field] = list(value) if isinstance(value, (list, tuple)) else [value]
+    attributes = item.attributes
+    out = {}
+    for name, field in _item_fields(kb.item_attribute_names):
+        value = attributes.get(name)
+        out[field] = [] if value is None else list(value) if isinstance(value, (list, tuple)) else [value]
     return out
 
 
-@lru_cache(maxsize=16)
-def _item_fields(names: tuple[str, ...]) -> dict[str, str]:
-    """Each attribute name with its fact field (a rule base has one tuple of names)."""
-    return {name: item_field(name) for name in names}
+_FIELDS_OF: list = [None, ()]  # the last tuple of names and its pairs (one rule base in use, mostly)
+
+
+def _item_fields(names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """Each attribute name with its fact field; kept for the last tuple of names, checked by identity
+    (a rule base has one tuple; hashing it per item cost more than the rest of item_attributes)."""
+    if _FIELDS_OF[0] is not names:
+        _FIELDS_OF[1] = tuple((name, item_field(name)) for name in names)
+        _FIELDS_OF[0] = names
+    return _FIELDS_OF[1]
+
+
+_CAP_MEMBERS = {g: tuple(f for f, of in CAP_GROUP.items() if of == g) for g in set(CAP_GROUP.values())}
 
 
 def _prior_min(course: PriorCourse | None) -> int:
@@ -287,7 +298,8 @@ def build_fact(request: TreatmentRequest, item: NormalizedItem, kb: KnowledgeBas
 
     group = CAP_GROUP.get(item.family)
     if group:
-        cap_prior = sum(_prior_min(_prior(request, f)) for f, g in CAP_GROUP.items() if g == group)
+        given = request.history.prior_treatment
+        cap_prior = sum(_prior_min(given.get(f)) for f in _CAP_MEMBERS[group]) if given else 0
     cap_before = (cap_prior if group else prior_min) + item.authorized_visits
 
     # (no surgery: none concerns the item; spares the walk)
