@@ -86,6 +86,7 @@ def phase(injury_days: int | None) -> str:
 
 
 _YES, _NO, _NOT_STATED = Tri.yes._value_, Tri.no._value_, Tri.not_stated._value_
+_TRI_YES = Tri.yes  # (a module constant: looking a member up on its Enum class is slow in this hot path)
 
 
 def _tri(known: bool, true: bool) -> str:
@@ -313,11 +314,11 @@ def build_fact(request: TreatmentRequest, item: NormalizedItem, kb: KnowledgeBas
     latest, latest_categories = max(performed, key=lambda sc: sc[0].date, default=(None, []))
     planned = [s for s, _ in surgeries if s.planned or s.date is None or s.date > dates.clinical]
     if latest and (dates.clinical - latest.date).days <= RECENT_SURGERY_DAYS:
-        surgery_performed = Tri.yes
+        surgery_performed = _YES
     elif planned:
-        surgery_performed = Tri.no
+        surgery_performed = _NO
     else:
-        surgery_performed = Tri.not_stated
+        surgery_performed = _NOT_STATED
 
     injury = request.patient.injury_date
     injury_days = (dates.clinical - injury).days if injury else None
@@ -334,16 +335,16 @@ def build_fact(request: TreatmentRequest, item: NormalizedItem, kb: KnowledgeBas
         "has_prior": has_prior,
         "prior_known": not implied and (prior is None or prior.visits is not None),
         "prior_min": prior_min,
-        "fi": (prior.functional_improvement if prior else Tri.not_stated)._value_,
+        "fi": prior.functional_improvement._value_ if prior else _NOT_STATED,
         "before": before,
         "total": before + requested,
         "cap_before": cap_before,
         "cap_total": cap_before + requested,
         "surgeries": latest_categories,
         "days_since_surgery": (dates.clinical - latest.date).days if latest else -1,
-        "surgery_performed": surgery_performed._value_,
+        "surgery_performed": surgery_performed,
         # a flare-up is a recurrence for a family only after earlier care of that family
-        "recurrence": has_prior and history.flare_up is Tri.yes,
+        "recurrence": has_prior and history.flare_up is _TRI_YES,
         "postoperative": item.postoperative,
         "maintenance": item.maintenance,
         "mode": item.mode or "unspecified",

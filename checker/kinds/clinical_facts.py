@@ -57,6 +57,7 @@ for _name, _type, _description in FIELDS:
 
 
 YES, NO, NOT_STATED = Tri.yes.value, Tri.no.value, Tri.not_stated.value
+_TRI_YES, _TRI_NO = Tri.yes, Tri.no  # (module constants: an Enum class's member look-up is slow)
 XRAY = frozenset({StudyKind.xray})
 CROSS_SECTIONAL = frozenset({StudyKind.mri, StudyKind.ct})
 # The finding fields, each with the findings that make it (taken over the item's territory).
@@ -77,7 +78,7 @@ CARE_FAILED = {CareResponse.failed: YES, CareResponse.helping: NO}
 def _any(values: Iterable[Tri]) -> str:
     """yes if any says yes, no if some say no and none yes, else not_stated."""
     seen = set(values)
-    return YES if Tri.yes in seen else NO if Tri.no in seen else NOT_STATED
+    return YES if _TRI_YES in seen else NO if _TRI_NO in seen else NOT_STATED
 
 
 def _in(region: Optional[Region], area: frozenset[Region]) -> bool:
@@ -100,7 +101,7 @@ def _finding_fields(clinical: Clinical, area: frozenset[Region]) -> dict[str, st
 
 
 def _tri_of(seen: set) -> str:
-    return YES if Tri.yes in seen else NO if Tri.no in seen else NOT_STATED
+    return YES if _TRI_YES in seen else NO if _TRI_NO in seen else NOT_STATED
 
 
 @lru_cache(maxsize=1024)
