@@ -310,9 +310,12 @@ def build_fact(request: TreatmentRequest, item: NormalizedItem, kb: KnowledgeBas
     link = surgery_link(item, request, [s for s, _ in surgeries], dates.clinical)
     if link.status == "certified" and link.surgery is not None and after_surgery(item):
         surgeries = [(as_performed(s, dates.clinical) if s is link.surgery else s, c) for s, c in surgeries]
-    performed = [(s, c) for s, c in surgeries if s.date and s.date <= dates.clinical and not s.planned]
-    latest, latest_categories = max(performed, key=lambda sc: sc[0].date, default=(None, []))
-    planned = [s for s, _ in surgeries if s.planned or s.date is None or s.date > dates.clinical]
+    if surgeries:
+        performed = [(s, c) for s, c in surgeries if s.date and s.date <= dates.clinical and not s.planned]
+        latest, latest_categories = max(performed, key=lambda sc: sc[0].date, default=(None, []))
+        planned = [s for s, _ in surgeries if s.planned or s.date is None or s.date > dates.clinical]
+    else:  # the common case: no surgery concerns the item (spares the walks)
+        latest, latest_categories, planned = None, [], []
     if latest and (dates.clinical - latest.date).days <= RECENT_SURGERY_DAYS:
         surgery_performed = _YES
     elif planned:
