@@ -27,6 +27,7 @@ from functools import lru_cache
 from typing import Iterable, Optional
 
 from checker.engine.fact_fields import UNKNOWN
+from checker.normalize.item_text import parse_item  # (at import: a function-level import costs 0.5 us a call)
 from checker.request.clinical import DrugStatus, DrugTestResult, DrugUse, RedFlagName
 from checker.vocab import Family, Tri
 
@@ -260,8 +261,6 @@ def _response_told(use: DrugUse) -> bool:
 
 def _requested_classes(request) -> set[str]:
     """The classes of the request's drug items (an opioid started with its drug test), in one pass."""
-    from checker.normalize.item_text import parse_item
-
     found: set[str] = set()
     for it in request.items:
         if it.text:
