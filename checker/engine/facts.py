@@ -86,6 +86,7 @@ def phase(injury_days: int | None) -> str:
 
 
 _YES, _NO, _NOT_STATED = Tri.yes._value_, Tri.no._value_, Tri.not_stated._value_
+_TRI_YES = Tri.yes  # (a module constant: looking a member up on its Enum class is slow in this hot path)
 
 
 def _tri(known: bool, true: bool) -> str:
@@ -122,7 +123,10 @@ def _prior(request: TreatmentRequest, family: Family) -> PriorCourse | None:
 
 def prior_course(request: TreatmentRequest, family: Family) -> PriorCourse | None:
     """The earlier treatment that counts toward this family's course (pooled, see COURSE_POOL)."""
-    courses = [c for f in COURSE_POOL.get(family, (family,)) if (c := _prior(request, f)) is not None]
+    given = request.history.prior_treatment
+    if not given:  # the common case: no earlier treatment stated
+        return None
+    courses = [c for f in COURSE_POOL.get(family, (family,)) if (c := given.get(f)) is not None]
     if len(courses) <= 1:
         return courses[0] if courses else None
     if any(c.visits is None for c in courses):
@@ -146,19 +150,27 @@ def item_attributes(item: NormalizedItem, kb: KnowledgeBase) -> dict[str, list]:
     """The item attributes the rules test (applies_to.item), each as a list under item_<name>:
     the item's values (NormalizedItem.attributes, read from the item line by checker.normalize),
     or none, so that a rule naming an attribute the item lacks does not apply."""
-    fields = _item_fields(kb.item_attribute_names)
-    out = {field: [] for field in fields.values()}  # an item has few attributes: fill in only those it has
-    for name, value in item.attributes.items():
-        field = fields.get(name)
-        if field is not None and value is not None:
-            out[field] = list(value) if isinstance(value, (list, tuple)) else [value]
+    attributes = item.attributes
+    out = {}
+    for name, field in _item_fields(kb.item_attribute_names):
+        value = attributes.get(name)
+        out[field] = [] if value is None else list(value) if isinstance(value, (list, tuple)) else [value]
     return out
 
 
-@lru_cache(maxsize=16)
-def _item_fields(names: tuple[str, ...]) -> dict[str, str]:
-    """Each attribute name with its fact field (a rule base has one tuple of names)."""
-    return {name: item_field(name) for name in names}
+_FIELDS_OF: list = [None, ()]  # the last tuple of names and its pairs (one rule base in use, mostly)
+
+
+def _item_fields(names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """Each attribute name with its fact field; kept for the last tuple of names, checked by identity
+    (a rule base has one tuple; hashing it per item cost more than the rest of item_attributes)."""
+    if _FIELDS_OF[0] is not names:
+        _FIELDS_OF[1] = tuple((name, item_field(name)) for name in names)
+        _FIELDS_OF[0] = names
+    return _FIELDS_OF[1]
+
+
+_CAP_MEMBERS = {g: tuple(f for f, of in CAP_GROUP.items() if of == g) for g in set(CAP_GROUP.values())}
 
 
 def _prior_min(course: PriorCourse | None) -> int:
@@ -287,7 +299,8 @@ def build_fact(request: TreatmentRequest, item: NormalizedItem, kb: KnowledgeBas
 
     group = CAP_GROUP.get(item.family)
     if group:
-        cap_prior = sum(_prior_min(_prior(request, f)) for f, g in CAP_GROUP.items() if g == group)
+        given = request.history.prior_treatment
+        cap_prior = sum(_prior_min(given.get(f)) for f in _CAP_MEMBERS[group]) if given else 0
     cap_before = (cap_prior if group else prior_min) + item.authorized_visits
 
     # (no surgery: none concerns the item; spares the walk)
@@ -297,15 +310,18 @@ def build_fact(request: TreatmentRequest, item: NormalizedItem, kb: KnowledgeBas
     link = surgery_link(item, request, [s for s, _ in surgeries], dates.clinical)
     if link.status == "certified" and link.surgery is not None and after_surgery(item):
         surgeries = [(as_performed(s, dates.clinical) if s is link.surgery else s, c) for s, c in surgeries]
-    performed = [(s, c) for s, c in surgeries if s.date and s.date <= dates.clinical and not s.planned]
-    latest, latest_categories = max(performed, key=lambda sc: sc[0].date, default=(None, []))
-    planned = [s for s, _ in surgeries if s.planned or s.date is None or s.date > dates.clinical]
+    if surgeries:
+        performed = [(s, c) for s, c in surgeries if s.date and s.date <= dates.clinical and not s.planned]
+        latest, latest_categories = max(performed, key=lambda sc: sc[0].date, default=(None, []))
+        planned = [s for s, _ in surgeries if s.planned or s.date is None or s.date > dates.clinical]
+    else:  # the common case: no surgery concerns the item (spares the walks)
+        latest, latest_categories, planned = None, [], []
     if latest and (dates.clinical - latest.date).days <= RECENT_SURGERY_DAYS:
-        surgery_performed = Tri.yes
+        surgery_performed = _YES
     elif planned:
-        surgery_performed = Tri.no
+        surgery_performed = _NO
     else:
-        surgery_performed = Tri.not_stated
+        surgery_performed = _NOT_STATED
 
     injury = request.patient.injury_date
     injury_days = (dates.clinical - injury).days if injury else None
@@ -322,16 +338,16 @@ def build_fact(request: TreatmentRequest, item: NormalizedItem, kb: KnowledgeBas
         "has_prior": has_prior,
         "prior_known": not implied and (prior is None or prior.visits is not None),
         "prior_min": prior_min,
-        "fi": (prior.functional_improvement if prior else Tri.not_stated)._value_,
+        "fi": prior.functional_improvement._value_ if prior else _NOT_STATED,
         "before": before,
         "total": before + requested,
         "cap_before": cap_before,
         "cap_total": cap_before + requested,
         "surgeries": latest_categories,
         "days_since_surgery": (dates.clinical - latest.date).days if latest else -1,
-        "surgery_performed": surgery_performed._value_,
+        "surgery_performed": surgery_performed,
         # a flare-up is a recurrence for a family only after earlier care of that family
-        "recurrence": has_prior and history.flare_up is Tri.yes,
+        "recurrence": has_prior and history.flare_up is _TRI_YES,
         "postoperative": item.postoperative,
         "maintenance": item.maintenance,
         "mode": item.mode or "unspecified",

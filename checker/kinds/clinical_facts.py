@@ -13,6 +13,7 @@ Numbers are -1 when unknown (checker.engine.fact_fields.UNKNOWN).
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Iterable, Optional
 
 from checker.engine import fact_fields
@@ -56,6 +57,7 @@ for _name, _type, _description in FIELDS:
 
 
 YES, NO, NOT_STATED = Tri.yes.value, Tri.no.value, Tri.not_stated.value
+_TRI_YES, _TRI_NO = Tri.yes, Tri.no  # (module constants: an Enum class's member look-up is slow)
 XRAY = frozenset({StudyKind.xray})
 CROSS_SECTIONAL = frozenset({StudyKind.mri, StudyKind.ct})
 # The finding fields, each with the findings that make it (taken over the item's territory).
@@ -67,6 +69,8 @@ FINDING_FIELDS = (
     ("paresthesia", frozenset({FindingName.paresthesia})),
     ("muscle_spasm", frozenset({FindingName.muscle_spasm})),
 )
+# each finding with the finding fields it makes (one walk of the findings fills them all)
+_FIELDS_OF_FINDING = {n: tuple(field for field, names in FINDING_FIELDS if n in names) for n in FindingName}
 COMORBIDITY_FIELDS = {c: f"comorbidity_{c.value}" for c in ComorbidityName}
 CARE_FAILED = {CareResponse.failed: YES, CareResponse.helping: NO}
 
@@ -74,7 +78,7 @@ CARE_FAILED = {CareResponse.failed: YES, CareResponse.helping: NO}
 def _any(values: Iterable[Tri]) -> str:
     """yes if any says yes, no if some say no and none yes, else not_stated."""
     seen = set(values)
-    return YES if Tri.yes in seen else NO if Tri.no in seen else NOT_STATED
+    return YES if _TRI_YES in seen else NO if _TRI_NO in seen else NOT_STATED
 
 
 def _in(region: Optional[Region], area: frozenset[Region]) -> bool:
@@ -83,6 +87,27 @@ def _in(region: Optional[Region], area: frozenset[Region]) -> bool:
 
 def _findings(clinical: Clinical, names: frozenset[FindingName], area: frozenset[Region]) -> str:
     return _any(f.present for f in clinical.findings if f.name in names and _in(f.region, area))
+
+
+def _finding_fields(clinical: Clinical, area: frozenset[Region]) -> dict[str, str]:
+    """Each FINDING_FIELDS field (_findings of its findings), in one walk of the findings."""
+    said: dict[str, set] = {}
+    for f in clinical.findings:
+        fields = _FIELDS_OF_FINDING[f.name]
+        if fields and _in(f.region, area):
+            for field in fields:
+                said.setdefault(field, set()).add(f.present)
+    return {name: _tri_of(said[name]) if name in said else NOT_STATED for name, _ in FINDING_FIELDS}
+
+
+def _tri_of(seen: set) -> str:
+    return YES if _TRI_YES in seen else NO if _TRI_NO in seen else NOT_STATED
+
+
+@lru_cache(maxsize=1024)
+def _territory(regions: tuple[Region, ...]) -> frozenset[Region]:
+    """territory(), memoized per combination of regions (few recur: most items name one or none)."""
+    return territory(regions)
 
 
 def _per_region(values: dict, area: frozenset[Region]) -> str:
@@ -109,7 +134,7 @@ def clinical_fields(clinical: Clinical, regions: list[Region], age: Optional[int
     the territory (a leg EMG speaks for the lumbar roots)."""
     # The territory only matters when the record states something per region (most state nothing).
     per_region = clinical.neuro_deficit or clinical.radicular_symptoms or clinical.findings or clinical.prior_studies
-    area = territory(regions) if per_region else _NOWHERE
+    area = _territory(tuple(regions)) if per_region else _NOWHERE
     own = frozenset(regions) if clinical.prior_studies else _NOWHERE
     care = clinical.conservative_care
     if care.weeks is not None:
@@ -135,8 +160,7 @@ def clinical_fields(clinical: Clinical, regions: list[Region], age: Optional[int
         "invasive_procedure_planned": clinical.invasive_procedure_planned._value_,
     }
     if clinical.findings:
-        for name, findings in FINDING_FIELDS:
-            fields[name] = _findings(clinical, findings, area)
+        fields.update(_finding_fields(clinical, area))
     else:
         fields.update(_NO_FINDINGS)
     fields["homebound"] = clinical.homebound._value_

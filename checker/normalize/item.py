@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from checker.normalize.item_text import parse_item
 from checker.normalize.services import NO_SERVICE
 from checker.request.model import RequestItem
-from checker.unvalidated import build
+from checker.unvalidated import adopt
 from checker.vocab import Family, Region
 
 
@@ -90,27 +90,27 @@ def normalize_item(item: RequestItem) -> NormalizedItem:
     elif unread and unread != NO_SERVICE and visits is not None:
         unread = None  # the request's own quantity fields
     # built unvalidated: every value comes from the validated RequestItem and ParsedItem (or is an int
-    # or list made here); the parse is memoized, so its attributes and codes are copied
-    return build(
-        NormalizedItem,
-        text=text,
-        family=family,
-        visits=visits,
-        visits_min=visits_min if visits_min is not None else visits,
-        frequency_per_week=frequency,
-        weeks=weeks,
-        regions=_in_order(item.regions or parsed.regions),
-        quantity_specified=specified,
-        authorized_visits=item.authorized_visits if "authorized_visits" in given else parsed.authorized_visits,
-        original_visits=parsed.original_visits,
-        mode=mode,
-        duration_days=item.duration_days if "duration_days" in given else parsed.duration_days,
-        maintenance=item.maintenance or parsed.maintenance,
-        evaluation_only=evaluation_only,
-        postoperative=parsed.postoperative,
-        additional=parsed.additional,
-        associated_surgery=parsed.associated_surgery,
-        attributes=dict(parsed.attributes),
-        codes=list(parsed.codes),
-        unread=unread,
-    )
+    # or list made here); the parse is memoized, so its attributes and codes are copied. Every field is
+    # given, in declaration order, in a fresh dict: adopt (no keyword packing, no field-set made)
+    return adopt(NormalizedItem, {
+        "text": text,
+        "family": family,
+        "visits": visits,
+        "visits_min": visits_min if visits_min is not None else visits,
+        "frequency_per_week": frequency,
+        "weeks": weeks,
+        "regions": _in_order(item.regions or parsed.regions),
+        "quantity_specified": specified,
+        "authorized_visits": item.authorized_visits if "authorized_visits" in given else parsed.authorized_visits,
+        "original_visits": parsed.original_visits,
+        "mode": mode,
+        "duration_days": item.duration_days if "duration_days" in given else parsed.duration_days,
+        "maintenance": item.maintenance or parsed.maintenance,
+        "evaluation_only": evaluation_only,
+        "postoperative": parsed.postoperative,
+        "additional": parsed.additional,
+        "associated_surgery": parsed.associated_surgery,
+        "attributes": dict(parsed.attributes),
+        "codes": list(parsed.codes),
+        "unread": unread,
+    })

@@ -159,14 +159,20 @@ def _compiled() -> dict[str, tuple[tuple[str, ...], Optional[re.Pattern]]]:
 
 def has_condition(condition: str, diagnoses: Iterable[tuple[Optional[str], Optional[str]]]) -> bool:
     """Whether one of the (text, code) diagnoses documents ``condition`` (policy 1)."""
+    return any(_documents(condition, text, code) for text, code in diagnoses)
+
+
+@lru_cache(maxsize=4096)
+def _documents(condition: str, text: Optional[str], code: Optional[str]) -> bool:
+    """Whether one diagnosis documents ``condition``; memoized per diagnosis (bounded): a patient's
+    diagnoses are asked of by each of their drug items, several conditions each."""
     prefixes, words = _compiled()[condition]
-    for text, code in diagnoses:
-        if code and code.replace(".", "").upper().startswith(prefixes):
-            return True
-        if text and words is not None:
-            for m in words.finditer(text):
-                if not _DOUBT.search(text[max(0, m.start() - 40):m.start()]):
-                    return True
+    if code and code.replace(".", "").upper().startswith(prefixes):
+        return True
+    if text and words is not None:
+        for m in words.finditer(text):
+            if not _DOUBT.search(text[max(0, m.start() - 40):m.start()]):
+                return True
     return False
 
 
@@ -174,13 +180,19 @@ def indication(generics: Iterable[str], classes: Iterable[str],
                diagnoses: list[tuple[Optional[str], Optional[str]]]) -> tuple[Tri, Optional[Indication]]:
     """Whether the diagnoses document an indication of the drug (policy 2), and the indication entry."""
     generics, classes = set(generics), set(classes)
-    entries = [e for e in drug_criteria().indications if generics & set(e.drugs) or classes & set(e.classes)]
+    entries = [e for e, drugs, of_classes in _indications() if generics & drugs or classes & of_classes]
     if not entries:
         return Tri.not_stated, None
     for e in entries:
         if any(has_condition(c, diagnoses) for c in e.conditions):
             return Tri.yes, e
     return (Tri.no if diagnoses else Tri.not_stated), entries[0]
+
+
+@lru_cache(maxsize=1)
+def _indications() -> tuple[tuple[Indication, frozenset[str], frozenset[str]], ...]:
+    """Each indication with its drugs and classes as sets (made once, not per item)."""
+    return tuple((e, frozenset(e.drugs), frozenset(e.classes)) for e in drug_criteria().indications)
 
 
 def not_recommended_topically(generic: str, classes: Iterable[str], form: Optional[str]) -> Optional[NotTopical]:

@@ -23,9 +23,11 @@ Policy (numbers are -1 when unknown; yes/no facts are not_stated when the record
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Iterable, Optional
 
 from checker.engine.fact_fields import UNKNOWN
+from checker.normalize.item_text import parse_item  # (at import: a function-level import costs 0.5 us a call)
 from checker.request.clinical import DrugStatus, DrugTestResult, DrugUse, RedFlagName
 from checker.vocab import Family, Tri
 
@@ -40,7 +42,10 @@ MME_TABLES = ("cdc_2016", "cdc_2022")
 PARTNER_CLASSES = frozenset({"acetaminophen", "stimulant"})
 # NSAID-class ingredients that are counterirritants on the skin (methyl salicylate), not NSAID therapy
 _NOT_NSAID_THERAPY = frozenset({"counterirritant"})
-_TAKEN = (DrugStatus.current, DrugStatus.past)
+# Enum members as module constants: looking a member up on its Enum class is slow in this hot path
+YES, NO, NOT_STATED = Tri.yes, Tri.no, Tri.not_stated
+CURRENT, NEW, PAST = DrugStatus.current, DrugStatus.new, DrugStatus.past
+_TAKEN = (CURRENT, PAST)
 _ACTIVE_CARE = frozenset({"physical_therapy", "chiropractic", "acupuncture", "home_exercise"})
 _ACTIVE_FAMILIES = frozenset({Family.physical_therapy, Family.chiropractic, Family.acupuncture,
                               Family.aquatic_therapy, Family.work_conditioning})
@@ -49,24 +54,43 @@ _ACTIVE_FAMILIES = frozenset({Family.physical_therapy, Family.chiropractic, Fami
 
 def _any(values: Iterable[Tri]) -> Tri:
     seen = set(values)
-    return Tri.yes if Tri.yes in seen else Tri.no if Tri.no in seen else Tri.not_stated
+    return YES if YES in seen else NO if NO in seen else NOT_STATED
 
 
 def active(generics: Iterable[str]) -> list[str]:
     """The ingredients that make the drug what it is (policy 2); all of them when none is."""
     generics = list(generics)
-    main = [g for g in generics if not set(classes_of(g)) <= PARTNER_CLASSES]
+    main = [g for g in generics if not _is_partner(g)]
     return main or generics
 
 
+# Memoized per generic (the drug table's, bounded by it): each item asks of the same few drugs many times.
+@lru_cache(maxsize=4096)
+def _is_partner(generic: str) -> bool:
+    return set(classes_of(generic)) <= PARTNER_CLASSES
+
+
+@lru_cache(maxsize=4096)
 def _is_nsaid(generic: str) -> bool:
     classes = set(classes_of(generic))
     return "nsaid" in classes and not classes & _NOT_NSAID_THERAPY
 
 
+@lru_cache(maxsize=4096)
+def _not_topical(generic: str, form: Optional[str]) -> bool:
+    return criteria.not_recommended_topically(generic, classes_of(generic), form) is not None
+
+
+@lru_cache(maxsize=4096)
+def _record_entry(drug: str) -> tuple[frozenset[str], frozenset[str]]:
+    """A record's drug as written: its active ingredients and its classes (memoized per name, like resolve_cached)."""
+    generics, classes = resolve_cached(drug)
+    return frozenset(active(generics)), frozenset(classes)
+
+
 def _taken(use: DrugUse) -> bool:
     return use.status in _TAKEN or use.since is not None or use.weeks is not None or any(
-        v is not Tri.not_stated for v in (use.pain_relief, use.functional_benefit, use.side_effects, use.failed)
+        v is not NOT_STATED for v in (use.pain_relief, use.functional_benefit, use.side_effects, use.failed)
     ) or use.relief() is not None
 
 
@@ -74,10 +98,7 @@ class History:
     """The record's medications, each with its active ingredients and classes resolved once."""
 
     def __init__(self, drugs: list[DrugUse]):
-        self.entries = []
-        for use in drugs:
-            generics, classes = resolve_cached(use.drug)
-            self.entries.append((use, frozenset(active(generics)), frozenset(classes)))
+        self.entries = [(use, *_record_entry(use.drug)) for use in drugs]
 
     def of(self, generics: Iterable[str], classes: Iterable[str] = ()) -> list[DrugUse]:
         """The entries of these ingredients, or of any drug of these classes."""
@@ -91,7 +112,7 @@ class History:
         """The drugs of this class taken before (or tried and failed), none of the classes ``not_with``."""
         not_with = set(not_with)
         return [use for use, gs, cs in self.entries
-                if klass in cs and not cs & not_with and (use.status in statuses or use.failed is not Tri.not_stated)
+                if klass in cs and not cs & not_with and (use.status in statuses or use.failed is not NOT_STATED)
                 and not (klass == "nsaid" and not any(_is_nsaid(g) for g in gs))]
 
     def nsaids(self, statuses) -> set[str]:
@@ -110,95 +131,106 @@ def item_facts(item, context) -> dict:
     injury = request.patient.injury_date
     injury_days = (on - injury).days if injury and injury <= on else None
 
+    rules = criteria.drug_criteria()  # (once: the vocabulary look-up costs a call chain)
+
     # 2. the drug's history
-    by_class = set(classes) & set(criteria.drug_criteria().history_by_class.classes)
+    by_class = set(classes) & set(rules.history_by_class.classes)
     mine = history.of(generics, by_class) if generics else []
     if any(_taken(u) for u in mine):
-        taken = Tri.yes
-    elif any(u.status is DrugStatus.new for u in mine):
-        taken = Tri.no
+        taken = YES
+    elif any(u.status is NEW for u in mine):
+        taken = NO
     else:
-        taken = Tri.not_stated
+        taken = NOT_STATED
     days = [(on - u.since).days for u in mine if u.since and u.since <= on] + [u.weeks * 7 for u in mine if u.weeks]
-    days_taken = round(max(days)) if days else (0 if taken is Tri.no else UNKNOWN)
+    days_taken = round(max(days)) if days else (0 if taken is NO else UNKNOWN)
     supply = attrs.get("days_supply")
-    so_far = days_taken if days_taken != UNKNOWN else (0 if taken is not Tri.yes else None)
+    so_far = days_taken if days_taken != UNKNOWN else (0 if taken is not YES else None)
     course = round(supply + so_far) if supply is not None and so_far is not None else UNKNOWN
-    said = mine if any(_response_told(u) for u in mine) else (history.general() if taken is Tri.yes else [])
+    said = mine if any(_response_told(u) for u in mine) else (history.general() if taken is YES else [])
     reliefs = [r for u in said if (r := u.relief()) is not None]
-    pain_relief = _any([u.pain_relief for u in said] + [Tri.yes for r in reliefs if r > 0]
-                       + [Tri.no for u in said if u.failed is Tri.yes])
+    pain_relief = _any([u.pain_relief for u in said] + [YES for r in reliefs if r > 0]
+                       + [NO for u in said if u.failed is YES])
 
     # 3. indications, topical ingredients, first-line drugs
-    indicated, _ = criteria.indication(active(generics), classes, diagnoses) if generics else (Tri.not_stated, None)
-    bad_topical = [g for g in generics if criteria.not_recommended_topically(g, classes_of(g), attrs.get("form"))]
+    indicated, _ = criteria.indication(active(generics), classes, diagnoses) if generics else (NOT_STATED, None)
+    form = attrs.get("form")
+    bad_topical = [g for g in generics if _not_topical(g, form)]
     topical_nsaid = _topical_nsaid(generics, injury_days, diagnoses)
 
     # 4. GI risk, monitoring
     gi = meds.gi_risk
     gi_event = _any([gi.peptic_ulcer, gi.gi_bleeding, gi.perforation])
-    if gi_event is Tri.no and Tri.not_stated in (gi.peptic_ulcer, gi.gi_bleeding, gi.perforation):
-        gi_event = Tri.not_stated  # one denied, the others unknown
-    nsaids_now = history.nsaids((DrugStatus.current, DrugStatus.new))
-    on_nsaid = bool(nsaids_now) or _requests(request, "nsaid")
-    multiple = Tri.yes if gi.high_dose_nsaid is Tri.yes or len(nsaids_now) >= 2 else gi.high_dose_nsaid
-    if gi.dyspepsia is Tri.yes:
-        dyspepsia = Tri.yes if on_nsaid else (Tri.no if meds.drugs else Tri.not_stated)
+    if gi_event is NO and NOT_STATED in (gi.peptic_ulcer, gi.gi_bleeding, gi.perforation):
+        gi_event = NOT_STATED  # one denied, the others unknown
+    nsaids_now = history.nsaids((CURRENT, NEW))
+    requested = None  # the classes of the request's drug items, read when first needed
+    if nsaids_now:
+        on_nsaid = True
+    else:
+        requested = _requested_classes(request)
+        on_nsaid = "nsaid" in requested
+    multiple = YES if gi.high_dose_nsaid is YES or len(nsaids_now) >= 2 else gi.high_dose_nsaid
+    if gi.dyspepsia is YES:
+        dyspepsia = YES if on_nsaid else (NO if meds.drugs else NOT_STATED)
     else:
         dyspepsia = gi.dyspepsia
     tests = meds.urine_drug_tests
     dated = [t.date for t in tests if t.date and t.date <= on]
-    now = (DrugStatus.current, DrugStatus.new)
+    now = (CURRENT, NEW)
     opioid_now = any(u.status in now for u, _, cs in history.entries if "opioid" in cs)
-    on_opioids = Tri.yes if opioid_now or _requests(request, "opioid") else Tri.not_stated
+    if not opioid_now and requested is None:
+        requested = _requested_classes(request)
+    on_opioids = YES if opioid_now or "opioid" in requested else NOT_STATED
     high_risk = _any([meds.aberrant_behavior, meds.substance_abuse]
-                     + [Tri.yes for t in tests if t.result is DrugTestResult.inconsistent])
-    if high_risk is Tri.no and Tri.not_stated in (meds.aberrant_behavior, meds.substance_abuse):
-        high_risk = Tri.not_stated
-    assessed = Tri.yes if (meds.aberrant_behavior is not Tri.not_stated or tests
-                           or meds.cures_checked is Tri.yes) else Tri.not_stated
+                     + [YES for t in tests if t.result is DrugTestResult.inconsistent])
+    if high_risk is NO and NOT_STATED in (meds.aberrant_behavior, meds.substance_abuse):
+        high_risk = NOT_STATED
+    assessed = YES if (meds.aberrant_behavior is not NOT_STATED or tests
+                           or meds.cures_checked is YES) else NOT_STATED
 
     mme = attrs.get("mme_per_day") or {}
     table = next((t for t in MME_TABLES if t in mme), None)
     surgery_days = [abs((on - s.date).days) for s in request.patient.surgeries if s.date]
+    # _value_ below: Enum.value is a property, slow in this hot path
     return {
-        "strength_stated": (Tri.no if "strength" in (attrs.get("incomplete") or []) else Tri.yes).value,
-        "quantity_stated": (Tri.no if "quantity" in (attrs.get("incomplete") or []) else Tri.yes).value,
+        "strength_stated": (NO if "strength" in (attrs.get("incomplete") or []) else YES)._value_,
+        "quantity_stated": (NO if "quantity" in (attrs.get("incomplete") or []) else YES)._value_,
         "days_supply": round(supply, 2) if supply is not None else UNKNOWN,
         "mme_per_day": mme[table] if table else UNKNOWN,
         "form_oral_suspension": attrs.get("form") == "oral_suspension",
-        "drug_indication": indicated.value,
+        "drug_indication": indicated._value_,
         "any_ingredient_not_recommended_topically": (
-            Tri.yes if bad_topical else Tri.no if generics and not attrs.get("unread", {}).get("drug") else Tri.not_stated
-        ).value,
-        "topical_nsaid_acute_or_oa": topical_nsaid.value,
-        "drug_taken_before": taken.value,
+            YES if bad_topical else NO if generics and not attrs.get("unread", {}).get("drug") else NOT_STATED
+        )._value_,
+        "topical_nsaid_acute_or_oa": topical_nsaid._value_,
+        "drug_taken_before": taken._value_,
         "drug_days_taken": days_taken,
         "course_days": course,
         "drug_relief_percent": max(reliefs) if reliefs else UNKNOWN,
-        "pain_moderate_or_severe": _pain_severity(meds).value,
-        "drug_pain_relief": pain_relief.value,
-        "drug_functional_benefit": _any(u.functional_benefit for u in said).value,
-        "drug_side_effects_assessed": (Tri.yes if any(u.side_effects is not Tri.not_stated for u in said)
-                                       else Tri.not_stated).value,
-        "non_opioid_tried": _first_line(history, meds, "non_opioid").value,
-        "neuropathic_first_line_tried": _first_line(history, meds, "topical").value,
-        "first_line_failed": meds.first_line_failed.value,
-        "oral_intolerance": meds.oral_intolerance.value,
-        "gi_event_history": gi_event.value,
-        "nsaid_high_dose_or_multiple": multiple.value,
-        "dyspepsia_on_nsaid": dyspepsia.value,
-        "opioid_risk_screen": meds.risk_screen.value,
-        "cures_checked": meds.cures_checked.value,
-        "udt_done": (Tri.yes if tests else Tri.not_stated).value,
-        "treatment_agreement": meds.treatment_agreement.value,
-        "aberrant_behavior_assessed": assessed.value,
-        "on_opioids": on_opioids.value,
+        "pain_moderate_or_severe": _pain_severity(meds, rules)._value_,
+        "drug_pain_relief": pain_relief._value_,
+        "drug_functional_benefit": _any(u.functional_benefit for u in said)._value_,
+        "drug_side_effects_assessed": (YES if any(u.side_effects is not NOT_STATED for u in said)
+                                       else NOT_STATED)._value_,
+        "non_opioid_tried": _first_line(history, meds, rules.first_line["non_opioid"])._value_,
+        "neuropathic_first_line_tried": _first_line(history, meds, rules.first_line["topical"])._value_,
+        "first_line_failed": meds.first_line_failed._value_,
+        "oral_intolerance": meds.oral_intolerance._value_,
+        "gi_event_history": gi_event._value_,
+        "nsaid_high_dose_or_multiple": multiple._value_,
+        "dyspepsia_on_nsaid": dyspepsia._value_,
+        "opioid_risk_screen": meds.risk_screen._value_,
+        "cures_checked": meds.cures_checked._value_,
+        "udt_done": (YES if tests else NOT_STATED)._value_,
+        "treatment_agreement": meds.treatment_agreement._value_,
+        "aberrant_behavior_assessed": assessed._value_,
+        "on_opioids": on_opioids._value_,
         "days_since_last_udt": (on - max(dated)).days if dated else UNKNOWN,
-        "udt_high_risk": high_risk.value,
-        "severe_acute_injury": _severe_injury(request, diagnoses).value,
-        "neuropathic_pain": _neuropathic(request, diagnoses).value,
-        "active_care": _active_care(request).value,
+        "udt_high_risk": high_risk._value_,
+        "severe_acute_injury": _severe_injury(request, diagnoses)._value_,
+        "neuropathic_pain": _neuropathic(request, diagnoses)._value_,
+        "active_care": _active_care(request)._value_,
         "special_fill_window": injury_days is not None and 0 <= injury_days <= SPECIAL_FILL_DAYS,
         "perioperative_fill_window": any(d <= PERIOPERATIVE_DAYS for d in surgery_days),
         **_formulary(generics, bool(attrs.get("compounded")), context),
@@ -213,64 +245,62 @@ def _formulary(generics: list[str], compounded: bool, context) -> dict:
     return facts
 
 
-def _pain_severity(meds) -> Tri:
-    bands = criteria.drug_criteria().pain_bands
+def _pain_severity(meds, rules) -> Tri:
+    bands = rules.pain_bands
     if meds.pain_score is not None:
-        return Tri.yes if meds.pain_score >= bands.moderate_from else Tri.no
+        return YES if meds.pain_score >= bands.moderate_from else NO
     if meds.pain_level is not None:
-        return Tri.no if meds.pain_level == "mild" else Tri.yes
-    return Tri.not_stated
+        return NO if meds.pain_level == "mild" else YES
+    return NOT_STATED
 
 
 def _response_told(use: DrugUse) -> bool:
     return use.relief() is not None or any(
-        v is not Tri.not_stated for v in (use.pain_relief, use.functional_benefit, use.side_effects, use.failed))
+        v is not NOT_STATED for v in (use.pain_relief, use.functional_benefit, use.side_effects, use.failed))
 
 
-def _requests(request, klass: str) -> bool:
-    """Another item of the same request is a drug of this class (an opioid started with its drug test)."""
-    from checker.normalize.item_text import parse_item
-
+def _requested_classes(request) -> set[str]:
+    """The classes of the request's drug items (an opioid started with its drug test), in one pass."""
+    found: set[str] = set()
     for it in request.items:
         if it.text:
             parsed = parse_item(it.text)
-            if parsed.family is Family.medication and klass in (parsed.attributes.get("classes") or []):
-                return True
-    return False
+            if parsed.family is Family.medication:
+                found.update(parsed.attributes.get("classes") or ())
+    return found
 
 
-def _first_line(history: History, meds, which: str) -> Tri:
-    rule = criteria.drug_criteria().first_line[which]
+def _first_line(history: History, meds, rule) -> Tri:
     if rule.all_of:
         tried = all(history.taken_with_class(c, not_with=rule.not_with) for c in rule.all_of)
     else:
         tried = any(history.taken_with_class(c, not_with=rule.not_with) for c in rule.any_of)
-    if tried or meds.first_line_failed is Tri.yes:
-        return Tri.yes
-    return Tri.not_stated
+    if tried or meds.first_line_failed is YES:
+        return YES
+    return NOT_STATED
 
 
 def _topical_nsaid(generics: list[str], injury_days: Optional[int], diagnoses) -> Tri:
     """A topical NSAID (every active ingredient an NSAID) for acute pain or osteoarthritis."""
     if not generics or not all(_is_nsaid(g) for g in active(generics)):
-        return Tri.no
+        return NO
     if criteria.has_condition("osteoarthritis", diagnoses):
-        return Tri.yes
+        return YES
     if injury_days is None:
-        return Tri.not_stated
-    return Tri.yes if injury_days <= ACUTE_DAYS else Tri.no
+        return NOT_STATED
+    return YES if injury_days <= ACUTE_DAYS else NO
 
 
 def _severe_injury(request, diagnoses) -> Tri:
     if criteria.has_condition("severe_acute_injury", diagnoses):
-        return Tri.yes
+        return YES
     fractures = [f for f in request.clinical.red_flag_list if f.name is RedFlagName.fracture and not f.suspected]
     return _any(f.present for f in fractures)
 
 
 def _neuropathic(request, diagnoses) -> Tri:
     if criteria.has_condition("neuropathic_pain", diagnoses):
-        return Tri.yes
+        return YES
     return _any(request.clinical.radicular_symptoms.values())
 
 
@@ -278,6 +308,6 @@ def _active_care(request) -> Tri:
     tried = {k.value for k in request.clinical.conservative_care.tried}
     prior = [f for f, c in request.history.prior_treatment.items()
              if f in _ACTIVE_FAMILIES and (c.visits is None or c.visits.max is None or c.visits.max > 0)]
-    if tried & _ACTIVE_CARE or prior or request.history.home_exercise_program is Tri.yes:
-        return Tri.yes
-    return Tri.not_stated
+    if tried & _ACTIVE_CARE or prior or request.history.home_exercise_program is YES:
+        return YES
+    return NOT_STATED
