@@ -144,31 +144,40 @@ def _analysis(pattern: str, flags: int) -> tuple[Optional[frozenset[str]], bool]
     return first, _boundary_first(items)
 
 
-def top_level_alternatives(pattern: str) -> list[str]:
-    """The alternatives of ``pattern``'s top-level ``|`` (not those inside groups or classes)."""
-    out: list[str] = []
-    depth, start, i, n = 0, 0, 0, len(pattern)
+def _structure(source: str, start: int = 0):
+    """(index, character) of the characters of a pattern's source that shape it: neither escaped
+    nor inside a character class (a class runs to its closing ], which may come first: "[]a]", "[^]a]")."""
+    i, n = start, len(source)
     while i < n:
-        ch = pattern[i]
+        ch = source[i]
         if ch == "\\":
             i += 2
             continue
-        if ch == "[":  # a class: up to its closing ], which may come first ("[]a]", "[^]a]")
+        if ch == "[":
             i += 1
-            if i < n and pattern[i] == "^":
+            if i < n and source[i] == "^":
                 i += 1
-            if i < n and pattern[i] == "]":
+            if i < n and source[i] == "]":
                 i += 1
-            while i < n and pattern[i] != "]":
-                i += 2 if pattern[i] == "\\" else 1
-        elif ch == "(":
+            while i < n and source[i] != "]":
+                i += 2 if source[i] == "\\" else 1
+        else:
+            yield i, ch
+        i += 1
+
+
+def top_level_alternatives(pattern: str) -> list[str]:
+    """The alternatives of ``pattern``'s top-level ``|`` (not those inside groups or classes)."""
+    out: list[str] = []
+    depth = start = 0
+    for i, ch in _structure(pattern):
+        if ch == "(":
             depth += 1
         elif ch == ")":
             depth -= 1
         elif ch == "|" and depth == 0:
             out.append(pattern[start:i])
             start = i + 1
-        i += 1
     out.append(pattern[start:])
     return out
 
@@ -424,27 +433,14 @@ def _firsts(alternation: str, boundary: bool) -> Optional[list[tuple[str, bool, 
 
 def _group_end(source: str, start: int) -> Optional[int]:
     """The index of the ")" closing the group that opens at ``source[start]``."""
-    depth, i, n = 0, start, len(source)
-    while i < n:
-        ch = source[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch == "[":  # a class: up to its closing ], which may come first
-            i += 1
-            if i < n and source[i] == "^":
-                i += 1
-            if i < n and source[i] == "]":
-                i += 1
-            while i < n and source[i] != "]":
-                i += 2 if source[i] == "\\" else 1
-        elif ch == "(":
+    depth = 0
+    for i, ch in _structure(source, start):
+        if ch == "(":
             depth += 1
         elif ch == ")":
             depth -= 1
             if depth == 0:
                 return i
-        i += 1
     return None
 
 
