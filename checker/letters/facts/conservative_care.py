@@ -30,7 +30,7 @@ from checker.vocab import Family, Tri
 from .cues import TermFile
 from .plans import planned, tense
 from .sentences import Out, Sent
-from .stems import has, stems
+from .stems import stems
 from .term_context import hits
 from .terms import generic_therapy
 from .text import NUM, to_int
@@ -132,9 +132,9 @@ def _timing(sents: list[Sent], care_sentences: set[int]) -> tuple[Optional[tuple
     for st in sents:
         starts = []
         # a start word's stem first (but re.I reads a non-ASCII "ſince" as "since": such a text is searched)
-        if st.dates and (has(st, _START_STEMS) or not st.text.isascii()):
+        if st.dates and (st.has(_START_STEMS) or not st.text.isascii()):
             starts = [d for d in st.dates if _STARTED.search(st.text[max(0, d.start - 60): d.start])]
-        if not (starts or has(st, _DURATION_STEMS)) or not _about_care(st, care_sentences):
+        if not (starts or st.has(_DURATION_STEMS)) or not _about_care(st, care_sentences):
             continue
         for d in starts:
             if since is None or d.date < since[0]:

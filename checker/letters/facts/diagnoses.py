@@ -5,12 +5,22 @@ are data, rules/vocab/diagnosis_cues.yaml). A request sentence counts only when 
 from __future__ import annotations
 
 from .sentences import Out, Sent
+from .stems import later
+
+
+def _cue_words() -> tuple[str, ...]:
+    from checker.diagnosis.phrases import cue_words  # the title index loads on first use
+
+    return cue_words()
+
+
+_CUE_STEMS = later(_cue_words)  # words one of which every list cue holds (the cue vocabulary is data)
 
 
 def diagnoses(sents: list[Sent], out: Out) -> None:
-    from checker.diagnosis.phrases import cue_words, diagnosis_phrases  # the title index loads on first use
+    from checker.diagnosis.phrases import diagnosis_phrases  # the title index loads on first use
 
-    words = cue_words()  # a sentence without one introduces no list (the sentence's word scan tells)
+    words = _CUE_STEMS()  # a sentence without one introduces no list (the sentence's word scan tells)
     texts = [st.text for st in sents if (not words or st.has(words)) and not (st.request and "diagnos" not in st.low)]
     found = []
     for d in diagnosis_phrases(texts):

@@ -24,7 +24,7 @@ from checker.vocab import Tri
 
 from .drug_use import VOCAB, about_request, own_negation, sentence_drugs, silent
 from .sentences import Out, Sent
-from .stems import has, stems
+from .stems import stems
 from .term_context import clause, hits
 
 EFFECTS = VOCAB.matcher(["pain_relief", "functional_benefit", "side_effects", "drug_failed"])
@@ -95,7 +95,7 @@ def drug_response(sents: list[Sent], out: Out, ctx: dict) -> None:
     for st in sents:
         if "%" in st.text or ("10" in st.text and ("/10" in st.text or "/ 10" in st.text or "of 10" in st.text)):
             _scores(st, target, note, meds)
-        if has(st, _SEVERITY_STEMS):
+        if st.has(_SEVERITY_STEMS):
             for m in _LEVEL.finditer(st.text):
                 if not st.negated(m.start(), m.end()) and not about_request(st, m.start()):
                     level = m[1].lower()
@@ -131,7 +131,7 @@ def _scores(st: Sent, target, note, meds: dict) -> None:
                 note(found[0], found[1], "pain_with", scores["with"][0], text)
                 note(found[0], found[1], "pain_without", scores["without"][0], text)
                 paired += [p for _, p in scores.values()]
-    if has(st, _PAIN_STEMS) and not about_request(st, 0):
+    if st.has(_PAIN_STEMS) and not about_request(st, 0):
         for s in _SCORE.finditer(text):
             if paired and paired[0] - 5 <= s.start() <= paired[-1] + 5 or st.negated(s.start(), s.end()):
                 continue

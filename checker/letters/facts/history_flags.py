@@ -13,9 +13,8 @@ from checker.regex_gate import Folded
 from checker.vocab import Tri
 
 from .negation import HYPOTHETICAL
-from .prior_treatment import may_mention
 from .sentences import Out, Sent, gated
-from .stems import has, holding, stems
+from .stems import holding, stems
 from .terms import generic_therapy
 
 
@@ -85,7 +84,7 @@ _DRUG_FLAG_STEMS = stems("toler", "side effect", "caus", "result", "discontinu",
 
 def _drug_not_tolerated(st: Sent) -> bool:
     """A named drug not tolerated, causing side effects, or stopped/reduced: "Ibuprofen caused gastritis"."""
-    if not has(st, _DRUG_FLAG_STEMS):
+    if not st.has(_DRUG_FLAG_STEMS):
         return False
     for a, b, _name in st.drugs:
         if _DRUG_NOT_TOLERATED_BEFORE.search(st.text[max(0, a - 50): a]):
@@ -101,7 +100,7 @@ def medication_flag(sents: list[Sent], out: Out) -> None:
         if _drug_not_tolerated(st):
             value = (Tri.yes, st.text)
             break
-        if not (has(st, _TOLERATE_STEMS) or (has(st, _MED_STEMS) and has(st, _REDUCE_STEMS))):
+        if not (st.has(_TOLERATE_STEMS) or (st.has(_MED_STEMS) and st.has(_REDUCE_STEMS))):
             continue
         for m in _MED_NOT_TOLERATED.finditer(st.text):
             value = (Tri.yes, st.text)
@@ -172,7 +171,7 @@ _INDICATION_YES = re.compile(
 def indication(sents: list[Sent], out: Out) -> None:
     value: Optional[tuple[Tri, str]] = None
     for st in sents:
-        mentions = st.mentions if may_mention(st) else ()  # () is what family_mentions would find
+        mentions = st.mentions
         pm = bool(mentions) or ("therapy" in st.low and bool(generic_therapy(st.text, mentions)))
         if not pm:
             continue

@@ -21,8 +21,8 @@ from checker.vocab import Family, Tri
 
 from .negation import BENEFIT, HYPOTHETICAL, LIMITED_BENEFIT
 from .sentences import Out, Sent
-from .stems import has, holding, stems
-from .terms import _FAMILY_STEMS, Mention
+from .stems import holding, stems
+from .terms import Mention
 from .text import NUM, to_int
 
 
@@ -139,20 +139,9 @@ def _better(a: _Count, b: _Count) -> bool:
     return (a.min, a.max if a.max is not None else a.min) > (b.min, b.max if b.max is not None else b.min)
 
 
-# terms.family_mentions finds none in a sentence without one of its stems or "PT", "OT", "TENS"
-_MENTION_STEMS = stems(*_FAMILY_STEMS)
-
-
-def may_mention(st: Sent) -> bool:
-    """Can ``st.mentions`` be non-empty? family_mentions' own pre-test, read off the stem scan (stems)."""
-    return has(st, _MENTION_STEMS) or "PT" in st.text or "OT" in st.text or "TENS" in st.text
-
-
 def prior(sents: list[Sent], out: Out, ctx: dict) -> None:
     courses: dict[Family, dict] = {}
     for st in sents:
-        if not may_mention(st):
-            continue
         for mt in st.mentions:
             fam = mt.family
             if fam is Family.other:
@@ -194,7 +183,7 @@ def _benefit_phrases(st: Sent) -> list[tuple[int, int, str]]:
     """(start, end, verdict) for each benefit statement: verdict yes / strong_no / weak_no / none."""
     text = st.text
     out: list[tuple[int, int, str]] = []
-    if not has(st, _BENEFIT_STEMS):
+    if not st.has(_BENEFIT_STEMS):
         return out
     taken: list[tuple[int, int]] = []
     for m in LIMITED_BENEFIT.finditer(text):

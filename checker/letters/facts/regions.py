@@ -12,10 +12,13 @@ from checker.regex_gate import Folded
 from checker.vocab import Region
 
 from .sentences import Out, Sent, gated
+from .stems import stems
 from .terms import regions_in, scan_regions
 
 
-_RADIATING_STEMS = ("radiat", "numb", "tingl", "pares", "paras", "going", "referred", "travel", "shoot", "extend", "radicular")
+_RADIATING_STEMS = stems("radiat", "numb", "tingl", "pares", "paras", "going", "referred", "travel", "shoot", "extend",
+                         "radicular")
+_COMPLAINT_STEMS = stems("complain", "subjective", "report", "present", "describ", "endors", "chief", "c/o", "pain")
 _EXAM = re.compile(r"\bexam\w*|\bobjective\b|\breflex\w*|\bpalpation\b|\btests?\b|\bsigns?\b|\bMRI\b|\bx-?\s?rays?\b", re.I)
 _COMPLAINT = Folded(gated("cdeprst",
     r"\bcomplain\w*|\b(?:report\w*|present\w*|describ\w*|endors\w*)\b[^.]{0,60}?\b(?:pain|discomfort|injury|symptoms?|ache|stiffness)"
@@ -35,7 +38,7 @@ def regions(sents: list[Sent], out: Out) -> None:
             by_sentence.setdefault(e.sentence, []).append(e.value)
     sources: list[tuple[str, str]] = [("; ".join(v), k) for k, v in by_sentence.items()]
     for st in sents:
-        if not st.has(("complain", "subjective", "report", "present", "describ", "endors", "chief", "c/o", "pain")):
+        if not st.has(_COMPLAINT_STEMS):
             continue
         if st.request or not _COMPLAINT.search(st.text):
             continue

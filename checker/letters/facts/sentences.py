@@ -8,14 +8,15 @@ negation scopes, dates, drug names and whether it speaks of history or of a requ
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import Iterable
 
 from checker.regex_gate import Folded, ascii_lowered
 from checker.request.model import Evidence
 
 from .cues import WORDS
 from .negation import CONTEXT, negating_cue, scopes as negation_scopes
-from .terms import _FAMILY_STEMS as FAMILY_STEMS, Mention, drug_mentions, family_mentions, region_mentions
+from .stems import Stems, stems
+from .terms import _FAMILY_STEMS, Mention, drug_mentions, family_mentions, region_mentions
 from .text import DateHit, Sentence, find_dates, normalize_paragraphs, sentences
 
 
@@ -56,20 +57,7 @@ OTHER_TX = re.compile(
 NON_PM_TX = re.compile(r"\b(?:medications?|opioids?|injections?|epidural|surgery|ESI|TENS|block)\b", re.I)
 
 
-# Sent.has's stem tuples, by id (each kept beside its set: an id is not reused while the tuple lives):
-# the extractors' constant tuples, a few dozen; a tuple made per call would fill it, hence the bound.
-_HAS: dict[int, tuple[tuple[str, ...], frozenset[str]]] = {}
-HAS_TUPLES = 256
-
-
-def _has_entry(stems: tuple[str, ...]) -> Optional[tuple[tuple[str, ...], frozenset[str]]]:
-    """Register a tuple of stems with cues.WORDS (None: it cannot be, has searches it stem by stem)."""
-    if len(_HAS) >= HAS_TUPLES or not isinstance(stems, tuple) \
-            or not all(isinstance(w, str) and w and w == w.lower() for w in stems):
-        return None
-    WORDS.add(stems)
-    entry = _HAS[id(stems)] = (stems, frozenset(stems))
-    return entry
+FAMILY_STEMS = stems(*_FAMILY_STEMS)  # terms.family_mentions finds none in a sentence without one (or PT, OT, TENS)
 
 
 class Sent:
@@ -86,31 +74,28 @@ class Sent:
         self._version = -1
         self.low = s.text.lower()
 
-    def has(self, stems: tuple[str, ...]) -> bool:
+    def has(self, words: Iterable[str]) -> bool:
         """Cheap pre-filter: does the sentence contain any of these lower-case substrings?
 
-        The stems are found with the term matchers' words, in the one scan of the sentence that
-        finds those (cues.WORDS): a set test per call, not a substring search per stem (measured:
-        200 calls per summary, 0.23 ms)."""
-        entry = _HAS.get(id(stems))
-        if entry is None or entry[0] is not stems:
-            entry = _has_entry(stems)
-            if entry is None:
-                return any(map(self.low.__contains__, stems))  # map: no generator frame per stem
-        words = self._words
-        if words is None or self._version != WORDS.version:
-            words = self.words
-        return not entry[1].isdisjoint(words)
+        Stems made by stems.stems are found with the term matchers' words, in the one scan of the
+        sentence that finds those (cues.WORDS): a set test per call, not a substring search per stem
+        (measured: 200 calls per summary, 0.23 ms). Any other words are searched one by one."""
+        if type(words) is not Stems:
+            return any(map(self.low.__contains__, words))  # map: no generator frame per stem
+        found = self._words
+        if found is None or self._version != WORDS.version:
+            found = self.words
+        return not words.isdisjoint(found)
+
+    def may_mention(self) -> bool:
+        """Can family_mentions find a treatment here? Its own pre-test, read off the word scan."""
+        text = self.text
+        return self.has(FAMILY_STEMS) or "PT" in text or "OT" in text or "TENS" in text
 
     @property
     def mentions(self) -> list[Mention]:
         if self._mentions is None:
-            text = self.text
-            # family_mentions's own first test, its stems found by the sentence's word scan
-            if self.has(FAMILY_STEMS) or "PT" in text or "OT" in text or "TENS" in text:
-                self._mentions = family_mentions(text)
-            else:
-                self._mentions = []
+            self._mentions = family_mentions(self.text) if self.may_mention() else []
         return self._mentions
 
     @property

@@ -12,7 +12,7 @@ from checker.regex_gate import Folded
 from checker.vocab import Tri
 
 from .sentences import Out, Sent, gated
-from .stems import has, stems
+from .stems import stems
 from .text import NUM, to_int
 
 
@@ -46,7 +46,7 @@ def work(sents: list[Sent], out: Out) -> None:
     capacity: Optional[tuple[str, str]] = None
     for i, st in enumerate(sents):
         text = st.text
-        if not has(st, _WORK_STEMS):
+        if not st.has(_WORK_STEMS):
             continue
         for m in _RTW_NO.finditer(text):
             if "request" in text[max(0, m.start() - 40): m.start()].lower() or re.search(r"\b(?:to\s)?place\s\w+\s$", text[max(0, m.start() - 20): m.start()], re.I):
