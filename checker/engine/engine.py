@@ -5,7 +5,8 @@ check of every rule is a durable rule), each family's on first use; a family who
 would overflow durable-rules' alpha stack in one ruleset is split over several (see
 checker.engine.alpha). List fields travel as flags (checker.engine.conditions.flag), only
 those the ruleset tests. Each evaluation asserts the item's fact
-in a session of its own and deletes the session afterwards, so nothing leaks between
+in a session of its own and deletes the session afterwards (in each of the family's
+rulesets, except those in which no check can fire: see _gate), so nothing leaks between
 items: durable-rules de-duplicates facts by content within a session, and keeps its
 rulesets in a process-wide registry (hence unique ruleset names per Engine).
 
@@ -36,7 +37,7 @@ warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"durable\
 from checker.engine import fact_fields
 from checker.engine.checks import Check, checks_for
 from checker.engine.alpha import STACK_SIZE, AlphaModel
-from checker.engine.conditions import alternatives, fields, flag, list_values, scalar_fields, to_durable, without_field
+from checker.engine.conditions import All, AnyOf, Cmp, Either, alternatives, fields, flag, list_values, scalar_fields, to_durable, without_field
 from checker.errors import InputError
 from checker.kb.load import KnowledgeBase
 from checker.vocab import Family
@@ -144,6 +145,7 @@ class Engine:
         self._ruleset_lists: dict[str, dict[str, frozenset]] = {}  # ruleset -> the list values its checks test
         # ruleset -> per list field, the flag of each value its checks test ((type, value) -> flag)
         self._ruleset_flags: dict[str, tuple[tuple[str, dict], ...]] = {}
+        self._ruleset_gates: dict[str, tuple | None] = {}  # ruleset -> what a fact needs to fire any of its checks (_gate)
         self._order = {key: i for i, key in enumerate(self.checks)}
         self._order[SENTINEL] = -1
         # per check, by its position in rule-base order: its rule, its name, the fact fields its
@@ -224,6 +226,7 @@ class Engine:
                 self._ruleset_lists[name] = list_values(c for c in conditions if c is not None)
                 self._ruleset_flags[name] = tuple((field, {tv: flag(field, tv[1]) for tv in wanted})
                                                   for field, wanted in self._ruleset_lists[name].items())
+                self._ruleset_gates[name] = _gate(conditions)
             self._chunks[family] = chunks  # only once every ruleset of the family is compiled
             self._ruleset_names[family] = [name for name, _ in chunks]
         return self._ruleset_names[family]
@@ -245,17 +248,10 @@ class Engine:
         # fires the same rule twice: a set keeps one firing (by its check's position in rule-base order).
         fired: set[int] = set()
         for ruleset in self._ruleset_names.get(fact["family"]) or self._compile(fact["family"]):
-            # durable-rules serializes and parses every field asserted: send only those the
-            # ruleset's checks test (a fact carries every kind's fields, ~150), lists as flags
-            sent = {"family": fact["family"], "sid": sid}
-            for f in self._ruleset_fields[ruleset]:
-                sent[f] = fact[f]
-            # the flags (checker.engine.conditions.flags), each looked up rather than made
-            for field, table in self._ruleset_flags[ruleset]:
-                for v in fact[field]:
-                    name = table.get((type(v), v))
-                    if name is not None:
-                        sent[name] = True
+            sent = self._sent(ruleset, fact, sid)
+            gate = self._ruleset_gates[ruleset]
+            if gate is not None and not _may_fire(gate, sent):
+                continue  # no check of the ruleset can fire (_gate): no session is needed
             self._assert(ruleset, sent, fired)
         fired.discard(-1)  # the session guard
         out = []
@@ -267,6 +263,20 @@ class Engine:
                 values[n] = _plain(values[n])
             out.append(_new_firing(Firing, (rule_id, name, values)))
         return out
+
+    def _sent(self, ruleset: str, fact: dict, sid: str) -> dict:
+        """What is asserted of `fact` in `ruleset`: durable-rules serializes and parses every field
+        asserted, so only those the ruleset's checks test (a fact carries every kind's fields, ~150),
+        lists as flags (checker.engine.conditions.flags, each looked up rather than made)."""
+        sent = {"family": fact["family"], "sid": sid}
+        for f in self._ruleset_fields[ruleset]:
+            sent[f] = fact[f]
+        for field, table in self._ruleset_flags[ruleset]:
+            for v in fact[field]:
+                name = table.get((type(v), v))
+                if name is not None:
+                    sent[name] = True
+        return sent
 
     def _assert(self, ruleset: str, fact: dict, fired: set[str]) -> None:
         """Assert `fact` in a session of its own, add the rules it fires to `fired`, delete the session."""
@@ -299,6 +309,54 @@ class Engine:
             raise EngineError(f"durable-rules failed while firing rules in {ruleset}: {e}") from None
         finally:
             durable_rules_engine.delete_state(handle, fact["sid"])  # an action started, so deleting is safe
+
+
+def _requirement(cond) -> tuple[tuple[frozenset, ...], tuple[tuple[str, tuple], ...]]:
+    """What a fact must hold for `cond` to be true, read off its top-level conjuncts: the flags
+    of which at least one is sent, per list test (AnyOf), and the values of which the scalar
+    field holds one, per equality test (a Cmp "==", or an Either of those on one field).
+    Other conjuncts are left out: the requirement is implied by the condition, not the reverse."""
+    flag_atoms, scalar_atoms = [], []
+    for part in cond.parts if isinstance(cond, All) else (cond,):
+        if isinstance(part, AnyOf):
+            flag_atoms.append(frozenset(flag(part.field, v) for v in part.values))
+        elif isinstance(part, Cmp) and part.op == "==":
+            scalar_atoms.append((part.field, (part.value,)))
+        elif (isinstance(part, Either) and all(isinstance(p, Cmp) and p.op == "==" for p in part.parts)
+              and len({p.field for p in part.parts}) == 1):
+            scalar_atoms.append((part.parts[0].field, tuple(p.value for p in part.parts)))
+    return tuple(flag_atoms), tuple(scalar_atoms)
+
+
+def _gate(conditions: list) -> tuple | None:
+    """A ruleset's checks' requirements (_requirement), distinct; None when some check requires
+    nothing of them (a ruleset that any fact may fire is always asserted)."""
+    requirements = {}
+    for cond in conditions:
+        if cond is None:
+            return None
+        requirement = _requirement(cond)
+        if requirement == ((), ()):
+            return None
+        requirements[requirement] = None
+    return tuple(requirements)
+
+
+def _may_fire(gate: tuple, sent: dict) -> bool:
+    """Whether the fact `sent` (the fields and flags a ruleset tests) meets the requirement of
+    some check of the ruleset (_gate): when it meets none, no check can fire."""
+    keys = sent.keys()
+    for flag_atoms, scalar_atoms in gate:
+        for atom in flag_atoms:
+            if keys.isdisjoint(atom):
+                break
+        else:
+            for field, values in scalar_atoms:
+                if sent[field] not in values:
+                    break
+            else:
+                return True
+    return False
 
 
 def _plain(value):
