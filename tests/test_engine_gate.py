@@ -48,6 +48,20 @@ def test_a_fact_failing_any_requirement_of_a_check_never_fires_it(family, rulese
             assert not evaluate(cond, {**fact, field: other})
 
 
+@pytest.mark.parametrize("family,ruleset,check", CHECKS, ids=lambda x: getattr(x, "key", None) or str(x))
+def test_a_fact_meeting_a_checks_requirement_passes_its_rulesets_gate(family, ruleset, check):
+    # the least a fact can hold and meet the check's requirement: one flag of each list test, the
+    # first value of each equality test, every other field the ruleset tests equal to nothing
+    gate = ENGINE._ruleset_gates[ruleset]
+    if gate is None:
+        return
+    flag_atoms, scalar_atoms = _requirement(ENGINE._sans_family(check))
+    sent = {field: object() for field in ENGINE._ruleset_fields[ruleset]}
+    sent.update({min(atom): True for atom in flag_atoms})
+    sent.update({field: values[0] for field, values in scalar_atoms})
+    assert _may_fire(gate, sent)
+
+
 def test_a_fact_inside_each_rules_applicability_is_evaluated_like_the_oracle():
     # (the applicability alone: a rule whose checks want more, a prior course ..., may fire none)
     firing = 0

@@ -330,7 +330,9 @@ def _requirement(cond) -> tuple[tuple[frozenset, ...], tuple[tuple[str, tuple], 
 
 def _gate(conditions: list) -> tuple | None:
     """A ruleset's checks' requirements (_requirement), distinct; None when some check requires
-    nothing of them (a ruleset that any fact may fire is always asserted)."""
+    nothing of them (a ruleset that any fact may fire is always asserted). A requirement that
+    holds all the atoms of another is left out (whatever meets it meets the other: the gate says
+    the same), and the fewest atoms come first (the cheapest to test, and the likeliest met)."""
     requirements = {}
     for cond in conditions:
         if cond is None:
@@ -338,8 +340,9 @@ def _gate(conditions: list) -> tuple | None:
         requirement = _requirement(cond)
         if requirement == ((), ()):
             return None
-        requirements[requirement] = None
-    return tuple(requirements)
+        requirements[requirement] = frozenset(requirement[0]) | frozenset(requirement[1])
+    kept = [r for r, atoms in requirements.items() if not any(other < atoms for other in requirements.values())]
+    return tuple(sorted(kept, key=lambda r: len(requirements[r])))
 
 
 def _may_fire(gate: tuple, sent: dict) -> bool:
