@@ -28,7 +28,7 @@ from typing import Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from checker.kb.data import vocabulary, vocabulary_path
-from checker.regex_gate import Folded
+from checker.regex_gate import Folded, required_literals
 
 WORDS_FILE = "diagnosis_words"
 ABBREVIATIONS_FILE = "diagnosis_abbreviations"
@@ -178,12 +178,18 @@ class Reader:
         letters = [a.abbreviation for a in abbreviations.entries if a.before_word]
         self._letter_re = re.compile(r"(?<![\w/.-])(" + "|".join(map(re.escape, letters)) + r")\.?(?=\s+[A-Za-z]{3})") \
             if letters else None
+        # what every match of _letter_re holds (a letter, its dot, a space), found by re's fast scan for
+        # a first character (the lookbehind in front of _letter_re leaves it none): most phrases have none
+        self._letter_gate = re.compile(r"(?:" + "|".join(map(re.escape, letters)) + r")\.?\s") if letters else None
         enc = sorted(words.encounter.phrases, key=lambda p: -len(p.words))
         self._enc_re = Folded(re.compile(  # like _abbr_re
             r"[,;\s-]*\b(?:" + "|".join(
                 re.escape(p.words).replace(r"\ ", r"\s+") + (r"\s*$" if p.at_end else r"\b") for p in enc) + r")",
             re.I))
         self._enc_of = {" ".join(p.words.lower().split()): p.encounter for p in enc}
+        # words one of which every encounter match holds (None: none can be told): a phrase that holds
+        # none is not scanned (_enc_re can start anywhere: its twin has no fast scan)
+        self._enc_words = required_literals(self._enc_re.regex.pattern, re.I)
         # equivalents: member token tuple -> the group's alternatives
         self._groups: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
         for g in words.equivalents:
@@ -192,6 +198,10 @@ class Reader:
                 if a:
                     self._groups[a] = alts
         self._multi = sorted((k for k in self._groups if len(k) > 1), key=lambda k: (-len(k), k))
+        # a member's first word -> the members (by position in _multi) that start with it
+        self._multi_first: dict[str, list[int]] = {}
+        for i, member in enumerate(self._multi):
+            self._multi_first.setdefault(member[0], []).append(i)
 
     # ---- both sides
 
@@ -220,7 +230,7 @@ class Reader:
 
     def expand_abbreviations(self, text: str) -> str:
         text = self._abbr_re.sub(lambda m: " " + self._abbr[m.group(1).lower()] + " ", text)
-        if self._letter_re is not None:
+        if self._letter_re is not None and self._letter_gate.search(text):
             text = self._letter_re.sub(lambda m: self._abbr[m.group(1).lower()], text)
         return text
 
@@ -251,13 +261,17 @@ class Reader:
     def _parse(self, text: str, codes: tuple[str, ...]) -> ParsedPhrase:
         encounter = None
         found = False
-        for m in self._enc_re.finditer(text):
-            found = True
-            encounter = encounter or self._enc_of.get(" ".join(m.group(0).strip(" ,;-").lower().split()))
+        enc_words = self._enc_words
+        # the substring test on the lower-cased text tells only for ASCII (re.I folds a few other letters too)
+        if enc_words is None or not text.isascii() or any(map(text.lower().__contains__, enc_words)):
+            for m in self._enc_re.finditer(text):
+                found = True
+                encounter = encounter or self._enc_of.get(" ".join(m.group(0).strip(" ,;-").lower().split()))
         if found:  # no match found: sub would leave the text as it is (one scan saved)
             text = self._enc_re.sub(" ", text)
         text = self.expand_abbreviations(text)
-        text = _LEVEL.sub(self._spinal_level, text)
+        if _DIGIT.search(text):  # a spinal level has a digit (most phrases have none)
+            text = _LEVEL.sub(self._spinal_level, text)
         sides: list[str] = []
         toks: list[str] = []
         for w in self.raw_words(text):
@@ -281,8 +295,12 @@ class Reader:
         # A group member of several words matches its words in any order within a short window
         # ("bulging of the lumbar intervertebral disc" says "disc bulging"), longest member first.
         taken = [False] * len(toks)
-        holds = set(toks).issuperset
-        for member in self._multi:
+        said = set(toks)
+        holds = said.issuperset
+        by_first = self._multi_first
+        # the members whose first word the phrase has (no other can match), in _multi's order
+        for k in sorted(i for w in said if w in by_first for i in by_first[w]):
+            member = self._multi[k]
             if not holds(member):  # a word of the member is missing: no match (cheap, exact)
                 continue
             pos = [[i for i, t in enumerate(toks) if t == w and not taken[i]] for w in member]
@@ -298,6 +316,7 @@ class Reader:
         return ParsedPhrase(text, codes, tuple(concepts), tuple(sides), encounter)
 
 
+_DIGIT = re.compile(r"\d")
 # Spinal levels as clinicians write them: L4-5, L5-S1, C5/6, T12, L4 (the letter names the region).
 _LEVEL = re.compile(r"(?<![\w.])([CTLScts])(\d{1,2})(?:\s?[-/]\s?[CTLScts]?\d{1,2})*(?![\w.])")
 # An ICD-10-CM code written in a phrase (validated against the code set before use).
