@@ -136,3 +136,19 @@ def test_cleaning_stops_only_where_another_round_would_trim_nothing(codes):
             assert phrases.clean(text) == _clean_three_rounds(text), text
     for title in list(codes.values())[::50]:
         assert phrases.clean(title) == _clean_three_rounds(title)
+
+
+def test_the_first_scores_are_the_head_of_all_scores(codes):
+    """_scored's head (pruned by title length, or every title scored when they are few) is the
+    head of every title's score, for titles and their wordings."""
+    from checker.diagnosis.index import default_index
+
+    index = default_index()
+    rng = random.Random(11)
+    for i, (code, title) in enumerate(sorted(codes.items())[::40]):
+        for text in (title, variant(VARIANTS[i % len(VARIANTS)], code, title, rng)):
+            phrase = index.parse(text)
+            for injury in (False, True):
+                every = index._scored(phrase.concepts, injury)
+                for k in (1, 3, 36):
+                    assert index._scored(phrase.concepts, injury, head=k) == every[:k], (text, k)
