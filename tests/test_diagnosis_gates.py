@@ -152,3 +152,32 @@ def test_the_first_scores_are_the_head_of_all_scores(codes):
                 every = index._scored(phrase.concepts, injury)
                 for k in (1, 3, 36):
                     assert index._scored(phrase.concepts, injury, head=k) == every[:k], (text, k)
+
+
+def test_the_abbreviation_scan_is_skipped_only_where_it_finds_nothing(phrasings):
+    """Every abbreviation, in any case, at a phrase's start, end or middle, beside every kind of
+    character; and every title and wording."""
+    from checker.diagnosis.words import _RUN
+
+    reader = default_reader()
+    keys = reader._abbr_keys
+    assert keys, "every abbreviation starts with a run the pre-test looks for"
+    around = ["", " ", ",", ".", "(", ")", "/", "-", "_", "x", "1", ";", ":", "'", "\u2019", "\t", "]"]
+    texts = list(phrasings)
+    for e in reader._abbr:
+        for a in (e, e.upper(), e.title()):
+            for before, after in itertools.product(around, around):
+                texts.append(f"{before}{a}{after}")
+                texts.append(f"low back pain {before}{a}{after} knee")
+    for text in texts:
+        if reader._abbr_re.search(text) is not None and text.isascii():
+            assert not keys.isdisjoint(_RUN.findall(text.lower())), text
+
+
+def test_raw_words_are_read_alike_with_and_without_their_pre_tests(phrasings):
+    from checker.diagnosis.words import _PAREN_S, _POSSESSIVE, _WORD
+
+    reader = default_reader()
+    extra = ["muscle(s) strain", "boxer's fracture", "boxer\u2019s fracture", "disc(es)", "ITS (S) 'S"]
+    for text in list(phrasings)[::7] + extra:
+        assert reader.raw_words(text) == _WORD.findall(_POSSESSIVE.sub("", _PAREN_S.sub("", text.lower()))), text

@@ -258,6 +258,8 @@ class DiagnosisIndex:
             if code not in seen:
                 seen.add(code)
                 out.append(Match(code, self.titles[d], cover, extra, other_place))
+                if len(out) == limit:
+                    break  # the rest would be cut off
         return out[:limit]
 
     def _scored(self, concepts: tuple[Concept, ...], injury: bool, head: Optional[int] = None) -> tuple[tuple, ...]:

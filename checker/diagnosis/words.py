@@ -120,6 +120,7 @@ GROUP_WINDOW = 3  # extra words allowed between the words of a several-word grou
 _PAREN_S = re.compile(r"\((?:s|es)\)")
 _POSSESSIVE = re.compile(r"['\u2019]s\b")
 _WORD = re.compile(r"[a-z0-9]+")
+_RUN = re.compile(r"[\w/-]+")  # the characters an abbreviation may not have beside it
 _KEEP_S = ("ss", "us", "is", "ys", "os", "as")
 
 
@@ -175,6 +176,10 @@ class Reader:
         # without an abbreviation (most) is passed over in one fast scan
         self._abbr_re = Folded(re.compile(
             r"(?<![\w/-])(" + "|".join(re.escape(a.abbreviation) for a in plain) + r")(?![\w/-])", re.I))
+        # what a match of _abbr_re starts with: its abbreviation's first run of [\w/-] characters, a whole
+        # run of the (ASCII, lower-cased) phrase (see _RUN); None: an abbreviation that cannot be told so
+        keys = [_RUN.match(a.abbreviation.lower()) if a.abbreviation.isascii() else None for a in plain]
+        self._abbr_keys = None if None in keys else frozenset(m.group() for m in keys)
         letters = [a.abbreviation for a in abbreviations.entries if a.before_word]
         self._letter_re = re.compile(r"(?<![\w/.-])(" + "|".join(map(re.escape, letters)) + r")\.?(?=\s+[A-Za-z]{3})") \
             if letters else None
@@ -212,7 +217,11 @@ class Reader:
         return self.variant.get(w, w)
 
     def raw_words(self, text: str) -> list[str]:
-        text = _POSSESSIVE.sub("", _PAREN_S.sub("", text.lower()))
+        text = text.lower()
+        if "(" in text:
+            text = _PAREN_S.sub("", text)
+        if "'" in text or "\u2019" in text:
+            text = _POSSESSIVE.sub("", text)
         return _WORD.findall(text)
 
     def title_tokens(self, text: str) -> tuple[str, ...]:
@@ -229,7 +238,11 @@ class Reader:
     # ---- phrases
 
     def expand_abbreviations(self, text: str) -> str:
-        text = self._abbr_re.sub(lambda m: " " + self._abbr[m.group(1).lower()] + " ", text)
+        keys = self._abbr_keys
+        # an abbreviation is matched whole (neither a word character, "/" nor "-" on either side): it starts
+        # a run of the phrase; a phrase whose runs start none (most) is not scanned
+        if keys is None or not text.isascii() or not keys.isdisjoint(_RUN.findall(text.lower())):
+            text = self._abbr_re.sub(lambda m: " " + self._abbr[m.group(1).lower()] + " ", text)
         if self._letter_re is not None and self._letter_gate.search(text):
             text = self._letter_re.sub(lambda m: self._abbr[m.group(1).lower()], text)
         return text
@@ -286,11 +299,7 @@ class Reader:
                 toks.append(t)
         concepts: list[Concept] = []
         seen: set[tuple[tuple[str, ...], ...]] = set()
-
-        def add(alts: tuple[tuple[str, ...], ...]) -> None:
-            if alts not in seen:
-                seen.add(alts)
-                concepts.append(self._concept(alts))
+        groups, concept = self._groups, self._concept
 
         # A group member of several words matches its words in any order within a short window
         # ("bulging of the lumbar intervertebral disc" says "disc bulging"), longest member first.
@@ -309,10 +318,16 @@ class Reader:
                 if max(first) - min(first) < len(member) + GROUP_WINDOW:
                     for i in first:
                         taken[i] = True
-                    add(self._groups[member])
-        for i, t in enumerate(toks):
-            if not taken[i]:
-                add(self._groups.get((t,), ((t,),)))
+                    alts = groups[member]
+                    if alts not in seen:
+                        seen.add(alts)
+                        concepts.append(concept(alts))
+        for t, took in zip(toks, taken):
+            if not took:
+                alts = groups.get((t,), ((t,),))
+                if alts not in seen:
+                    seen.add(alts)
+                    concepts.append(concept(alts))
         return ParsedPhrase(text, codes, tuple(concepts), tuple(sides), encounter)
 
 
