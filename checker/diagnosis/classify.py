@@ -64,9 +64,26 @@ class ConditionClassifier:
         self._regions = regions
         self._cache: dict[tuple[Optional[str], Optional[str]], Classification] = {}
         self._region_cache: dict[tuple[Optional[str], Optional[str]], tuple[Region, ...]] = {}
+        # each ICD-10-CM prefix -> the specs (by position) that list it: a code's categories are
+        # those of its own prefixes (one dict look-up per prefix length the specs use)
+        self._by_prefix: dict[str, list[int]] = {}
+        for i, s in enumerate(specs):
+            for p in dict.fromkeys(s.prefixes):
+                self._by_prefix.setdefault(p, []).append(i)
+        self._prefix_lengths = sorted({len(p) for p in self._by_prefix})
 
     def of_code(self, code: str) -> list[str]:
-        return [s.id for s in self.specs if code.startswith(s.prefixes)] if code else []
+        """The categories one of whose prefixes ``code`` starts with, in the specs' order."""
+        if not code:
+            return []
+        found: set[int] = set()
+        for n in self._prefix_lengths:
+            if n > len(code):
+                break
+            hit = self._by_prefix.get(code[:n])
+            if hit:
+                found.update(hit)
+        return [self.specs[i].id for i in sorted(found)]
 
     def explain(self, text: Optional[str], code: Optional[str] = None) -> Classification:
         key = (text, code)

@@ -236,9 +236,10 @@ class DiagnosisIndex:
             extra = [t for t in toks if t not in used]
         else:  # the common case: no set of the title's words needed
             extra = [t for t in toks if t not in singles]
-        q = self.qualifier_ids
-        weight = len(extra) + (QUALIFIER_WEIGHT - 1) * sum(1 for t in extra if t in q) if extra else 0
-        return weight, bool(extra) and not self.place_ids.isdisjoint(extra)
+        if not extra:
+            return 0, False
+        weight = len(extra) + (QUALIFIER_WEIGHT - 1) * sum(map(self.qualifier_ids.__contains__, extra))
+        return weight, not self.place_ids.isdisjoint(extra)
 
     def _rank(self, concepts: tuple[Concept, ...], limit: int, injury: bool = False) -> list[Match]:
         key = (concepts, injury)
@@ -257,6 +258,8 @@ class DiagnosisIndex:
             if code not in seen:
                 seen.add(code)
                 out.append(Match(code, self.titles[d], cover, extra, other_place))
+                if len(out) == limit:
+                    break  # the rest would be cut off
         return out[:limit]
 
     def _scored(self, concepts: tuple[Concept, ...], injury: bool, head: Optional[int] = None) -> tuple[tuple, ...]:
@@ -270,13 +273,18 @@ class DiagnosisIndex:
         known = sorted((p for p in parts if p[1]), key=lambda p: len(p[1]))
         if not known:
             return ()
-        # Fast path: the documents that hold every concept (set intersections, in C).
-        candidates = set(known[0][1]) if len(known) == len(parts) else set()
-        for _, docs, _ in known[1:]:
-            if not candidates:
-                break
-            candidates &= docs
+        # Fast path: the documents that hold every concept (set intersections, in C, the smallest
+        # set first and not copied).
+        candidates: frozenset[int] | set[int] = set()
+        if len(known) == len(parts):
+            candidates = known[0][1]
+            for _, docs, _ in known[1:]:
+                if not candidates:
+                    break
+                candidates = candidates.intersection(docs)
+        every = bool(candidates)  # each candidate holds every concept
         if not candidates:
+            candidates = set()
             # Partial coverage: a document that holds none of the heaviest concepts cannot
             # reach PARTIAL_MIN (max-score pruning), so only their documents are scored.
             rest = sum(w for _, _, w in known)
@@ -300,7 +308,9 @@ class DiagnosisIndex:
         # they hold (set operations, in C): a group's titles share one coverage, summed in the
         # concepts' order as title by title.
         groups: list[tuple[tuple[int, ...], set[int]]] = [((), candidates)]
-        for i, (_, docs, _) in enumerate(parts):
+        if every:  # one group, of every concept (what the split below would give)
+            groups = [(tuple(range(len(parts))), candidates)]
+        for i, (_, docs, _) in enumerate(parts if not every else ()):
             if not docs:
                 continue
             split = []
@@ -349,9 +359,23 @@ class DiagnosisIndex:
         doc_len = self._doc_len
         if doc_len is None:  # not at load: a run that never ranks a phrase does not pay for it
             doc_len = self._doc_len = [len(t) for t in self.doc_tokens]
-        for cover, held_by, members in sorted(covered, key=lambda g: -g[0]):
-            if cover < top - 0.1:
-                continue
+        extra_of, codes, takes_encounter = self._extra, self.codes, self.takes_encounter
+        ranked = [g for g in sorted(covered, key=lambda g: -g[0]) if not g[0] < top - 0.1]
+        if sum(len(members) for _, _, members in ranked) <= keep:  # every title is kept: scored in any order, sorted once
+            scores = []
+            for cover, held_by, members in ranked:
+                held = [ids for i in held_by for ids in alt_ids[i]]
+                singles = frozenset(ids[0] for ids in held if len(ids) == 1)
+                multis = tuple(ids for ids in held if len(ids) > 1)
+                neg_cover = -round(cover, 6)
+                for d in members:
+                    extra, other_place = extra_of(d, singles, multis)
+                    code = codes[d]
+                    scores.append((neg_cover, int(injury and not takes_encounter[d]), extra, len(code), code, d, cover,
+                                   other_place))
+            scores.sort()
+            return tuple(scores)
+        for cover, held_by, members in ranked:
             held = [ids for i in held_by for ids in alt_ids[i]]
             singles = frozenset(ids[0] for ids in held if len(ids) == 1)
             multis = tuple(ids for ids in held if len(ids) > 1)
@@ -360,9 +384,9 @@ class DiagnosisIndex:
             for d in sorted(members, key=doc_len.__getitem__):
                 if len(kept) >= keep and (neg_cover, 0, doc_len[d] - said) > kept[-1][:3]:
                     break  # this title and the longer ones rank after the last one kept
-                extra, other_place = self._extra(d, singles, multis)
-                not_injury = int(injury and not self.takes_encounter[d])
-                score = (neg_cover, not_injury, extra, len(self.codes[d]), self.codes[d], d, cover, other_place)
+                extra, other_place = extra_of(d, singles, multis)
+                code = codes[d]
+                score = (neg_cover, int(injury and not takes_encounter[d]), extra, len(code), code, d, cover, other_place)
                 if len(kept) < keep:
                     insort(kept, score)
                 elif score < kept[-1]:

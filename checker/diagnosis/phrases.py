@@ -145,9 +145,13 @@ _DIAGNOSIS_OF = re.compile(r"^(?:the\s+)?diagnos(?:is|es)\s+of\s+", re.I)  # "th
 def clean(part: str) -> str:
     p = part.strip()
     for _ in range(3):
-        p = _TRIM.sub("", p).strip()
-    p = _HYPHEN_SUFFIX.sub(r"\1\2", p)
-    p = _HYPHEN_SPACE.sub(r"\1-\2", p)
+        trimmed = _TRIM.sub("", p).strip()
+        if trimmed == p:
+            break  # nothing trimmed: the next rounds would trim nothing either
+        p = trimmed
+    if "-" in p:  # both hyphen patterns hold a hyphen (most phrases have none: two scans saved)
+        p = _HYPHEN_SUFFIX.sub(r"\1\2", p)
+        p = _HYPHEN_SPACE.sub(r"\1-\2", p)
     return " ".join(p.split()).strip(" ,;.")
 
 

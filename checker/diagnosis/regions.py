@@ -51,14 +51,19 @@ class RegionTable:
     def __init__(self, data: DiagnosisRegions):
         # longest prefix first; "?" matches any one character
         entries = sorted(data.prefixes, key=lambda e: -len(e.prefix))
-        self._prefixes = [(re.compile(re.escape(e.prefix).replace(r"\?", ".")), e.region) for e in entries]
+        # kept by the prefix's first character (a letter, never "?": PrefixRegion), in that order: a
+        # code is tried only against the prefixes that start with its own first character
+        self._by_letter: dict[str, list[tuple[re.Pattern, Union[Region, Literal[""]]]]] = {}
+        for e in entries:
+            self._by_letter.setdefault(e.prefix[0], []).append(
+                (re.compile(re.escape(e.prefix).replace(r"\?", ".")), e.region))
         sites = sorted(data.title_sites.sites.items(), key=lambda kv: -len(kv[0]))
         self._sites = re.compile(r"\b(" + "|".join(re.escape(k) for k, _ in sites) + r")s?\b", re.I)
         self._site_region = {k.lower(): v for k, v in sites}
 
     def region(self, code: str, title_of: Callable[[str], Optional[str]]) -> Optional[Region]:
         """The region of ``code``; ``title_of(code)`` is asked only when the prefixes are silent."""
-        for pattern, region in self._prefixes:
+        for pattern, region in self._by_letter.get(code[:1], ()):
             if pattern.match(code):
                 return region or None
         title = None

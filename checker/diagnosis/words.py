@@ -28,7 +28,7 @@ from typing import Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from checker.kb.data import vocabulary, vocabulary_path
-from checker.regex_gate import Folded
+from checker.regex_gate import Folded, required_literals
 
 WORDS_FILE = "diagnosis_words"
 ABBREVIATIONS_FILE = "diagnosis_abbreviations"
@@ -120,6 +120,7 @@ GROUP_WINDOW = 3  # extra words allowed between the words of a several-word grou
 _PAREN_S = re.compile(r"\((?:s|es)\)")
 _POSSESSIVE = re.compile(r"['\u2019]s\b")
 _WORD = re.compile(r"[a-z0-9]+")
+_RUN = re.compile(r"[\w/-]+")  # the characters an abbreviation may not have beside it
 _KEEP_S = ("ss", "us", "is", "ys", "os", "as")
 
 
@@ -175,15 +176,25 @@ class Reader:
         # without an abbreviation (most) is passed over in one fast scan
         self._abbr_re = Folded(re.compile(
             r"(?<![\w/-])(" + "|".join(re.escape(a.abbreviation) for a in plain) + r")(?![\w/-])", re.I))
+        # what a match of _abbr_re starts with: its abbreviation's first run of [\w/-] characters, a whole
+        # run of the (ASCII, lower-cased) phrase (see _RUN); None: an abbreviation that cannot be told so
+        keys = [_RUN.match(a.abbreviation.lower()) if a.abbreviation.isascii() else None for a in plain]
+        self._abbr_keys = None if None in keys else frozenset(m.group() for m in keys)
         letters = [a.abbreviation for a in abbreviations.entries if a.before_word]
         self._letter_re = re.compile(r"(?<![\w/.-])(" + "|".join(map(re.escape, letters)) + r")\.?(?=\s+[A-Za-z]{3})") \
             if letters else None
+        # what every match of _letter_re holds (a letter, its dot, a space), found by re's fast scan for
+        # a first character (the lookbehind in front of _letter_re leaves it none): most phrases have none
+        self._letter_gate = re.compile(r"(?:" + "|".join(map(re.escape, letters)) + r")\.?\s") if letters else None
         enc = sorted(words.encounter.phrases, key=lambda p: -len(p.words))
         self._enc_re = Folded(re.compile(  # like _abbr_re
             r"[,;\s-]*\b(?:" + "|".join(
                 re.escape(p.words).replace(r"\ ", r"\s+") + (r"\s*$" if p.at_end else r"\b") for p in enc) + r")",
             re.I))
         self._enc_of = {" ".join(p.words.lower().split()): p.encounter for p in enc}
+        # words one of which every encounter match holds (None: none can be told): a phrase that holds
+        # none is not scanned (_enc_re can start anywhere: its twin has no fast scan)
+        self._enc_words = required_literals(self._enc_re.regex.pattern, re.I)
         # equivalents: member token tuple -> the group's alternatives
         self._groups: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
         for g in words.equivalents:
@@ -192,6 +203,10 @@ class Reader:
                 if a:
                     self._groups[a] = alts
         self._multi = sorted((k for k in self._groups if len(k) > 1), key=lambda k: (-len(k), k))
+        # a member's first word -> the members (by position in _multi) that start with it
+        self._multi_first: dict[str, list[int]] = {}
+        for i, member in enumerate(self._multi):
+            self._multi_first.setdefault(member[0], []).append(i)
 
     # ---- both sides
 
@@ -202,7 +217,11 @@ class Reader:
         return self.variant.get(w, w)
 
     def raw_words(self, text: str) -> list[str]:
-        text = _POSSESSIVE.sub("", _PAREN_S.sub("", text.lower()))
+        text = text.lower()
+        if "(" in text:
+            text = _PAREN_S.sub("", text)
+        if "'" in text or "\u2019" in text:
+            text = _POSSESSIVE.sub("", text)
         return _WORD.findall(text)
 
     def title_tokens(self, text: str) -> tuple[str, ...]:
@@ -219,8 +238,12 @@ class Reader:
     # ---- phrases
 
     def expand_abbreviations(self, text: str) -> str:
-        text = self._abbr_re.sub(lambda m: " " + self._abbr[m.group(1).lower()] + " ", text)
-        if self._letter_re is not None:
+        keys = self._abbr_keys
+        # an abbreviation is matched whole (neither a word character, "/" nor "-" on either side): it starts
+        # a run of the phrase; a phrase whose runs start none (most) is not scanned
+        if keys is None or not text.isascii() or not keys.isdisjoint(_RUN.findall(text.lower())):
+            text = self._abbr_re.sub(lambda m: " " + self._abbr[m.group(1).lower()] + " ", text)
+        if self._letter_re is not None and self._letter_gate.search(text):
             text = self._letter_re.sub(lambda m: self._abbr[m.group(1).lower()], text)
         return text
 
@@ -251,13 +274,17 @@ class Reader:
     def _parse(self, text: str, codes: tuple[str, ...]) -> ParsedPhrase:
         encounter = None
         found = False
-        for m in self._enc_re.finditer(text):
-            found = True
-            encounter = encounter or self._enc_of.get(" ".join(m.group(0).strip(" ,;-").lower().split()))
+        enc_words = self._enc_words
+        # the substring test on the lower-cased text tells only for ASCII (re.I folds a few other letters too)
+        if enc_words is None or not text.isascii() or any(map(text.lower().__contains__, enc_words)):
+            for m in self._enc_re.finditer(text):
+                found = True
+                encounter = encounter or self._enc_of.get(" ".join(m.group(0).strip(" ,;-").lower().split()))
         if found:  # no match found: sub would leave the text as it is (one scan saved)
             text = self._enc_re.sub(" ", text)
         text = self.expand_abbreviations(text)
-        text = _LEVEL.sub(self._spinal_level, text)
+        if _DIGIT.search(text):  # a spinal level has a digit (most phrases have none)
+            text = _LEVEL.sub(self._spinal_level, text)
         sides: list[str] = []
         toks: list[str] = []
         for w in self.raw_words(text):
@@ -272,17 +299,17 @@ class Reader:
                 toks.append(t)
         concepts: list[Concept] = []
         seen: set[tuple[tuple[str, ...], ...]] = set()
-
-        def add(alts: tuple[tuple[str, ...], ...]) -> None:
-            if alts not in seen:
-                seen.add(alts)
-                concepts.append(self._concept(alts))
+        groups, concept = self._groups, self._concept
 
         # A group member of several words matches its words in any order within a short window
         # ("bulging of the lumbar intervertebral disc" says "disc bulging"), longest member first.
         taken = [False] * len(toks)
-        holds = set(toks).issuperset
-        for member in self._multi:
+        said = set(toks)
+        holds = said.issuperset
+        by_first = self._multi_first
+        # the members whose first word the phrase has (no other can match), in _multi's order
+        for k in sorted(i for w in said if w in by_first for i in by_first[w]):
+            member = self._multi[k]
             if not holds(member):  # a word of the member is missing: no match (cheap, exact)
                 continue
             pos = [[i for i, t in enumerate(toks) if t == w and not taken[i]] for w in member]
@@ -291,13 +318,20 @@ class Reader:
                 if max(first) - min(first) < len(member) + GROUP_WINDOW:
                     for i in first:
                         taken[i] = True
-                    add(self._groups[member])
-        for i, t in enumerate(toks):
-            if not taken[i]:
-                add(self._groups.get((t,), ((t,),)))
+                    alts = groups[member]
+                    if alts not in seen:
+                        seen.add(alts)
+                        concepts.append(concept(alts))
+        for t, took in zip(toks, taken):
+            if not took:
+                alts = groups.get((t,), ((t,),))
+                if alts not in seen:
+                    seen.add(alts)
+                    concepts.append(concept(alts))
         return ParsedPhrase(text, codes, tuple(concepts), tuple(sides), encounter)
 
 
+_DIGIT = re.compile(r"\d")
 # Spinal levels as clinicians write them: L4-5, L5-S1, C5/6, T12, L4 (the letter names the region).
 _LEVEL = re.compile(r"(?<![\w.])([CTLScts])(\d{1,2})(?:\s?[-/]\s?[CTLScts]?\d{1,2})*(?![\w.])")
 # An ICD-10-CM code written in a phrase (validated against the code set before use).
