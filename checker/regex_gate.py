@@ -371,6 +371,27 @@ def ascii_lowered(pattern: re.Pattern) -> Optional[re.Pattern]:
     return twin
 
 
+def relaxed_twin(pattern: re.Pattern) -> Optional[re.Pattern]:
+    """For a case-insensitive pattern ascii_lowered cannot twin because of its case-sensitive groups
+    ``(?-i:...)`` ("ENT", "TTD"): the ``ascii_lowered`` twin of the pattern with those groups read
+    case-insensitively, to search ``text.lower()`` when ``text.isascii()``. Its matches include the
+    pattern's (it only widens what those groups accept), so where it finds nothing the pattern finds
+    nothing, and no match of the pattern starts before its first one. None for any other pattern."""
+    src = pattern.pattern
+    if not pattern.flags & re.I or ascii_lowered(pattern) is not None:
+        return None
+    starts = [i for i, ch in _structure(src) if ch == "(" and src.startswith("(?-i:", i)]
+    if not starts:
+        return None
+    for i in reversed(starts):
+        src = src[:i] + "(?:" + src[i + 5:]
+    try:
+        relaxed = re.compile(src, pattern.flags)
+    except re.error:  # pragma: no cover - the same pattern, one flag group fewer
+        return None
+    return ascii_lowered(relaxed)
+
+
 _GATED = re.compile(r"(\\b)?\(\?=(\[[^\]]*\])\)\(\?:")  # gated()'s lookahead, as ascii_lowered writes it
 _QUANTIFIER = frozenset("?*+{")
 _NOT_AFTER_WORD = r"(?<!\w.)"  # after a word character: the one before it is none (\b before it)

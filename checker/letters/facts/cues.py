@@ -25,7 +25,7 @@ from typing import Callable, Iterable, Literal, Optional
 from pydantic import Field, field_validator, model_validator
 
 from checker.kb.fields import StrictModel, VocabSource
-from checker.regex_gate import ascii_lowered, gated, required_literals
+from checker.regex_gate import ascii_lowered, gated, relaxed_twin, required_literals
 from checker.vocab import Region
 
 Direction = Literal["forward", "backward", "terminate", "pseudo"]
@@ -337,15 +337,19 @@ class TermMatcher:
     def __init__(self, vocab: TermFile, terms: list[Term]):
         lists = {name: vocab.list_regex(name) for name in vocab.lists}
         self.terms = terms
-        sources = [t.regex(lists) for t in terms]
+        self.sources = sources = [t.regex(lists) for t in terms]  # each term's pattern (lists expanded)
         self.regexes = [gated(r) for r in sources]
         # each term's case-sensitive twin, searched in the lower-cased text when it is ASCII (regex_gate.ascii_lowered)
         self.twins = [ascii_lowered(r) for r in self.regexes]
         self.requires = [re.compile(t.requires, re.I) if t.requires else None for t in terms]
-        # what finditer searches for term i: (pattern, in the lower-cased text?), for an ASCII text and for another
-        self._for_ascii = [(twin, True) if twin is not None else (regex, False)
-                           for twin, regex in zip(self.twins, self.regexes)]
-        self._for_other = [(regex, False) for regex in self.regexes]
+        # a term with case-sensitive words ("ENT") has no twin: a wider twin (regex_gate.relaxed_twin) tells
+        # in the lower-cased text whether, and from where, its own pattern is worth searching
+        self.relaxed = [relaxed_twin(r) if twin is None else None for r, twin in zip(self.regexes, self.twins)]
+        # what finditer searches for term i: (pattern, in the lower-cased text?, its wider twin or None),
+        # for an ASCII text and for another
+        self._for_ascii = [(twin, True, None) if twin is not None else (regex, False, relaxed)
+                           for twin, regex, relaxed in zip(self.twins, self.regexes, self.relaxed)]
+        self._for_other = [(regex, False, None) for regex in self.regexes]
         self.always: list[int] = []
         index: dict[str, list[int]] = {}
         for i, source in enumerate(sources):
@@ -389,9 +393,13 @@ class TermMatcher:
             # one would have); most calls end here, or with one term found, which needs no merging
             firsts = []
             for i in active:
-                pattern, lowered = pick[i]
+                pattern, lowered, wider = pick[i]
                 subject = low if lowered else text
-                m = pattern.search(subject)
+                if wider is None:
+                    m = pattern.search(subject)
+                else:  # no match of the pattern starts before the wider twin's first
+                    w = wider.search(low)
+                    m = None if w is None else pattern.search(subject, w.start())
                 if m is not None:
                     firsts.append((i, m, pattern, subject))
             if len(firsts) > 1:
@@ -401,11 +409,13 @@ class TermMatcher:
             i = firsts[0][0]
         else:
             i = active[0]
-            pattern, lowered = pick[i]
+            pattern, lowered, wider = pick[i]
+            if wider is not None and wider.search(low) is None:
+                return []
             if pattern.search(low if lowered else text) is None:  # most calls: the required word is there, the term not
                 return []
         # one term found: its own matches, nothing to merge
-        pattern, lowered = pick[i]
+        pattern, lowered, _ = pick[i]
         subject = low if lowered else text
         need = self.requires[i]
         if need is not None and need.search(text) is None:

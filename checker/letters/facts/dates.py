@@ -38,6 +38,9 @@ _UR_CUE = gated("cdoprtuw",
 _UR_STEMS = stems("utilization", "prior", "previous", "original", "administrator", "denied", "certified", "decision",
                   "denial", "modified")
 _RFA_STEMS = stems("request", "rfa", "authoriz", "authoris", "ordered")
+# a cue said absent: "no RFA", "the utilization review was not ..." / "was unavailable"
+_NO_BEFORE = re.compile(r"\bno\s$", re.I)
+_NOT_AFTER = re.compile(r"\s(?:was|were|is|are)\snot\b|\s(?:was|were|is)\s(?:unavailable|missing)", re.I)
 
 
 def _ur_sentences(sents: list[Sent]) -> list[Sent]:
@@ -52,9 +55,7 @@ def _cued_dates(sents: list[Sent], cue: re.Pattern) -> list[tuple[dt.date, Sent]
         if not st.dates:
             continue
         for c in cue.finditer(st.text):
-            if re.search(r"\bno\s$", st.text[max(0, c.start() - 4):c.start()], re.I) or re.match(
-                r"\s(?:was|were|is|are)\snot\b|\s(?:was|were|is)\s(?:unavailable|missing)", st.text[c.end():c.end() + 20], re.I
-            ):
+            if _NO_BEFORE.search(st.text[max(0, c.start() - 4):c.start()]) or _NOT_AFTER.match(st.text[c.end():c.end() + 20]):
                 continue
             after = [d for d in st.dates if 0 <= d.start - c.end() <= 40]
             if after:

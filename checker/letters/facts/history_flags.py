@@ -64,6 +64,9 @@ _MED_NOT_TOLERATED = re.compile(
 _MED_STEMS = stems("medication", "meds", "opioid", "narcotic", "analgesic", "nsaid", "pill", "anti-inflammatory")
 _REDUCE_STEMS = stems("reduc", "decreas", "lower", "less", "taper", "wean", "discontinu", "stop", "cut back", "eliminat")
 _TOLERATE_STEMS = stems("toler", "side effect")
+_RECOMMEND = re.compile(r"recommend", re.I)
+_NOT_BEFORE = re.compile(r"\bnot\s$")  # "not tolerating"
+_PLAN_OR_RECOMMEND = re.compile(r"\bplan\b|\brecommend", re.I)
 _MED_TOLERATED = re.compile(r"\b(?:tolerating|tolerates|tolerated|able\sto\stolerate)\s(?:\w+\s){0,2}?" + _MED_WORD, re.I)
 
 
@@ -105,7 +108,7 @@ def medication_flag(sents: list[Sent], out: Out) -> None:
         for m in _MED_NOT_TOLERATED.finditer(st.text):
             value = (Tri.yes, st.text)
         for m in _MED_REDUCED.finditer(st.text):
-            if HYPOTHETICAL.search(st.text[max(0, m.start() - 30): m.start()]) and not re.search(r"recommend", st.text, re.I):
+            if HYPOTHETICAL.search(st.text[max(0, m.start() - 30): m.start()]) and _RECOMMEND.search(st.text) is None:
                 continue
             if st.negated(m.start(), m.end()):
                 if value is None:
@@ -114,7 +117,7 @@ def medication_flag(sents: list[Sent], out: Out) -> None:
                 value = (Tri.yes, st.text)
         if value is None or value[0] is not Tri.yes:
             for m in _MED_TOLERATED.finditer(st.text):
-                if not st.negated(m.start(), m.end()) and not re.search(r"\bnot\s$", st.text[max(0, m.start() - 5): m.start()]):
+                if not st.negated(m.start(), m.end()) and _NOT_BEFORE.search(st.text[max(0, m.start() - 5): m.start()]) is None:
                     value = (Tri.no, st.text)
         if value and value[0] is Tri.yes:
             break
@@ -178,7 +181,7 @@ def indication(sents: list[Sent], out: Out) -> None:
         if _NO_INDICATION.search(st.text):
             value = (Tri.no, st.text)
             break
-        if value is None and (st.request or re.search(r"\bplan\b|\brecommend", st.text, re.I)):
+        if value is None and (st.request or _PLAN_OR_RECOMMEND.search(st.text)):
             m = _INDICATION_YES.search(st.text)
             if m and any(mt.end <= m.start() for mt in mentions) and not st.negated(m.start(), m.end()):
                 value = (Tri.yes, st.text)

@@ -14,6 +14,7 @@ _LISTED = Folded(re.compile(r"\bmedications?\s(?:\w+\s){0,2}?(?:include|included
                             r"|\bcurrent\smedications?|\bwas\s(?:taking|using|prescribed)", re.I))
 _DRUG_STEMS = stems(*DRUG_WORDS)  # Sent.drugs is empty without one: most sentences are not looked up word by word
 _REQUESTED = Folded(re.compile(r"\brequest|\bRFA\b|\bauthori[sz]|\bdenied|\bnon-?\s?certif|\bmodified", re.I))
+_WAS_REQUESTED = re.compile(r"\s?(?:was|were)\s(?:\w+\s)?(?:denied|requested|non-?certified|modified)", re.I)
 
 
 def medications(sents: list[Sent], out: Out) -> None:
@@ -29,7 +30,7 @@ def medications(sents: list[Sent], out: Out) -> None:
         for a, b, name in st.drugs:
             if a >= limit:
                 continue
-            if re.match(r"\s?(?:was|were)\s(?:\w+\s)?(?:denied|requested|non-?certified|modified)", st.text[b:b + 40], re.I):
+            if _WAS_REQUESTED.match(st.text[b:b + 40]):
                 continue
             key = name.lower().split()[0]
             if key in seen:

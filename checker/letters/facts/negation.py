@@ -28,7 +28,7 @@ import re
 from typing import NamedTuple, Optional
 
 from checker.kb.data import vocabulary
-from checker.regex_gate import Folded, ascii_lowered, gated
+from checker.regex_gate import Folded, ascii_lowered, gated, required_literals
 
 from .cues import CueFile
 
@@ -38,14 +38,34 @@ from .cues import CueFile
 CONTEXT = vocabulary("negation_cues", CueFile)
 
 
+_SCOPES = ("evidential", "determiner", "verbal", "post")
+
+
 def _cue_regex(vocab: CueFile) -> re.Pattern:
     groups = [f"(?P<pseudo>{vocab.alternatives(vocab.select('negated_existence', 'pseudo'))})"]
-    for scope in ("evidential", "determiner", "verbal", "post"):
+    for scope in _SCOPES:
         groups.append(f"(?P<{scope}>{vocab.alternatives(vocab.select('negated_existence', scope=scope))})")
     return gated("|".join(groups))
 
 
+def _cue_words(vocab: CueFile) -> Optional[frozenset[str]]:
+    """Lower-case words one of which every match of the cue regex contains (each cue's required
+    literals, regex_gate.required_literals); None when a cue has none to tell."""
+    lists = {name: vocab.list_regex(name) for name in vocab.lists}
+    cues = vocab.select("negated_existence", "pseudo") + [
+        c for scope in _SCOPES for c in vocab.select("negated_existence", scope=scope)]
+    words: set[str] = set()
+    for cue in cues:
+        required = required_literals(cue.regex(lists))
+        if required is None:
+            return None
+        words |= required
+    return frozenset(words)
+
+
 _CUES = _cue_regex(CONTEXT)
+# A sentence (lower-cased, ASCII) that holds none of these finds no cue: Sent.cues skips its search.
+CUE_WORDS = _cue_words(CONTEXT)
 _CUES_LOWERED = ascii_lowered(_CUES)  # its twin for the lower-cased ASCII sentence: the same matches, faster
 # clause terminators: end any scope
 _TERMINATOR = Folded(CONTEXT.compile(CONTEXT.select("negated_existence", "terminate")))

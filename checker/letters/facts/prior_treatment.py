@@ -42,6 +42,9 @@ _WEAK_PRIOR = re.compile(
     r"(?:[\w-]+\s){0,2}$",
     re.I,
 )
+# a history verb before a request word: "previously received ... 6 physical therapy session"
+_RECEIVED_BEFORE = re.compile(r"\b(?:received|completed|underwent|attended|had|included|tried|include|includes)\b"
+                             r"[^.;]{0,50}$", re.I)
 _DRUG_CONTEXT = re.compile(
     r"\b(?:medications?|meds|drugs?|opioids?|narcotics?|analgesics?|NSAIDs?|injections?|epidural|surgery|surgical"
     r"|block|nerve\sablation|rhizotomy)\b",
@@ -64,6 +67,7 @@ _COUNT_BEFORE = re.compile(_QTY + r"\s(?:(?:prior|previous|completed|authorized|
 _UNIT_AFTER = re.compile(r"^\s" + _UNIT + r"\b", re.I)
 _COUNT_AFTER = re.compile(r"^\s(?:x|×|times)\s?(?P<n1>" + NUM + r")\b(?!\s?(?:x|×|times|per|/))", re.I)
 _COUNT_AFTER_FOR = re.compile(r"^\s(?:for\s)?" + _QTY + r"\s" + _UNIT + r"\b", re.I)
+_UNIT_AT_END = re.compile(_UNIT + r"$", re.I)  # "12 physical therapy sessions": the unit in the mention
 _ZERO_BEFORE = re.compile(
     r"\b(?:no|never\s(?:had|received|tried|undergone|attended)(?:\sany)?|not\s(?:had|received|tried|undergone|attended"
     r"|started|begun)(?:\sany)?|without\s(?:any\s)?)\s(?:(?:prior|previous|formal|past)\s)?$",
@@ -103,7 +107,7 @@ def _mention_count(st: Sent, mt: Mention) -> tuple[bool, _Count]:
     m = _COUNT_BEFORE_UNIT.search(before)
     if m:
         return True, _qty_count(m)
-    unit_in_mention = re.search(_UNIT + r"$", mt.text, re.I) is not None
+    unit_in_mention = _UNIT_AT_END.search(mt.text) is not None
     if unit_in_mention or _UNIT_AFTER.match(after):
         m = _COUNT_BEFORE.search(before)
         if m:
@@ -124,8 +128,7 @@ def _is_prior_mention(st: Sent, mt: Mention) -> tuple[bool, bool]:
     if _PLAN_BEFORE.search(before) or _PLAN_AFTER.match(after):
         # "the request for 12 additional sessions of physical therapy": a request, even in a
         # history sentence; but "previously received ... 6 physical therapy session" stays
-        if not re.search(r"\b(?:received|completed|underwent|attended|had|included|tried|include|includes)\b"
-                         r"[^.;]{0,50}$", before, re.I):
+        if not _RECEIVED_BEFORE.search(before):
             return weak, True
     return True, False
 

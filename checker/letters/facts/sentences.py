@@ -14,7 +14,7 @@ from checker.regex_gate import Folded, ascii_lowered
 from checker.request.model import Evidence
 
 from .cues import WORDS
-from .negation import CONTEXT, negating_cue, scopes as negation_scopes
+from .negation import CONTEXT, CUE_WORDS, negating_cue, scopes as negation_scopes
 from .stems import Stems, stems
 from .terms import _FAMILY_STEMS, Mention, drug_mentions, family_mentions, region_mentions
 from .text import DateHit, Sentence, find_dates, normalize_paragraphs, sentences
@@ -57,6 +57,8 @@ OTHER_TX = re.compile(
 NON_PM_TX = re.compile(r"\b(?:medications?|opioids?|injections?|epidural|surgery|ESI|TENS|block)\b", re.I)
 
 
+# the negation cues' required words: an ASCII sentence without one has no cue (not searched); None: no such words
+CUE_STEMS = stems(*CUE_WORDS) if CUE_WORDS is not None else None
 FAMILY_STEMS = stems(*_FAMILY_STEMS)  # terms.family_mentions finds none in a sentence without one (or PT, OT, TENS)
 
 
@@ -101,7 +103,11 @@ class Sent:
     @property
     def cues(self):
         if self._cues is None:
-            self._cues = negation_scopes(self.text)
+            # not for a text that is not ASCII: re.I reads "ſ" as "s", which lower() leaves
+            if CUE_STEMS is not None and self.text.isascii() and not self.has(CUE_STEMS):
+                self._cues = []
+            else:
+                self._cues = negation_scopes(self.text)
         return self._cues
 
     @property

@@ -47,45 +47,57 @@ _NOT_SURGERY = re.compile(
     r"|joint\sreplacement\scandidate|\bno\s(?:relevant\s)?surg|nerve\sdecompression\stest|pain\srelease",
     re.I,
 )
+# the words the steps below look for around a procedure (compiled once: a first letter pays no compile)
+_UNDERWENT = re.compile(r"\bunderwent\b", re.I)
+_GENERIC_PROC = re.compile(r"(?:surgical\s)?(?:repair|release|exploration|fixation|operation)", re.I)
+_DATE_LEAD = re.compile(r"\s?(?:\(|,?\s(?:on|in|dated|performed\son|done\son|performed\sin)\s)", re.I)
+_CLAUSE_END = re.compile(r"[;.]\s")
+_DATE_PREP = re.compile(r"\b(?:on|in|dated)\s$", re.I)
+_LEAD_ON = re.compile(r"(?:On|In)\s")
+_UNDERWENT_HAD = re.compile(r"\b(?:underwent|had)\b", re.I)
+_PLANNED = re.compile(r"\b(?:plan|planned|scheduled)\b", re.I)
+_DONE = re.compile(r"\b(?:underwent|status\spost|s/p|since|after|post-?operative|had\s(?:an?\s)?)", re.I)
+_NOT_YET = re.compile(r"\bconsideration\sof\b|\bbefore\b|\bcandidate\b", re.I)
+_LONG_WORD = re.compile(r"[a-z]{4,}")
 
 
 def surgeries(sents: list[Sent], out: Out) -> None:
     found: list[tuple[Surgery, str]] = []
     for st in holding(sents, _SURG_STEMS):  # "ORIF" holds the stem "orif"
-        if _NOT_SURGERY.search(st.text) and not re.search(r"\bunderwent\b", st.text, re.I):
+        if _NOT_SURGERY.search(st.text) and not _UNDERWENT.search(st.text):
             continue
         for m in _SURGERY.finditer(st.text):
             proc = m.group("proc").strip(" ,;.(")
-            if not proc or re.fullmatch(r"(?:surgical\s)?(?:repair|release|exploration|fixation|operation)", proc, re.I):
+            if not proc or _GENERIC_PROC.fullmatch(proc):
                 continue
             if st.negated(m.start(), m.end()):
                 continue
             # a date right after: "(10-22-2016)", "on 10-20-2016", "in 2010", "dated ..."
             tail = st.text[m.end(): m.end() + 80]
             date: Optional[dt.date] = None
-            dm = re.match(r"\s?(?:\(|,?\s(?:on|in|dated|performed\son|done\son|performed\sin)\s)", tail, re.I)
+            dm = _DATE_LEAD.match(tail)
             if dm:
                 hits = find_dates(tail, coarse=True)
                 if hits and hits[0].start <= dm.end() + 2:
                     date = hits[0].date
             if date is None:
-                clause = re.split(r"[;.]\s", tail, maxsplit=1)[0]
+                clause = _CLAUSE_END.split(tail, maxsplit=1)[0]
                 for h in find_dates(clause, coarse=True):
-                    if re.search(r"\b(?:on|in|dated)\s$", clause[max(0, h.start - 8):h.start], re.I):
+                    if _DATE_PREP.search(clause[max(0, h.start - 8):h.start]):
                         date = h.date
                         break
             if date is None:  # "On 10-20-2016 he underwent ORIF ...": the date leads the sentence
                 lead = st.text[: m.start()]
-                if len(lead) < 80 and re.match(r"(?:On|In)\s", lead) and re.search(r"\b(?:underwent|had)\b", lead, re.I):
+                if len(lead) < 80 and _LEAD_ON.match(lead) and _UNDERWENT_HAD.search(lead):
                     hits = find_dates(lead[:40], coarse=True)
                     if hits:
                         date = hits[0].date
             planned = False
             before = st.text[max(0, m.start() - 70): m.start()]
-            if date is None and (_SURG_PLAN.search(before) or re.search(r"\b(?:plan|planned|scheduled)\b", st.text[: m.start()], re.I)):
-                if not re.search(r"\b(?:underwent|status\spost|s/p|since|after|post-?operative|had\s(?:an?\s)?)", before, re.I):
+            if date is None and (_SURG_PLAN.search(before) or _PLANNED.search(st.text[: m.start()])):
+                if not _DONE.search(before):
                     planned = True
-            if re.search(r"\bconsideration\sof\b|\bbefore\b|\bcandidate\b", before[-40:], re.I) and not date:
+            if _NOT_YET.search(before[-40:]) and not date:
                 continue  # "before consideration of surgical intervention": not planned yet
             found.append((Surgery(procedure=proc, date=date, planned=planned), st.text))
     # de-duplicate: same date, or an undated mention of a procedure already listed
@@ -93,7 +105,7 @@ def surgeries(sents: list[Sent], out: Out) -> None:
     for s, sent in found:
         dup = False
         for i, (k, _) in enumerate(kept):
-            same_words = bool(set(re.findall(r"[a-z]{4,}", s.procedure.lower())) & set(re.findall(r"[a-z]{4,}", k.procedure.lower())))
+            same_words = bool(set(_LONG_WORD.findall(s.procedure.lower())) & set(_LONG_WORD.findall(k.procedure.lower())))
             if (s.date and k.date and s.date == k.date) or (same_words and (not s.date or not k.date)):
                 if not k.date and s.date:
                     kept[i] = (s, sent)

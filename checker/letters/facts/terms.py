@@ -134,7 +134,9 @@ _REGION_STEMS: tuple[tuple[str, Region], ...] = (
 )
 _STEMS = tuple(stem for stem, _ in _REGION_STEMS)
 _SPECIAL_WORDS = frozenset(("back", "extremity", "extremities", "head", "arm", "arms"))
-_REGION_TOKEN = re.compile(r"(?<![A-Za-z])[CTLS]\d{1,2}(?!\d)|[A-Za-z]+")
+# a level (C5, L4) or a word; the level's letter is written first, the letter before it tested after it:
+# the same tokens as (?<![A-Za-z])[CTLS]\d{1,2}(?!\d)|[A-Za-z]+, but re skips to the next letter by a fast scan
+_REGION_TOKEN = re.compile(r"[CTLS](?<![A-Za-z].)\d{1,2}(?!\d)|[A-Za-z]+")
 _LEVEL = {"c": _R.cervical, "t": _R.thoracic, "l": _R.lumbar, "s": _R.lumbar}
 _BACK_NOUN = frozenset("pain pains strain strains sprain sprains spasm spasms ache injury injuries".split())
 _NOT_HEAD_BEFORE = frozenset("radius radial femoral humeral fibular".split())
@@ -143,15 +145,20 @@ _NOT_HEAD_BEFORE = frozenset("radius radial femoral humeral fibular".split())
 def region_mentions(text: str) -> list[tuple[int, int, tuple[Region, ...]]]:
     """(start, end, regions) of each region word in ``text``: the word scan of scan_regions, with places
     ("thoracolumbar" names two regions)."""
-    toks = [(m.start(), m.end(), m.group(0).lower()) for m in _REGION_TOKEN.finditer(text)]
+    found = list(_REGION_TOKEN.finditer(text))
+    if not found:
+        return []
+    # the tokens are ASCII letters and digits: lower-cased together, the same as one by one
+    words = " ".join([m[0] for m in found]).lower().split(" ")
     out: list[tuple[int, int, tuple[Region, ...]]] = []
-    for i, (a, b, w) in enumerate(toks):
+    for i, w in enumerate(words):
         if not _maybe_region(w):
             continue
-        prev = toks[i - 1][2] if i else ""
-        nxt = toks[i + 1][2] if i + 1 < len(toks) else ""
+        prev = words[i - 1] if i else ""
+        nxt = words[i + 1] if i + 1 < len(words) else ""
         got = _regions_of(w, prev, nxt)
         if got:
+            a, b = found[i].span()
             out.append((a, b, got))
     return out
 

@@ -192,8 +192,10 @@ _MONTH_RE = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
 )
-# 11/07/2011, 11-14-2016, 10-12-16, 11/7/07; pdftotext line joins leave "11-22- 16", "10/10/ 2016"
-_NUMERIC_DATE = re.compile(r"(\d{1,2}) ?([/-]) ?(\d{1,2}) ?\2 ?(\d{4}|\d{2})(?![\d/])")
+# 11/07/2011, 11-14-2016, 10-12-16, 11/7/07; pdftotext line joins leave "11-22- 16", "10/10/ 2016".
+# Its first group is written \d\d? (the same as \d{1,2}): re then skips to the next digit by a fast scan,
+# where a leading repeat has it try the pattern at every position.
+_NUMERIC_DATE = re.compile(r"(\d\d?) ?([/-]) ?(\d{1,2}) ?\2 ?(\d{4}|\d{2})(?![\d/])")
 # November 02, 2016 / Nov. 2, 2016 / August 14, 2009
 _TEXT_DATE = Folded(re.compile(r"\b(?=[JFMASOND])(" + _MONTH_RE + r")\.? (\d{1,2})(?:st|nd|rd|th)?,? ?(\d{4})\b", re.I))
 # month-year and year alone: only for "surgery in 2010" / "in March 2015"

@@ -29,6 +29,9 @@ _UR_AUTH_WAS = Folded(re.compile(
 ))
 _UR_AUTH_WAS_N = re.compile(r"(?<![\w#])(?P<n>" + NUM + r")\s(?:[\w-]+\s){0,3}?$", re.I)
 _SESSIONS_SOON = re.compile(r"^(?:[\w/-]+\s){0,4}?(?:sessions?|visits?|treatments?)\b|^(?:[\w/-]+\s){0,1}?(?:physical|chiro|acupunct|massage|aqua|PT\b)", re.I)
+_NON_BEFORE = re.compile(r"\bnon-?\s?$", re.I)  # "non-certified"
+_REQUESTED_WORD = re.compile(r"\b(?:original|remaining|requested|request)\b", re.I)
+_ORIGINAL = re.compile(r"\b(?:original|remaining)\b", re.I)
 _AUTHORIZED_STEMS = stems("modif", "authoriz", "accommodat", "approv", "certif", "allow")
 
 
@@ -54,16 +57,16 @@ def ur_authorized(sents: list[Sent], out: Out) -> None:
             if _SESSIONS_SOON.match(m.group("tail")):
                 hits.append((to_int(m.group("n")) or 0, m.start("n"), m.end("tail")))
         for m in _UR_AUTH_ACCOM.finditer(st.text):
-            if re.search(r"\bnon-?\s?$", st.text[max(0, m.start() - 5): m.start()], re.I):
+            if _NON_BEFORE.search(st.text[max(0, m.start() - 5): m.start()]):
                 continue
-            if re.search(r"\b(?:original|remaining|requested|request)\b", m.group("mid"), re.I):
+            if _REQUESTED_WORD.search(m.group("mid")):
                 continue
             if _SESSIONS_SOON.match(m.group("tail")):
                 hits.append((to_int(m.group("n")) or 0, m.start("n"), m.end("tail")))
         for m in _UR_AUTH_WAS.finditer(st.text):
             head = st.text[max(0, m.start() - 60): m.start()]
             n = _UR_AUTH_WAS_N.search(head)
-            if not n or re.search(r"\b(?:original|remaining)\b", head[max(0, n.start() - 30):], re.I):
+            if not n or _ORIGINAL.search(head[max(0, n.start() - 30):]):
                 continue
             pos = m.start() - len(head) + n.start("n")
             hits.append((to_int(n.group("n")) or 0, pos, m.end()))

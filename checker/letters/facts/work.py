@@ -38,6 +38,10 @@ _RTW_GOAL = re.compile(
 )
 _PART_TIME_HOURS = re.compile(r"\b(\d{1,2}|" + NUM + r")\s(?:hours?|hrs?)\s(?:per|a|each|/)\s?day\b", re.I)
 _CAPACITY = re.compile(r"\b(?:able|can|could|cleared|may)\s(?:to\s)?return\sto\s(?:\w+\s){0,2}?(?:work|duty)(?:\swith(?:out)?\srestrictions)?", re.I)
+_PLACE = re.compile(r"\b(?:to\s)?place\s\w+\s$", re.I)  # "to place him on TTD": a plan
+_DISABILITY = re.compile(r"disab|TTD", re.I)
+_WITH_RESTRICTIONS = re.compile(r"\swith\s(?:work\s)?restrictions", re.I)
+_CAPACITY_VERB = re.compile(r"^(?:can|could|may|cleared)\s(?:to\s)?")
 _WORK_STEMS = stems("work", "duty", "duties", "disab", "ttd", "employ")
 
 
@@ -49,9 +53,9 @@ def work(sents: list[Sent], out: Out) -> None:
         if not st.has(_WORK_STEMS):
             continue
         for m in _RTW_NO.finditer(text):
-            if "request" in text[max(0, m.start() - 40): m.start()].lower() or re.search(r"\b(?:to\s)?place\s\w+\s$", text[max(0, m.start() - 20): m.start()], re.I):
+            if "request" in text[max(0, m.start() - 40): m.start()].lower() or _PLACE.search(text[max(0, m.start() - 20): m.start()]):
                 continue
-            status = "temporary total disability" if re.search(r"disab|TTD", m.group(0), re.I) else (
+            status = "temporary total disability" if _DISABILITY.search(m.group(0)) else (
                 "off work" if "off" in m.group(0).lower() else "not working")
             last = (i * 10_000 + m.start(), Tri.no, status, text)
         for m in _RTW_YES.finditer(text):
@@ -66,7 +70,7 @@ def work(sents: list[Sent], out: Out) -> None:
                 status = f"part-time, {n} hours/day" if n else "part-time"
             elif "modified" in g or "restricted" in g or "restriction" in g:
                 status = "modified duty"
-            elif re.match(r"\swith\s(?:work\s)?restrictions", text[m.end():m.end() + 30], re.I):
+            elif _WITH_RESTRICTIONS.match(text[m.end():m.end() + 30]):
                 status = "working with restrictions"
             elif "light" in g:
                 status = "light duty"
@@ -86,6 +90,6 @@ def work(sents: list[Sent], out: Out) -> None:
         out.ev("returned_to_work", last[1].value, last[3])
         out.ev("work_status", last[2], last[3])
     elif capacity is not None:
-        phrase = re.sub(r"^(?:can|could|may|cleared)\s(?:to\s)?", "able to ", capacity[0])
+        phrase = _CAPACITY_VERB.sub("able to ", capacity[0])
         out.fields["work_status"] = phrase
         out.ev("work_status", phrase, capacity[1])
