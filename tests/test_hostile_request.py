@@ -289,3 +289,23 @@ def test_the_sweep_reaches_the_errors_it_is_for():
         with pytest.raises(InputError) as caught:
             validate_request("r.yaml", data)
         assert str(caught.value).startswith(f"r.yaml: {says}"), str(caught.value)
+
+
+# every character str.isdigit accepts that int() refuses (superscripts, circled digits ...): a count
+# written with one is refused on one line that names the field, never with int()'s own words
+_DIGITS_INT_REFUSES = [c for c in map(chr, range(0x110000)) if c.isdigit() and not c.isdecimal()]
+
+
+@pytest.mark.parametrize("text", ["²", "1²", "⑤", "¹²"] + _DIGITS_INT_REFUSES[::7])
+@pytest.mark.parametrize("where, field", [
+    ({"items": [{"text": "physical therapy", "visits": "{}"}]}, "items[0].visits"),
+    ({"items": ["physical therapy"], "history": {"prior_treatment": {"physical_therapy": "{}"}}},
+     "history.prior_treatment.physical_therapy.visits"),
+])
+def test_a_visit_count_in_digits_int_refuses_is_one_clear_error(text, where, field):
+    data = json.loads(json.dumps(where).replace("{}", text))
+    with pytest.raises(InputError) as caught:
+        validate_request("r.yaml", data)
+    message = str(caught.value)
+    assert message.startswith(f"r.yaml: {field}: expected a"), message
+    assert "int()" not in message and "\n" not in message

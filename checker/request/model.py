@@ -72,7 +72,7 @@ class VisitCount(Strict):
             return {"min": value, "max": value}
         if isinstance(value, str):
             text = value.strip()
-            if text.isdigit():
+            if text.isdecimal():  # not isdigit: "²" is a digit that int() refuses
                 return {"min": int(text), "max": int(text)}
             if m := _RANGE.match(text):
                 return {"min": int(m[1]), "max": int(m[2])}

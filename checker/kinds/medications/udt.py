@@ -54,7 +54,7 @@ def _patterns() -> _Udt:
 def _code_method(p: _Udt, code: str) -> Optional[str]:
     if code in p.presumptive:
         return "presumptive"
-    if code in p.definitive or (code.isdigit() and any(a <= int(code) <= b for a, b in p.ranges)):
+    if code in p.definitive or (code.isdecimal() and any(a <= int(code) <= b for a, b in p.ranges)):
         return "definitive"
     return None
 

@@ -166,7 +166,7 @@ def to_int(token: str) -> Optional[int]:
     t = token.strip().lower().replace("-", " ")
     if not t:
         return None
-    if t.isdigit():
+    if t.isdecimal():  # int() refuses digits such as "²"
         return int(t)
     if t in ("dozen", "a dozen"):
         return 12
