@@ -240,6 +240,8 @@ def friendly_region(value: object) -> object:
 
 
 _LEVEL = re.compile(r"^[CTLS]\d{1,2}(?:-[CTLS]?\d{1,2})?$")
+_LEVEL_SEPARATOR = re.compile(r"\s*[-/]\s*")
+_SHORT_RANGE = re.compile(r"^([CTLS])(\d+)-(\d+)$")
 _WEEKS = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(weeks?|wks?|months?|mos?|days?)?\s*$", re.I)
 WEEKS_PER_MONTH = 30.4375 / 7
 
@@ -359,10 +361,10 @@ class PriorInjection(_Strict):
     def _level(cls, v):
         if not isinstance(v, str):
             return v
-        level = re.sub(r"\s*[-/]\s*", "-", v.strip().upper())
+        level = _LEVEL_SEPARATOR.sub("-", v.strip().upper())
         if not _LEVEL.match(level):
             raise ValueError("expected a spinal level such as L4-L5, L5-S1 or C6")
-        return re.sub(r"^([CTLS])(\d+)-(\d+)$", r"\1\2-\1\3", level)  # L4-5 is L4-L5
+        return _SHORT_RANGE.sub(r"\1\2-\1\3", level)  # L4-5 is L4-L5
 
 
 class Comorbidity(_Strict):

@@ -21,7 +21,7 @@ def diagnoses(sents: list[Sent], out: Out) -> None:
     from checker.diagnosis.phrases import diagnosis_phrases  # the title index loads on first use
 
     words = _CUE_STEMS()  # a sentence without one introduces no list (the sentence's word scan tells)
-    texts = [st.text for st in sents if (not words or st.has(words)) and not (st.request and "diagnos" not in st.low)]
+    texts = [st.text for st in sents if (not words or st.has(words)) and not ("diagnos" not in st.low and st.request)]
     found = []
     for d in diagnosis_phrases(texts):
         found.append(d.text)
