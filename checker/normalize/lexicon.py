@@ -24,6 +24,10 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, NamedTuple, Optional
 
 _TOKEN = re.compile(r"[A-Za-z]+(?=x\d)|[A-Za-z]+\d*|\d+|[/&#,+]")
+# _TOKEN's first branch ("PTx12": "PT", "x12") needs a letter, "x", a digit; most texts have none, and
+# there _TOKEN cuts as this does, without trying that branch (and backing off it) at every word.
+_PLAIN_TOKEN = re.compile(r"[A-Za-z]+\d*|\d+|[/&#,+]")
+_X_AFTER_LETTER = re.compile(r"x(?<=[A-Za-z]x)\d")  # "x" first: found by a fast search for it
 _NUMBER = re.compile(r"^(?:\d+|x\d+)$")
 MIN_AFFIX = 3
 _FEW_TOKENS = 8  # a scan of up to this many tokens tries every token (measured: faster than picking places)
@@ -55,19 +59,31 @@ def _fold(word: str) -> str:
     return w
 
 
-class Tokens(NamedTuple):
-    words: list[str]  # as written
-    folded: list[str]
-    spans: list[tuple[int, int]]  # character offsets in the text
+class Tokens:
+    """A text cut into tokens: the words as written, folded, and their character offsets."""
+
+    __slots__ = ("text", "words", "folded", "_spans")
+
+    def __init__(self, text: str, words: list[str], folded: list[str]):
+        self.text = text
+        self.words = words  # as written
+        self.folded = folded
+        self._spans: Optional[list[tuple[int, int]]] = None
+
+    @property
+    def spans(self) -> list[tuple[int, int]]:
+        """Character offsets of the tokens in the text; found when first asked (few readers need them)."""
+        if self._spans is None:
+            self._spans = [m.span() for m in _TOKEN.finditer(self.text)]
+        return self._spans
 
 
 def tokenize(text: str) -> Tokens:
-    words, spans = [], []
-    for m in _TOKEN.finditer(text):
-        words.append(m[0])
-        spans.append(m.span())
-    get = _FOLDED.get  # fold's memo read inline: no call per word already folded once
-    return Tokens(words, [get(w) or fold(w) for w in words], spans)
+    words = (_TOKEN if _X_AFTER_LETTER.search(text) else _PLAIN_TOKEN).findall(text)
+    folded = list(map(_FOLDED.get, words))  # fold's memo read at C speed: a word folded once costs no call
+    if None in folded:
+        folded = [f if f is not None else fold(w) for w, f in zip(words, folded)]
+    return Tokens(text, words, folded)
 
 
 def term_tokens(term: str) -> tuple[str, ...]:
