@@ -145,6 +145,7 @@ class Lexicon:
     quantity_words: frozenset = frozenset()  # words that, after an abbreviation, make a quantity
     _index: dict[tuple[str, ...], list[Sense]] = field(default_factory=dict)
     _longest: dict[str, int] = field(default_factory=dict)
+    _lengths: dict[str, tuple[int, ...]] = field(default_factory=dict)  # first token -> term lengths, longest first
     _prefixes: dict[str, list[tuple[str, Sense]]] = field(default_factory=dict)
     _suffixes: dict[str, list[tuple[str, Sense]]] = field(default_factory=dict)
 
@@ -172,6 +173,7 @@ class Lexicon:
             return  # "chem 7" and "chem-7" are one term
         senses.append(sense)
         self._longest[key[0]] = max(self._longest.get(key[0], 0), len(key))
+        self._lengths[key[0]] = tuple(sorted(set(self._lengths.get(key[0], ())) | {len(key)}, reverse=True))
 
     def senses(self, term: str) -> list[Sense]:
         return self._index.get(term_tokens(term), [])
@@ -215,18 +217,22 @@ class Lexicon:
             starting = {w for w in set(folded) if w in longest_of or (
                 len(w) >= MIN_AFFIX and (w[:MIN_AFFIX] in prefixes or w[-MIN_AFFIX:] in suffixes))}
             places = [k for k, w in enumerate(folded) if w in starting]
+        lengths_of = self._lengths
         after = 0  # the first token not taken by a match
         for i in places:
             if i < after:
                 continue
             word = folded[i]
-            longest = longest_of.get(word, 0)
             taken = 0
-            for length in range(min(longest, n - i), 0, -1):
+            for length in lengths_of.get(word, ()):  # only the lengths of terms that start with this word
+                if length > n - i:
+                    continue
                 senses = index.get(tuple(folded[i:i + length]) if length > 1 else (word,))
                 if not senses:
                     continue
-                fitting = [s for s in senses if self._fits(s, tokens, i, i + length)]
+                # a sense with no written form and no guard fits wherever its words are
+                fitting = [s for s in senses if s.exact is None and s.guard is NO_GUARD
+                           or self._fits(s, tokens, i, i + length)]
                 if fitting:
                     out.extend(Match(i, i + length, s) for s in fitting)
                     taken = length
