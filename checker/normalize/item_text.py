@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 from functools import lru_cache
-from typing import Any, Literal, Optional
+from typing import Any, Literal, NamedTuple, Optional
 
 from pydantic import BaseModel, ConfigDict
 
@@ -66,6 +66,20 @@ def detect_family(text: str) -> Family:
 
 # ------------------------------------------------------------------ numbers
 
+class _Gated(NamedTuple):
+    """A pattern and words one of which every match of it holds (a literal of each of its alternatives):
+    a text that holds none of them is not searched. Most lines name no month, rental or evaluation."""
+
+    pattern: re.Pattern
+    words: tuple[str, ...]
+
+    def search(self, text: str) -> Optional[re.Match]:
+        for word in self.words:
+            if word in text:
+                return self.pattern.search(text)
+        return None
+
+
 _ONES = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen " \
         "seventeen eighteen nineteen".split()
 _NUMBER_WORDS = {word: str(n) for n, word in enumerate(_ONES, start=1)}
@@ -97,25 +111,25 @@ def _range(name: str) -> str:
 
 _UNIT = r"(?:visits?|sessions?|treatments?|tx|appointments?)"
 _PER = r"(?:a|per|each|every|in\s+a|/)"
-_FREQUENCY = re.compile(  # "2x/wk", "3 times a week", "2-3 visits per week", "2 times weekly", "1x/month"
+_FREQUENCY = _Gated(re.compile(  # "2x/wk", "3 times a week", "2-3 visits per week", "2 times weekly", "1x/month"
     r"(?=\d)(?:"  # both alternatives start with a number (saves trying them at every position)
     + _range("f") + rf"\s*(?:(?:x|times?|{_UNIT}|days?)\s*(?:{_PER}\s*)?|{_PER}\s*)"
     + r"(?:(?P<per_wk>wks?|weeks?)|mo(?:nth)?s?)\b"
     + "|" + _range("g") + rf"\s*(?:(?:x|times?|{_UNIT})\s*)?(?:(?P<weekly>weekly)|monthly)\b"
     + ")"
-)
+), ("wk", "week", "mo"))
 _WEEKS_AFTER = re.compile(  # right after a frequency: "for 6 weeks", "x 4 wks", "x 4", "for 2 months"
     r"\s*,?\s*(?:(?:x|for|times|over|during|lasting|\*)\s*)?(?:(?:a\s+(?:total|period)\s+of|the\s+next)\s+)?"
     + _range("w") + r"\s*-?\s*(?:(?P<wk>wks?|weeks?)|mo(?:nth)?s?)\b"
     + r"|\s*(?:x|times|\*)\s*" + _range("v") + rf"(?!\s*(?:{_UNIT}|days?|months?)\b)"
 )
-_WEEKS = re.compile(_range("w") + r"\s*-?\s*(?:(?P<wk>wks?|weeks?)|mo(?:nth)?s?)\b")
-_FREQ_X_WEEKS = re.compile(  # "2 X 6", "2x6", "1 times 6": first per week, second weeks (IMR usage)
+_WEEKS = _Gated(re.compile(_range("w") + r"\s*-?\s*(?:(?P<wk>wks?|weeks?)|mo(?:nth)?s?)\b"), ("wk", "week", "mo"))
+_FREQ_X_WEEKS = _Gated(re.compile(  # "2 X 6", "2x6", "1 times 6": first per week, second weeks (IMR usage)
     _range("f") + r"\s*(?:x|×|\*|times)\s*" + _range("w") + r"(?:\s*(?:wks?|weeks?)\b)?"
     + rf"(?!\s*(?:(?:{_UNIT}|days?|hours?|months?|mos?|per|daily)\b|a\s+day\b|/))"
-)
-_DAYS = re.compile(_range("d") + r"\s*-?\s*days?\b")
-_MONTHS = re.compile(_range("m") + r"\s*-?\s*mo(?:nth)?s?\b")
+), ("x", "×", "*", "times"))
+_DAYS = _Gated(re.compile(_range("d") + r"\s*-?\s*days?\b"), ("day",))
+_MONTHS = _Gated(re.compile(_range("m") + r"\s*-?\s*mo(?:nth)?s?\b"), ("mo",))
 _COUNT = re.compile(
     r"(?=[x×t#qnvsa(,]|\d)(?:"  # the first characters of the alternatives (saves scanning words)
     # "x 6", "X8", "#6", "times 6", "QTY: 8", "sessions: 12"
@@ -128,15 +142,16 @@ _COUNT = re.compile(
     + r"|,\s*" + _range("e") + r"\s*\.?\s*$"  # "..., 2" at the end
     + r")"
 )
-_UNSPECIFIED = re.compile(r"\b(?:unspecified|unknown|unstated|not\s+specified)\s+(?:quantity|number|amount)\b")
+_UNSPECIFIED = _Gated(re.compile(r"\b(?:unspecified|unknown|unstated|not\s+specified)\s+(?:quantity|number|amount)\b"),
+                      ("specified", "unknown", "unstated"))
 # A count written with more digits than any request has ("x 99999999"): not a quantity to read.
 _HUGE = re.compile(
     r"(?=[x×t#qvsa]|\d)(?:(?:(?<![a-z])x|×|\btimes|#|\bqty|\bquantity|\b" + _UNIT + r")\s*:?\s*(?:of\s+)?\d{4,}"
     r"|(?<![\d.])\d{4,}\s*(?:" + _UNIT + r"|times)\b)"
 )
-_HOURS_PER_DAY = re.compile(  # "6 hours per day", "4 hrs/day", "8 hours daily"
+_HOURS_PER_DAY = _Gated(re.compile(  # "6 hours per day", "4 hrs/day", "8 hours daily"
     r"(?<![\d.])(\d{1,2}(?:\.\d)?)\s*-?\s*(?:hours?|hrs?)\s*(?:(?:a|per|each|every|/)\s*day|daily)\b"
-)
+), ("day", "daily"))
 
 
 def _bounds(m: re.Match, name: str) -> tuple[int, int]:
@@ -175,11 +190,14 @@ def _blank(text: str, start: int, end: int) -> str:
 
 # ------------------------------------------------------------------ flags
 
-_EVALUATION = re.compile(r"\b(?:eval\w*|re-?eval\w*|consult\w*|re-?exam\w*|examination|assessment)\b")
+_EVALUATION = _Gated(re.compile(r"\b(?:eval\w*|re-?eval\w*|consult\w*|re-?exam\w*|examination|assessment)\b"),
+                     ("eval", "consult", "exam", "assessment"))
 _TREATMENT = re.compile(rf"\b(?:treat\w*|{_UNIT}|(?:and|with|plus|then|&)\s+(?:therapy|care|manipulation))\b")
-_MAINTENANCE = re.compile(r"\b(?:maintenance|elective)\b")
-_ADDITIONAL = re.compile(r"\b(?:additional|continu\w*|more|extra|further|another|ongoing)\b")
-_MODE = re.compile(r"\b(?:(?P<rental>rent(?:al|ed)?|lease)|(?P<purchase>purchase\w*|buy))\b")
+_MAINTENANCE = _Gated(re.compile(r"\b(?:maintenance|elective)\b"), ("maintenance", "elective"))
+_ADDITIONAL = _Gated(re.compile(r"\b(?:additional|continu\w*|more|extra|further|another|ongoing)\b"),
+                     ("additional", "continu", "more", "extra", "further", "another", "ongoing"))
+_MODE = _Gated(re.compile(r"\b(?:(?P<rental>rent(?:al|ed)?|lease)|(?P<purchase>purchase\w*|buy))\b"),
+               ("rent", "lease", "purchase", "buy"))
 
 
 def _parse_plain(text: str) -> ParsedItem:
@@ -217,7 +235,7 @@ def _parse_plain(text: str) -> ParsedItem:
 
     duration_days = None
     if d := _DAYS.search(t) or _MONTHS.search(t):
-        duration_days = _bounds(d, "d")[1] if d.re is _DAYS else 30 * _bounds(d, "m")[1]
+        duration_days = _bounds(d, "d")[1] if d.re is _DAYS.pattern else 30 * _bounds(d, "m")[1]
         t = _blank(t, d.start(), d.end())
 
     visits = visits_min = None

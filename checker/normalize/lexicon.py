@@ -24,6 +24,10 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, NamedTuple, Optional
 
 _TOKEN = re.compile(r"[A-Za-z]+(?=x\d)|[A-Za-z]+\d*|\d+|[/&#,+]")
+# _TOKEN's first branch ("PTx12": "PT", "x12") needs a letter, "x", a digit; most texts have none, and
+# there _TOKEN cuts as this does, without trying that branch (and backing off it) at every word.
+_PLAIN_TOKEN = re.compile(r"[A-Za-z]+\d*|\d+|[/&#,+]")
+_X_AFTER_LETTER = re.compile(r"x(?<=[A-Za-z]x)\d")  # "x" first: found by a fast search for it
 _NUMBER = re.compile(r"^(?:\d+|x\d+)$")
 MIN_AFFIX = 3
 _FEW_TOKENS = 8  # a scan of up to this many tokens tries every token (measured: faster than picking places)
@@ -55,19 +59,31 @@ def _fold(word: str) -> str:
     return w
 
 
-class Tokens(NamedTuple):
-    words: list[str]  # as written
-    folded: list[str]
-    spans: list[tuple[int, int]]  # character offsets in the text
+class Tokens:
+    """A text cut into tokens: the words as written, folded, and their character offsets."""
+
+    __slots__ = ("text", "words", "folded", "_spans")
+
+    def __init__(self, text: str, words: list[str], folded: list[str]):
+        self.text = text
+        self.words = words  # as written
+        self.folded = folded
+        self._spans: Optional[list[tuple[int, int]]] = None
+
+    @property
+    def spans(self) -> list[tuple[int, int]]:
+        """Character offsets of the tokens in the text; found when first asked (few readers need them)."""
+        if self._spans is None:
+            self._spans = [m.span() for m in _TOKEN.finditer(self.text)]
+        return self._spans
 
 
 def tokenize(text: str) -> Tokens:
-    words, spans = [], []
-    for m in _TOKEN.finditer(text):
-        words.append(m[0])
-        spans.append(m.span())
-    get = _FOLDED.get  # fold's memo read inline: no call per word already folded once
-    return Tokens(words, [get(w) or fold(w) for w in words], spans)
+    words = (_TOKEN if _X_AFTER_LETTER.search(text) else _PLAIN_TOKEN).findall(text)
+    folded = list(map(_FOLDED.get, words))  # fold's memo read at C speed: a word folded once costs no call
+    if None in folded:
+        folded = [f if f is not None else fold(w) for w, f in zip(words, folded)]
+    return Tokens(text, words, folded)
 
 
 def term_tokens(term: str) -> tuple[str, ...]:
@@ -129,6 +145,7 @@ class Lexicon:
     quantity_words: frozenset = frozenset()  # words that, after an abbreviation, make a quantity
     _index: dict[tuple[str, ...], list[Sense]] = field(default_factory=dict)
     _longest: dict[str, int] = field(default_factory=dict)
+    _lengths: dict[str, tuple[int, ...]] = field(default_factory=dict)  # first token -> term lengths, longest first
     _prefixes: dict[str, list[tuple[str, Sense]]] = field(default_factory=dict)
     _suffixes: dict[str, list[tuple[str, Sense]]] = field(default_factory=dict)
 
@@ -156,6 +173,7 @@ class Lexicon:
             return  # "chem 7" and "chem-7" are one term
         senses.append(sense)
         self._longest[key[0]] = max(self._longest.get(key[0], 0), len(key))
+        self._lengths[key[0]] = tuple(sorted(set(self._lengths.get(key[0], ())) | {len(key)}, reverse=True))
 
     def senses(self, term: str) -> list[Sense]:
         return self._index.get(term_tokens(term), [])
@@ -199,18 +217,22 @@ class Lexicon:
             starting = {w for w in set(folded) if w in longest_of or (
                 len(w) >= MIN_AFFIX and (w[:MIN_AFFIX] in prefixes or w[-MIN_AFFIX:] in suffixes))}
             places = [k for k, w in enumerate(folded) if w in starting]
+        lengths_of = self._lengths
         after = 0  # the first token not taken by a match
         for i in places:
             if i < after:
                 continue
             word = folded[i]
-            longest = longest_of.get(word, 0)
             taken = 0
-            for length in range(min(longest, n - i), 0, -1):
+            for length in lengths_of.get(word, ()):  # only the lengths of terms that start with this word
+                if length > n - i:
+                    continue
                 senses = index.get(tuple(folded[i:i + length]) if length > 1 else (word,))
                 if not senses:
                     continue
-                fitting = [s for s in senses if self._fits(s, tokens, i, i + length)]
+                # a sense with no written form and no guard fits wherever its words are
+                fitting = [s for s in senses if s.exact is None and s.guard is NO_GUARD
+                           or self._fits(s, tokens, i, i + length)]
                 if fitting:
                     out.extend(Match(i, i + length, s) for s in fitting)
                     taken = length

@@ -54,8 +54,11 @@ def _compiled() -> _Compiled:
         levels[lv.letter] = (lv.region, lv.first, lv.last, lv.alone, offset)
         offset += lv.last
     letters = "".join(levels)
+    # A level ("L4", "c5-6", "L5-S1"): a letter, one or two digits, maybe a dash and the other end. The
+    # match starts at its first digit and looks behind it for the letter (not inside a word): a search
+    # then goes from digit to digit, which are fewer than the letters.
     level_re = re.compile(
-        rf"(?<![A-Za-z0-9.])([{letters}])(\d{{1,2}})(?:\s*[-/]\s*([{letters}])?(\d{{1,2}}))?(?![\d.])", re.I)
+        rf"(\d(?<=(?<![A-Za-z0-9.])[{letters}]\d)\d?)(?:\s*[-/]\s*([{letters}])?(\d{{1,2}}))?(?![\d.])", re.I)
     spine = frozenset(fold(t) for t in data.spine.terms)
     return _Compiled(build(terms), level_re, levels, spine)
 
@@ -75,15 +78,16 @@ def _levels(text: str, c: _Compiled) -> tuple[set[Region], int]:
     if not _DIGIT.search(text):
         return regions, 0
     for m in c.level_re.finditer(text):
-        low = _vertebra(m[1], m[2], c.levels)
+        letter = text[m.start() - 1]
+        low = _vertebra(letter, m[1], c.levels)
         if low is None:
             continue
-        if m[4] is None:  # one vertebra: "L5"
+        if m[3] is None:  # one vertebra: "L5"
             if low[2]:
                 regions.add(low[0])
                 segments.add((low[1], low[1]))
             continue
-        high = _vertebra(m[3] or m[1], m[4], c.levels)
+        high = _vertebra(m[2] or letter, m[3], c.levels)
         if high is None or high[1] <= low[1]:
             continue
         regions.update((low[0], high[0]))
