@@ -160,6 +160,7 @@ class Reader:
     def __init__(self, words: DiagnosisWords, abbreviations: Abbreviations):
         self._parsed: dict[tuple[str, tuple[str, ...]], ParsedPhrase] = {}  # parse's memo (immutable values)
         self._concepts: dict[tuple[tuple[str, ...], ...], Concept] = {}  # _concept's memo (immutable values)
+        self._word_concepts: dict[str, Concept] = {}  # a word's own concept (bounded like _concepts)
         self.words = words
         self.stop = frozenset(words.stop_words.words)
         self.side = dict(words.laterality.words)
@@ -207,6 +208,7 @@ class Reader:
         self._multi_first: dict[str, list[int]] = {}
         for i, member in enumerate(self._multi):
             self._multi_first.setdefault(member[0], []).append(i)
+        self._multi_firsts = frozenset(self._multi_first)
 
     # ---- both sides
 
@@ -287,19 +289,20 @@ class Reader:
             text = _LEVEL.sub(self._spinal_level, text)
         sides: list[str] = []
         toks: list[str] = []
+        side, stop, token = self.side, self.stop, self.token
         for w in self.raw_words(text):
-            if w in self.side:
-                if self.side[w] and self.side[w] not in sides:
-                    sides.append(self.side[w])
+            if w in side:
+                if side[w] and side[w] not in sides:
+                    sides.append(side[w])
                 continue
-            if w in self.stop:
+            if w in stop:
                 continue
-            t = self.token(w)
-            if t not in self.stop:
+            t = token(w)
+            if t not in stop:
                 toks.append(t)
         concepts: list[Concept] = []
         seen: set[tuple[tuple[str, ...], ...]] = set()
-        groups, concept = self._groups, self._concept
+        groups, concept, word_concepts = self._groups, self._concept, self._word_concepts
 
         # A group member of several words matches its words in any order within a short window
         # ("bulging of the lumbar intervertebral disc" says "disc bulging"), longest member first.
@@ -308,7 +311,9 @@ class Reader:
         holds = said.issuperset
         by_first = self._multi_first
         # the members whose first word the phrase has (no other can match), in _multi's order
-        for k in sorted(i for w in said if w in by_first for i in by_first[w]):
+        # (most phrases have none of the first words: one set test, in C)
+        for k in () if said.isdisjoint(self._multi_firsts) else sorted(
+                i for w in said if w in by_first for i in by_first[w]):
             member = self._multi[k]
             if not holds(member):  # a word of the member is missing: no match (cheap, exact)
                 continue
@@ -324,10 +329,14 @@ class Reader:
                         concepts.append(concept(alts))
         for t, took in zip(toks, taken):
             if not took:
-                alts = groups.get((t,), ((t,),))
-                if alts not in seen:
-                    seen.add(alts)
-                    concepts.append(concept(alts))
+                c = word_concepts.get(t)
+                if c is None:
+                    c = concept(groups.get((t,), ((t,),)))
+                    if len(word_concepts) < PARSE_MEMO:
+                        word_concepts[t] = c
+                if c.alternatives not in seen:
+                    seen.add(c.alternatives)
+                    concepts.append(c)
         return ParsedPhrase(text, codes, tuple(concepts), tuple(sides), encounter)
 
 
