@@ -420,25 +420,39 @@ def _combine(req, status: dict[str, str]) -> str:
     """Three-valued (Kleene) all/any over the criteria's outcomes."""
     if isinstance(req, str):
         return status[req]
-    parts = [_combine(p, status) for p in (req.all if isinstance(req, AllOf) else req.any)]
     if isinstance(req, AllOf):
-        return "not_met" if "not_met" in parts else "met" if all(p == "met" for p in parts) else "not_documented"
-    return "met" if "met" in parts else "not_met" if all(p == "not_met" for p in parts) else "not_documented"
+        parts = {_combine(p, status) for p in req.all}
+        return "not_met" if "not_met" in parts else "met" if parts <= _MET else "not_documented"
+    parts = {_combine(p, status) for p in req.any}
+    return "met" if "met" in parts else "not_met" if parts <= _NOT_MET else "not_documented"
+
+
+_MET, _NOT_MET = frozenset({"met"}), frozenset({"not_met"})
+_NONE: frozenset[str] = frozenset()
 
 
 def _requirement(rule: Rule):
     return rule.require if rule.require is not None else AllOf(all=[c.id for c in rule.criteria])
 
 
-def _wanted(req, status: dict[str, str]) -> set[str]:
+def _wanted(req, status: dict[str, str]) -> frozenset[str]:
     """The undocumented criteria whose documentation could still meet `req`: none when it is met
     already, or can no longer be (an `all` with a part not met); else those of its parts."""
+    return _walk(req, status)[1]
+
+
+def _walk(req, status: dict[str, str]) -> tuple[str, frozenset[str]]:
+    """`req`'s outcome (_combine) and its wanted criteria (_wanted), each node combined once."""
     if isinstance(req, str):
-        return {req} if status[req] == "not_documented" else set()
-    if _combine(req, status) != "not_documented":
-        return set()
-    parts = req.all if isinstance(req, AllOf) else req.any
-    return set().union(*(_wanted(p, status) for p in parts))
+        s = status[req]
+        return s, (frozenset((req,)) if s == "not_documented" else _NONE)
+    walked = [_walk(p, status) for p in (req.all if isinstance(req, AllOf) else req.any)]
+    parts = {s for s, _ in walked}
+    if isinstance(req, AllOf):
+        s = "not_met" if "not_met" in parts else "met" if parts <= _MET else "not_documented"
+    else:
+        s = "met" if "met" in parts else "not_met" if parts <= _NOT_MET else "not_documented"
+    return s, (_NONE if s != "not_documented" else _NONE.union(*(w for _, w in walked)))
 
 
 def _criteria_outcome(rule: Rule, checks: list[Check]) -> tuple[Check, tuple[int, ...], tuple[tuple[str, str], ...]]:
