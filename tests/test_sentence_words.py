@@ -1,6 +1,7 @@
 """The one word scan of a case-summary sentence (cues.WORDS) answers Sent.has as a substring test would."""
 from __future__ import annotations
 
+import importlib
 import random
 
 from checker.letters.facts.cues import WORDS, WordFinder
@@ -52,3 +53,28 @@ def test_has_of_a_tuple_made_per_call():
     st = Sent(split_sentences("The patient reports neck pain.")[0])
     for word in ("neck", "knee", "repo", "xyz") * 3:
         assert st.has(tuple([word])) == (word in st.low)
+
+
+def test_the_scan_of_the_vocabularies_words_finds_each_word_held_in_text_made_of_them():
+    """The real word list (every matcher's required words and the extractors' stems): texts made of its
+    words run together, cut anywhere and overlapped (a word starting inside another and running on past
+    its end), with the vocabulary's letters and signs between them."""
+    importlib.import_module("checker.letters.facts")  # every extractor's matchers and stems registered
+
+    words = sorted(WORDS.words)
+    rng = random.Random(5)
+    signs = "".join(sorted({ch for w in words for ch in w})) + " "
+    for _ in range(3000):
+        parts = []
+        for _ in range(rng.randint(1, 6)):
+            w = rng.choice(words)
+            kind = rng.random()
+            if kind < 0.3:
+                w = w[rng.randint(0, len(w) - 1):]  # a word's end, to run into the next word
+            elif kind < 0.5:
+                w = w[:rng.randint(1, len(w))]
+            elif kind < 0.6:
+                w = "".join(rng.choice(signs) for _ in range(rng.randint(1, 5)))
+            parts.append(w)
+        text = "".join(parts)
+        assert WORDS.find(text) == {w for w in words if w in text}, text

@@ -233,9 +233,10 @@ class TermFile(_VocabFile):
 class WordFinder:
     """Finds which of many required words a text holds, in one scan: the words as one trie-shaped regex.
 
-    The regex of the words' trie gives, at a position, the longest word starting there (the
-    shorter words that are its prefixes are there too); searching again one character past each
-    start finds the words that overlap it. (Testing 350 words one by one with ``in`` cost three
+    The regex of the words' trie gives, at a position, the longest word starting there; the words
+    inside it (its prefixes too) are listed with it, and the next search begins at its end, or
+    earlier where a rest of it begins a word that may run on past it (a search one character past
+    each start, as before, tried the positions inside each word found again: 15% of the scan). (Testing 350 words one by one with ``in`` cost three
     times as much per summary; a lookahead to try every position, twice as much.)
     """
 
@@ -245,7 +246,8 @@ class WordFinder:
         self.everywhere: set[int] = set()  # matchers with a term that requires no word
         self.version = 0  # bumped when a word is added: a text's words found before may lack it
         self._regex: Optional[re.Pattern] = None
-        self._prefixes: dict[str, tuple[str, ...]] = {}
+        self._within: dict[str, tuple[str, ...]] = {}  # word -> the words it holds (itself too)
+        self._step: dict[str, int] = {}  # word -> where, from its start, the next search begins
         self._later: list[Callable[[], object]] = []  # add_later's providers, called before the next build
 
     def add_later(self, provider: Callable[[], object]) -> None:
@@ -283,11 +285,14 @@ class WordFinder:
         if self._regex is None:
             self._build()
         found: set[str] = set()
-        search = self._regex.search
+        search, within, step = self._regex.search, self._within, self._step
         m = search(low)
-        while m is not None:  # every start, overlapping ones too: the next search begins one past this start
-            found.update(self._prefixes[m.group(0)])
-            m = search(low, m.start() + 1)
+        while m is not None:
+            # the longest word at this start holds every word starting inside it and ending in it; one
+            # that may run on past its end starts where a rest of it begins a word (_step)
+            word = m.group(0)
+            found.update(within[word])
+            m = search(low, m.start() + step[word])
         return found
 
     def _build(self) -> None:
@@ -300,7 +305,23 @@ class WordFinder:
                 node = node.setdefault(ch, {})
             node[""] = {}
         self._regex = re.compile(_trie_regex(trie), re.S)
-        self._prefixes = {w: tuple(w[:i] for i in range(1, len(w) + 1) if w[:i] in self.words) for w in self.words}
+        self._within, self._step = {}, {}
+        for w in self.words:
+            within: set[str] = set()
+            step = len(w)
+            for k in range(len(w)):
+                node = trie
+                for d, ch in enumerate(w[k:], 1):  # the words starting at k of w: a walk down the trie
+                    node = node.get(ch)
+                    if node is None:
+                        break
+                    if "" in node:
+                        within.add(w[k:k + d])
+                else:  # all the rest of w from k begins a word, which may run on past w
+                    if k:
+                        step = min(step, k)
+            self._within[w] = tuple(within)
+            self._step[w] = step
 
 
 _ESCAPED: dict[str, str] = {}  # re.escape of one character, looked up (a trie of 900 words has 5,000 nodes)
