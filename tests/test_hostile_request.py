@@ -14,12 +14,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from checker.errors import InputError
 from checker.request.load import MAX_BYTES, load_request, validate_request
-from checker.vocab import Family, Region
+from checker.vocab import Family
 from tests.hostile import ROOT, assert_one_error, error_lines, run
 
 GOOD = ROOT / "samples" / "requests" / "massage.yaml"
