@@ -18,6 +18,9 @@ The engine and bare rows time the same requests' facts, a request at a
 time divided by its number of items, so every row is per item of the same requests (an
 earlier version took the p50 over single facts, whose cheap families outnumber the rest:
 0.13 ms against 0.23 ms per request item, an unfair denominator for the ratio).
+The bare row compiles each family's checks into one ruleset, as a plain user of durable-rules
+would; the engine groups them into smaller rulesets and asserts a fact only into those whose
+checks it can meet (README, "Design"), so its own durable-rules step costs less than the bare row.
 Goal: check p50 within 2x of the bare durable-rules p50. parse_item is memoized (a letter's
 item line is read by several steps), so after the warm-up the check row reads no item text;
 the row below it clears that memo before each request: what a new request costs.
