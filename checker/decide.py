@@ -421,9 +421,17 @@ def _combine(req, status: dict[str, str]) -> str:
     if isinstance(req, str):
         return status[req]
     if isinstance(req, AllOf):
-        parts = {_combine(p, status) for p in req.all}
-        return "not_met" if "not_met" in parts else "met" if parts <= _MET else "not_documented"
-    parts = {_combine(p, status) for p in req.any}
+        return _all_of({_combine(p, status) for p in req.all})
+    return _any_of({_combine(p, status) for p in req.any})
+
+
+def _all_of(parts: set[str]) -> str:
+    """An `all` over its parts' outcomes (the set of them)."""
+    return "not_met" if "not_met" in parts else "met" if parts <= _MET else "not_documented"
+
+
+def _any_of(parts: set[str]) -> str:
+    """An `any` over its parts' outcomes (the set of them)."""
     return "met" if "met" in parts else "not_met" if parts <= _NOT_MET else "not_documented"
 
 
@@ -447,11 +455,7 @@ def _walk(req, status: dict[str, str]) -> tuple[str, frozenset[str]]:
         s = status[req]
         return s, (frozenset((req,)) if s == "not_documented" else _NONE)
     walked = [_walk(p, status) for p in (req.all if isinstance(req, AllOf) else req.any)]
-    parts = {s for s, _ in walked}
-    if isinstance(req, AllOf):
-        s = "not_met" if "not_met" in parts else "met" if parts <= _MET else "not_documented"
-    else:
-        s = "met" if "met" in parts else "not_met" if parts <= _NOT_MET else "not_documented"
+    s = (_all_of if isinstance(req, AllOf) else _any_of)({s for s, _ in walked})
     return s, (_NONE if s != "not_documented" else _NONE.union(*(w for _, w in walked)))
 
 
