@@ -296,19 +296,13 @@ class _RuleParts:
 _PARTS: dict[tuple[int, str, str], tuple[KnowledgeBase, Rule, _RuleParts]] = {}
 
 
-def _parts(rule: Rule, kb: KnowledgeBase, day: dt.date, editions: dict | None = None) -> _RuleParts:
+def _parts(rule: Rule, kb: KnowledgeBase, day: dt.date) -> _RuleParts:
     """A rule's citation, message head, tier and criteria citations on `day`.
 
     They depend only on the rule and the edition in force, so they are made once per edition.
-    ``editions`` (source -> edition in force on ``day``) spares the findings of one decision
-    from looking the edition up again for each rule of the same source.
     """
     src = kb.sources[rule.source]
-    edition = editions.get(rule.source) if editions is not None else None
-    if edition is None:
-        edition = src.edition_on(day) or src.editions[-1]
-        if editions is not None:
-            editions[rule.source] = edition
+    edition = src.edition_on(day) or src.editions[-1]
     key = (id(kb), rule.id, edition.label)
     hit = _PARTS.get(key)
     if hit is not None and hit[0] is kb and hit[1] is rule:
