@@ -117,10 +117,6 @@ def _regions_named(diagnosis: str) -> frozenset[Region]:
     return frozenset(detect_regions(diagnosis))
 
 
-def _prior(request: TreatmentRequest, family: Family) -> PriorCourse | None:
-    return request.history.prior_treatment.get(family)
-
-
 def prior_course(request: TreatmentRequest, family: Family) -> PriorCourse | None:
     """The earlier treatment that counts toward this family's course (pooled, see COURSE_POOL)."""
     given = request.history.prior_treatment
