@@ -40,12 +40,7 @@ def build(cls: type[M], **values) -> M:
         for name in template[1]:
             if name not in values:
                 fields[name] = fields[name].copy()
-    model = _new(cls)
-    _set_dict(model, fields)
-    _set_fields_set(model, set(values))
-    _set_extra(model, None)
-    _set_private(model, None)
-    return model
+    return _instance(cls, fields, set(values))
 
 
 def adopt(cls: type[M], fields: dict) -> M:
@@ -54,9 +49,14 @@ def adopt(cls: type[M], fields: dict) -> M:
     names = _NAMES.get(cls)
     if names is None:
         names = _NAMES[cls] = set(cls.model_fields)
+    return _instance(cls, fields, names.copy())  # (copying a set is cheaper than making one of a dict)
+
+
+def _instance(cls: type[M], fields: dict, fields_set: set[str]) -> M:
+    """A model of ``cls`` holding ``fields`` as they are, ``fields_set`` the names given."""
     model = _new(cls)
     _set_dict(model, fields)
-    _set_fields_set(model, names.copy())  # (copying a set is cheaper than making one of a dict)
+    _set_fields_set(model, fields_set)
     _set_extra(model, None)
     _set_private(model, None)
     return model
