@@ -16,7 +16,7 @@ from checker.request.model import Evidence
 from .cues import WORDS
 from .negation import CONTEXT, CUE_WORDS, negating_cue, scopes as negation_scopes
 from .stems import Stems, stems
-from .terms import _FAMILY_STEMS, Mention, drug_mentions, family_mentions, region_mentions
+from .terms import FAMILY_ABBREVIATIONS, FAMILY_STEMS as _FAMILY_WORDS, Mention, drug_mentions, family_mentions, region_mentions
 from .text import DateHit, Sentence, find_dates, normalize_paragraphs, sentences
 
 
@@ -59,7 +59,7 @@ NON_PM_TX = re.compile(r"\b(?:medications?|opioids?|injections?|epidural|surgery
 
 # the negation cues' required words: an ASCII sentence without one has no cue (not searched); None: no such words
 CUE_STEMS = stems(*CUE_WORDS) if CUE_WORDS is not None else None
-FAMILY_STEMS = stems(*_FAMILY_STEMS)  # terms.family_mentions finds none in a sentence without one (or PT, OT, TENS)
+FAMILY_STEMS = stems(*_FAMILY_WORDS)  # terms.family_mentions finds none in a sentence without one (or PT, OT, TENS)
 
 
 class Sent:
@@ -92,7 +92,7 @@ class Sent:
     def may_mention(self) -> bool:
         """Can family_mentions find a treatment here? Its own pre-test, read off the word scan."""
         text = self.text
-        return self.has(FAMILY_STEMS) or "PT" in text or "OT" in text or "TENS" in text
+        return self.has(FAMILY_STEMS) or any(map(text.__contains__, FAMILY_ABBREVIATIONS))
 
     @property
     def mentions(self) -> list[Mention]:

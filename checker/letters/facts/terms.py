@@ -72,7 +72,9 @@ def _classify(text: str, group: str) -> Family:
     return fam
 
 
-_FAMILY_STEMS = (
+# a text holding none of these stems or abbreviations has no mention (_FAMILY_RE): Sent.may_mention's pre-test
+FAMILY_ABBREVIATIONS = ("PT", "OT", "TENS")
+FAMILY_STEMS = (
     "chiro", "manipulat", "manual therapy", "aqua", "pool therapy", "hydrotherapy", "work condition", "work harden",
     "physical therap", "physio", "occupational therapy", "hand therapy", "acupunct", "massage", "myofascial release",
     "transcutaneous",
@@ -80,12 +82,9 @@ _FAMILY_STEMS = (
 
 
 def family_mentions(text: str) -> list[Mention]:
-    """Physical-medicine treatment mentions in ``text``, in order."""
+    """Physical-medicine treatment mentions in ``text``, in order (Sent.mentions asks only of a sentence
+    that passes Sent.may_mention, the pre-test on FAMILY_STEMS and FAMILY_ABBREVIATIONS)."""
     out: list[Mention] = []
-    low = text.lower()
-    # map: no generator frame per stem
-    if not (any(map(low.__contains__, _FAMILY_STEMS)) or "PT" in text or "OT" in text or "TENS" in text):
-        return out
     for m in _FAMILY_RE.finditer(text):
         group = m.lastgroup
         if group is None:
