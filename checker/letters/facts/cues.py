@@ -236,8 +236,9 @@ class WordFinder:
     The regex of the words' trie gives, at a position, the longest word starting there; the words
     inside it (its prefixes too) are listed with it, and the next search begins at its end, or
     earlier where a rest of it begins a word that may run on past it (a search one character past
-    each start, as before, tried the positions inside each word found again: 15% of the scan). (Testing 350 words one by one with ``in`` cost three
-    times as much per summary; a lookahead to try every position, twice as much.)
+    each start, as before, tried the positions inside each word found again: 15% of the scan).
+    (Testing 350 words one by one with ``in`` cost three times as much per summary; a lookahead
+    to try every position, twice as much.)
     """
 
     def __init__(self) -> None:
