@@ -24,6 +24,7 @@ from checker.normalize.item_attributes import read_attributes
 from checker.normalize.lexicon import tokenize
 from checker.normalize.regions import detect_regions, read_regions
 from checker.normalize.services import read_services
+from checker.regex_gate import required_literals
 from checker.vocab import PHYSICAL_MEDICINE, Family, Kind, Region
 
 __all__ = ["ParsedItem", "parse_item", "detect_family", "detect_regions"]
@@ -80,6 +81,17 @@ class _Gated(NamedTuple):
         return None
 
 
+def _gated(pattern: re.Pattern, words: tuple[str, ...] | None = None) -> _Gated:
+    """``pattern`` gated by the words read off it (regex_gate.required_literals, those holding none of
+    the others), or by ``words`` where they cannot be read off (literals of one character)."""
+    if words is None:
+        found = required_literals(pattern.pattern, pattern.flags)
+        if found is None:
+            raise ValueError(f"no required words can be read off {pattern.pattern!r}: give them")
+        words = tuple(sorted(w for w in found if not any(o != w and o in w for o in found)))
+    return _Gated(pattern, words)
+
+
 _ONES = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen " \
         "seventeen eighteen nineteen".split()
 _NUMBER_WORDS = {word: str(n) for n, word in enumerate(_ONES, start=1)}
@@ -111,25 +123,25 @@ def _range(name: str) -> str:
 
 _UNIT = r"(?:visits?|sessions?|treatments?|tx|appointments?)"
 _PER = r"(?:a|per|each|every|in\s+a|/)"
-_FREQUENCY = _Gated(re.compile(  # "2x/wk", "3 times a week", "2-3 visits per week", "2 times weekly", "1x/month"
+_FREQUENCY = _gated(re.compile(  # "2x/wk", "3 times a week", "2-3 visits per week", "2 times weekly", "1x/month"
     r"(?=\d)(?:"  # both alternatives start with a number (saves trying them at every position)
     + _range("f") + rf"\s*(?:(?:x|times?|{_UNIT}|days?)\s*(?:{_PER}\s*)?|{_PER}\s*)"
     + r"(?:(?P<per_wk>wks?|weeks?)|mo(?:nth)?s?)\b"
     + "|" + _range("g") + rf"\s*(?:(?:x|times?|{_UNIT})\s*)?(?:(?P<weekly>weekly)|monthly)\b"
     + ")"
-), ("wk", "week", "mo"))
+))
 _WEEKS_AFTER = re.compile(  # right after a frequency: "for 6 weeks", "x 4 wks", "x 4", "for 2 months"
     r"\s*,?\s*(?:(?:x|for|times|over|during|lasting|\*)\s*)?(?:(?:a\s+(?:total|period)\s+of|the\s+next)\s+)?"
     + _range("w") + r"\s*-?\s*(?:(?P<wk>wks?|weeks?)|mo(?:nth)?s?)\b"
     + r"|\s*(?:x|times|\*)\s*" + _range("v") + rf"(?!\s*(?:{_UNIT}|days?|months?)\b)"
 )
-_WEEKS = _Gated(re.compile(_range("w") + r"\s*-?\s*(?:(?P<wk>wks?|weeks?)|mo(?:nth)?s?)\b"), ("wk", "week", "mo"))
-_FREQ_X_WEEKS = _Gated(re.compile(  # "2 X 6", "2x6", "1 times 6": first per week, second weeks (IMR usage)
+_WEEKS = _gated(re.compile(_range("w") + r"\s*-?\s*(?:(?P<wk>wks?|weeks?)|mo(?:nth)?s?)\b"))
+_FREQ_X_WEEKS = _gated(re.compile(  # "2 X 6", "2x6", "1 times 6": first per week, second weeks (IMR usage)
     _range("f") + r"\s*(?:x|×|\*|times)\s*" + _range("w") + r"(?:\s*(?:wks?|weeks?)\b)?"
     + rf"(?!\s*(?:(?:{_UNIT}|days?|hours?|months?|mos?|per|daily)\b|a\s+day\b|/))"
-), ("x", "×", "*", "times"))
-_DAYS = _Gated(re.compile(_range("d") + r"\s*-?\s*days?\b"), ("day",))
-_MONTHS = _Gated(re.compile(_range("m") + r"\s*-?\s*mo(?:nth)?s?\b"), ("mo",))
+), ("x", "×", "*", "times"))  # (one-character literals: given)
+_DAYS = _gated(re.compile(_range("d") + r"\s*-?\s*days?\b"))
+_MONTHS = _gated(re.compile(_range("m") + r"\s*-?\s*mo(?:nth)?s?\b"))
 _COUNT = re.compile(
     r"(?=[x×t#qnvsa(,]|\d)(?:"  # the first characters of the alternatives (saves scanning words)
     # "x 6", "X8", "#6", "times 6", "QTY: 8", "sessions: 12"
@@ -142,16 +154,15 @@ _COUNT = re.compile(
     + r"|,\s*" + _range("e") + r"\s*\.?\s*$"  # "..., 2" at the end
     + r")"
 )
-_UNSPECIFIED = _Gated(re.compile(r"\b(?:unspecified|unknown|unstated|not\s+specified)\s+(?:quantity|number|amount)\b"),
-                      ("specified", "unknown", "unstated"))
+_UNSPECIFIED = _gated(re.compile(r"\b(?:unspecified|unknown|unstated|not\s+specified)\s+(?:quantity|number|amount)\b"))
 # A count written with more digits than any request has ("x 99999999"): not a quantity to read.
 _HUGE = re.compile(
     r"(?=[x×t#qvsa]|\d)(?:(?:(?<![a-z])x|×|\btimes|#|\bqty|\bquantity|\b" + _UNIT + r")\s*:?\s*(?:of\s+)?\d{4,}"
     r"|(?<![\d.])\d{4,}\s*(?:" + _UNIT + r"|times)\b)"
 )
-_HOURS_PER_DAY = _Gated(re.compile(  # "6 hours per day", "4 hrs/day", "8 hours daily"
+_HOURS_PER_DAY = _gated(re.compile(  # "6 hours per day", "4 hrs/day", "8 hours daily"
     r"(?<![\d.])(\d{1,2}(?:\.\d)?)\s*-?\s*(?:hours?|hrs?)\s*(?:(?:a|per|each|every|/)\s*day|daily)\b"
-), ("day", "daily"))
+))
 
 
 def _bounds(m: re.Match, name: str) -> tuple[int, int]:
@@ -190,14 +201,11 @@ def _blank(text: str, start: int, end: int) -> str:
 
 # ------------------------------------------------------------------ flags
 
-_EVALUATION = _Gated(re.compile(r"\b(?:eval\w*|re-?eval\w*|consult\w*|re-?exam\w*|examination|assessment)\b"),
-                     ("eval", "consult", "exam", "assessment"))
+_EVALUATION = _gated(re.compile(r"\b(?:eval\w*|re-?eval\w*|consult\w*|re-?exam\w*|examination|assessment)\b"))
 _TREATMENT = re.compile(rf"\b(?:treat\w*|{_UNIT}|(?:and|with|plus|then|&)\s+(?:therapy|care|manipulation))\b")
-_MAINTENANCE = _Gated(re.compile(r"\b(?:maintenance|elective)\b"), ("maintenance", "elective"))
-_ADDITIONAL = _Gated(re.compile(r"\b(?:additional|continu\w*|more|extra|further|another|ongoing)\b"),
-                     ("additional", "continu", "more", "extra", "further", "another", "ongoing"))
-_MODE = _Gated(re.compile(r"\b(?:(?P<rental>rent(?:al|ed)?|lease)|(?P<purchase>purchase\w*|buy))\b"),
-               ("rent", "lease", "purchase", "buy"))
+_MAINTENANCE = _gated(re.compile(r"\b(?:maintenance|elective)\b"))
+_ADDITIONAL = _gated(re.compile(r"\b(?:additional|continu\w*|more|extra|further|another|ongoing)\b"))
+_MODE = _gated(re.compile(r"\b(?:(?P<rental>rent(?:al|ed)?|lease)|(?P<purchase>purchase\w*|buy))\b"))
 
 
 def _parse_plain(text: str) -> ParsedItem:
