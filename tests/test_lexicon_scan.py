@@ -21,7 +21,7 @@ def every_token_scan(lex: Lexicon, tokens: Tokens) -> list[Match]:
     i = 0
     while i < n:
         word = folded[i]
-        longest = lex._longest.get(word, 0)
+        longest = lex._lengths.get(word, (0,))[0]  # the longest term starting with this word
         taken = 0
         for length in range(min(longest, n - i), 0, -1):
             senses = lex._index.get(tuple(folded[i:i + length]) if length > 1 else (word,))
@@ -89,6 +89,6 @@ def test_the_lines_hold_what_a_skipping_scan_could_miss():
     for line in _pieces(lex):
         tokens = tokenize(line)
         matches = every_token_scan(lex, tokens)
-        affix_only += any(tokens.folded[m.start] not in lex._longest for m in matches)
-        inside += any(w in lex._longest for m in matches for w in tokens.folded[m.start + 1:m.end])
+        affix_only += any(tokens.folded[m.start] not in lex._lengths for m in matches)
+        inside += any(w in lex._lengths for m in matches for w in tokens.folded[m.start + 1:m.end])
     assert affix_only > 10 and inside > 10

@@ -144,7 +144,6 @@ class Lexicon:
 
     quantity_words: frozenset = frozenset()  # words that, after an abbreviation, make a quantity
     _index: dict[tuple[str, ...], list[Sense]] = field(default_factory=dict)
-    _longest: dict[str, int] = field(default_factory=dict)
     _lengths: dict[str, tuple[int, ...]] = field(default_factory=dict)  # first token -> term lengths, longest first
     _prefixes: dict[str, list[tuple[str, Sense]]] = field(default_factory=dict)
     _suffixes: dict[str, list[tuple[str, Sense]]] = field(default_factory=dict)
@@ -172,7 +171,6 @@ class Lexicon:
                for s in senses):
             return  # "chem 7" and "chem-7" are one term
         senses.append(sense)
-        self._longest[key[0]] = max(self._longest.get(key[0], 0), len(key))
         self._lengths[key[0]] = tuple(sorted(set(self._lengths.get(key[0], ())) | {len(key)}, reverse=True))
 
     def senses(self, term: str) -> list[Sense]:
@@ -208,16 +206,15 @@ class Lexicon:
         """Matches in order: at each token the longest term that fits, then on after it."""
         out: list[Match] = []
         folded, n = tokens.folded, len(tokens.folded)
-        index, longest_of, prefixes, suffixes = self._index, self._longest, self._prefixes, self._suffixes
+        index, lengths_of, prefixes, suffixes = self._index, self._lengths, self._prefixes, self._suffixes
         places: Iterable[int] = range(n)
         if n > _FEW_TOKENS:
             # Only a word that starts a term or has a listed affix can match: in a longer text those are
             # found among the distinct words once, and the scan visits only their places (the others would
             # each be passed over); in a short one, finding them costs more than passing over the others.
-            starting = {w for w in set(folded) if w in longest_of or (
+            starting = {w for w in set(folded) if w in lengths_of or (
                 len(w) >= MIN_AFFIX and (w[:MIN_AFFIX] in prefixes or w[-MIN_AFFIX:] in suffixes))}
             places = [k for k, w in enumerate(folded) if w in starting]
-        lengths_of = self._lengths
         after = 0  # the first token not taken by a match
         for i in places:
             if i < after:
