@@ -336,17 +336,21 @@ class DiagnosisIndex:
         alt_ids = [ids for _, _, ids in matching]
         if head is not None:
             return self._first_scored(covered, top, alt_ids, injury, head)
+        return self._all_scored(covered, top, alt_ids, injury)
+
+    def _all_scored(self, covered: list, top: float, alt_ids: list, injury: bool) -> tuple[tuple, ...]:
+        """The score of every title of the groups covering within 0.1 of ``top``, sorted."""
         scored = []
+        extra_of, codes, takes_encounter = self._extra, self.codes, self.takes_encounter
         for cover, held_by, members in covered:
             if cover < top - 0.1:
                 continue
-            held = [ids for i in held_by for ids in alt_ids[i]]
-            singles = frozenset(ids[0] for ids in held if len(ids) == 1)
-            multis = tuple(ids for ids in held if len(ids) > 1)
+            _, singles, multis = _held(held_by, alt_ids)
+            neg_cover = -round(cover, 6)
             for d in members:
-                extra, other_place = self._extra(d, singles, multis)
-                not_injury = int(injury and not self.takes_encounter[d])
-                scored.append((-round(cover, 6), not_injury, extra, len(self.codes[d]), self.codes[d], d, cover,
+                extra, other_place = extra_of(d, singles, multis)
+                code = codes[d]
+                scored.append((neg_cover, int(injury and not takes_encounter[d]), extra, len(code), code, d, cover,
                                other_place))
         return tuple(sorted(scored))
 
@@ -362,23 +366,9 @@ class DiagnosisIndex:
         extra_of, codes, takes_encounter = self._extra, self.codes, self.takes_encounter
         ranked = [g for g in sorted(covered, key=lambda g: -g[0]) if not g[0] < top - 0.1]
         if sum(len(members) for _, _, members in ranked) <= keep:  # every title is kept: scored in any order, sorted once
-            scores = []
-            for cover, held_by, members in ranked:
-                held = [ids for i in held_by for ids in alt_ids[i]]
-                singles = frozenset(ids[0] for ids in held if len(ids) == 1)
-                multis = tuple(ids for ids in held if len(ids) > 1)
-                neg_cover = -round(cover, 6)
-                for d in members:
-                    extra, other_place = extra_of(d, singles, multis)
-                    code = codes[d]
-                    scores.append((neg_cover, int(injury and not takes_encounter[d]), extra, len(code), code, d, cover,
-                                   other_place))
-            scores.sort()
-            return tuple(scores)
+            return self._all_scored(ranked, top, alt_ids, injury)
         for cover, held_by, members in ranked:
-            held = [ids for i in held_by for ids in alt_ids[i]]
-            singles = frozenset(ids[0] for ids in held if len(ids) == 1)
-            multis = tuple(ids for ids in held if len(ids) > 1)
+            held, singles, multis = _held(held_by, alt_ids)
             said = len({t for ids in held for t in ids})  # the phrase's tokens a title can hold
             neg_cover = -round(cover, 6)
             for d in sorted(members, key=doc_len.__getitem__):
@@ -393,6 +383,13 @@ class DiagnosisIndex:
                     insort(kept, score)
                     kept.pop()
         return tuple(kept)
+
+
+def _held(held_by: tuple[int, ...], alt_ids: list) -> tuple[list, frozenset, tuple]:
+    """A group's held alternatives (the token ids of each), its one-token ones as a set of ids,
+    and its several-token ones (DiagnosisIndex._extra's arguments)."""
+    held = [ids for i in held_by for ids in alt_ids[i]]
+    return held, frozenset(ids[0] for ids in held if len(ids) == 1), tuple(ids for ids in held if len(ids) > 1)
 
 
 _DIGIT = re.compile(r"\d")
