@@ -77,16 +77,16 @@ CARE_FAILED = {CareResponse.failed: YES, CareResponse.helping: NO}
 
 def _any(values: Iterable[Tri]) -> str:
     """yes if any says yes, no if some say no and none yes, else not_stated."""
-    seen = set(values)
+    return _tri_of(set(values))
+
+
+def _tri_of(seen: set) -> str:
+    """_any of the set of values said."""
     return YES if _TRI_YES in seen else NO if _TRI_NO in seen else NOT_STATED
 
 
 def _in(region: Optional[Region], area: frozenset[Region]) -> bool:
     return region is None or not area or region in area
-
-
-def _findings(clinical: Clinical, names: frozenset[FindingName], area: frozenset[Region]) -> str:
-    return _any(f.present for f in clinical.findings if f.name in names and _in(f.region, area))
 
 
 def _finding_fields(clinical: Clinical, area: frozenset[Region]) -> dict[str, str]:
@@ -98,10 +98,6 @@ def _finding_fields(clinical: Clinical, area: frozenset[Region]) -> dict[str, st
             for field in fields:
                 said.setdefault(field, set()).add(f.present)
     return {name: _tri_of(said[name]) if name in said else NOT_STATED for name, _ in FINDING_FIELDS}
-
-
-def _tri_of(seen: set) -> str:
-    return YES if _TRI_YES in seen else NO if _TRI_NO in seen else NOT_STATED
 
 
 @lru_cache(maxsize=1024)
